@@ -1,0 +1,308 @@
+"""Positions over time: pure functions from stance predictions to positions.
+
+The position of an actor on an issue over a period is the posterior mean of
+``p(favor) - p(against)`` under a Dirichlet prior updated with the
+confidence-weighted statements of that period.  The interval is the mean
+plus or minus 1.96 posterior standard deviations: it is wide with few
+statements and with statements that conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .records import PartialDate, PositionPoint, Shift, StancePrediction
+
+PERIODS = ("day", "week", "month", "quarter", "year")
+_GRANULARITY = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
+_PRECISION_GRANULARITY = {"day": 0, "month": 2, "year": 4}
+
+PRIOR = 0.5
+"""Dirichlet pseudo-count per class (favor, against, neutral)."""
+LEANING = 0.2
+"""|score| above which a position reads as favor or against."""
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Members of one group taking opposite sides on an issue in one period."""
+
+    group: str
+    issue: str
+    period: str
+    favor: tuple[str, ...]
+    against: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"group": self.group, "issue": self.issue, "period": self.period,
+                "favor": list(self.favor), "against": list(self.against)}
+
+
+@dataclass(frozen=True)
+class CorpusSummary:
+    n_documents: int
+    n_statements: int
+    n_scored: int
+    n_undated: int
+    first_date: str | None
+    last_date: str | None
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Positions:
+    """Everything the report needs, derived from the predictions alone."""
+
+    predictions: tuple[StancePrediction, ...]
+    points: tuple[PositionPoint, ...]
+    """Per (actor, issue, period)."""
+    group_points: tuple[PositionPoint, ...]
+    """Per (affiliation group, issue, period): people rolled up to their group."""
+    shifts: tuple[Shift, ...]
+    disagreements: tuple[Disagreement, ...]
+    corpus: CorpusSummary
+    period: str
+
+    def to_dict(self) -> dict:
+        return {
+            "period": self.period,
+            "corpus": self.corpus.to_dict(),
+            "positions": [p.to_dict() for p in self.points],
+            "group_positions": [p.to_dict() for p in self.group_points],
+            "shifts": [s.to_dict() for s in self.shifts],
+            "disagreements": [d.to_dict() for d in self.disagreements],
+        }
+
+
+def period_of(date: PartialDate, period: str) -> tuple[str, _dt.date, _dt.date]:
+    """The label, first and last day of the period holding ``date``.
+
+    A date less precise than the period keeps its own precision: a date known
+    only to the month falls in that month even when periods are weeks, so no
+    day is invented.
+    """
+    if period not in _GRANULARITY:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, found {period!r}")
+    g = max(_GRANULARITY[period], _PRECISION_GRANULARITY[date.precision])
+    if g == 0:
+        d = date.start()
+        return d.isoformat(), d, d
+    if g == 1:
+        d = date.start()
+        monday = d - _dt.timedelta(days=d.weekday())
+        iso = monday.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}", monday, monday + _dt.timedelta(days=6)
+    if g == 2:
+        m = PartialDate(date.year, date.month)
+        return str(m), m.start(), m.end()
+    if g == 3:
+        q = (date.month - 1) // 3
+        first = _dt.date(date.year, 3 * q + 1, 1)
+        last = PartialDate(date.year, 3 * q + 3).end()
+        return f"{date.year}-Q{q + 1}", first, last
+    return str(date.year), _dt.date(date.year, 1, 1), _dt.date(date.year, 12, 31)
+
+
+def position(preds: Sequence[StancePrediction], prior: float = PRIOR) -> tuple[float, float, float]:
+    """(score, low, high) for a set of predictions; score in [-1, 1]."""
+    alpha = {"favor": prior, "against": prior, "neutral": prior}
+    for p in preds:
+        alpha[p.stance] += p.confidence
+    a0 = sum(alpha.values())
+    af, aa = alpha["favor"], alpha["against"]
+    mean = (af - aa) / a0
+    var = (af * (a0 - af) + aa * (a0 - aa) + 2 * af * aa) / (a0 * a0 * (a0 + 1))
+    half = 1.96 * math.sqrt(var)
+    return mean, max(-1.0, mean - half), min(1.0, mean + half)
+
+
+def leaning(score: float) -> str:
+    if score > LEANING:
+        return "favor"
+    if score < -LEANING:
+        return "against"
+    return "neutral"
+
+
+def _sort_key(p: StancePrediction):
+    st = p.statement
+    return (st.date.start() if st.date else _dt.date.max, st.doc_id, st.order)
+
+
+def _points(key_of, preds: Iterable[StancePrediction], period: str, names: Mapping[str, str]) -> list[PositionPoint]:
+    buckets: dict[tuple, list[StancePrediction]] = defaultdict(list)
+    spans: dict[tuple, tuple[_dt.date, _dt.date]] = {}
+    for p in preds:
+        if p.statement.date is None:
+            continue
+        for key in key_of(p):
+            label, first, last = period_of(p.statement.date, period)
+            buckets[(key, p.issue, label)].append(p)
+            spans[(key, p.issue, label)] = (first, last)
+    out = []
+    for (key, issue, label), group in buckets.items():
+        score, low, high = position(group)
+        first, last = spans[(key, issue, label)]
+        sources = {s for g in group for s in g.statement.all_sources}
+        out.append(PositionPoint(
+            actor_id=key, actor=names.get(key, key), issue=issue, period=label, start=first, end=last,
+            score=score, low=low, high=high, n_statements=len(group), n_sources=len(sources),
+            statement_ids=tuple(g.statement.statement_id for g in sorted(group, key=_sort_key)),
+        ))
+    return sorted(out, key=lambda p: (p.actor, p.issue, p.start, p.end))
+
+
+def detect_shifts(series: Sequence[StancePrediction], min_change: float = 1.0) -> list[tuple[int, float, float]]:
+    """Change points in one time-ordered actor-issue series.
+
+    Binary segmentation over confidence-weighted stance values.  A split is
+    kept when the weighted means on its two sides differ by at least
+    ``min_change`` (half the scale).  A segment of one statement is allowed
+    only at either end of the series (a change that is the latest word, or
+    the first), so one noisy statement in a steady series is not a shift.
+    Returns ``(index of first statement after, mean before, mean after)``.
+    """
+    values = [p.value for p in series]
+    weights = [max(p.confidence, 1e-6) for p in series]
+
+    def mean(lo: int, hi: int) -> float:
+        w = sum(weights[lo:hi])
+        return sum(v * x for v, x in zip(values[lo:hi], weights[lo:hi])) / w
+
+    found: list[tuple[int, float, float]] = []
+
+    def split(lo: int, hi: int) -> None:
+        best = None
+        for k in range(lo + 1, hi):
+            left, right = k - lo, hi - k
+            if (left == 1 and lo != 0) or (right == 1 and hi != len(values)):
+                continue
+            before, after = mean(lo, k), mean(k, hi)
+            change = abs(after - before)
+            if change >= min_change and (best is None or change > best[0]):
+                best = (change, k, before, after)
+        if best is None:
+            return
+        _, k, before, after = best
+        found.append((k, before, after))
+        split(lo, k)
+        split(k, hi)
+
+    split(0, len(values))
+    return sorted(found)
+
+
+def _shifts(key_of, preds: Sequence[StancePrediction], names: Mapping[str, str], evidence: int = 2) -> list[Shift]:
+    series: dict[tuple[str, str], list[StancePrediction]] = defaultdict(list)
+    for p in preds:
+        if p.statement.date is None:
+            continue
+        for key in key_of(p):
+            series[(key, p.issue)].append(p)
+    out = []
+    for (key, issue), group in series.items():
+        group.sort(key=_sort_key)
+        for k, before, after in detect_shifts(group):
+            out.append(Shift(
+                actor_id=key, actor=names.get(key, key), issue=issue, before=before, after=after,
+                date=str(group[k].statement.date),
+                before_ids=tuple(p.statement.statement_id for p in group[max(0, k - evidence):k]),
+                after_ids=tuple(p.statement.statement_id for p in group[k:k + evidence]),
+            ))
+    return sorted(out, key=lambda s: (s.actor, s.issue, s.date))
+
+
+def ancestors(group: str | None, parents: Mapping[str, str]) -> list[str]:
+    """``group`` and every group above it (cycles are cut)."""
+    out: list[str] = []
+    while group and group not in out:
+        out.append(group)
+        group = parents.get(group)
+    return out
+
+
+def _disagreements(points: Sequence[PositionPoint], members: Mapping[str, set[str]]) -> list[Disagreement]:
+    by_key: dict[tuple[str, str], list[PositionPoint]] = defaultdict(list)
+    for p in points:
+        by_key[(p.issue, p.period)].append(p)
+    out = []
+    for group, people in sorted(members.items()):
+        for (issue, period), pts in sorted(by_key.items()):
+            favor = tuple(sorted(p.actor for p in pts if p.actor_id in people and leaning(p.score) == "favor"))
+            against = tuple(sorted(p.actor for p in pts if p.actor_id in people and leaning(p.score) == "against"))
+            if favor and against:
+                out.append(Disagreement(group, issue, period, favor, against))
+    return out
+
+
+def aggregate(
+    predictions: Sequence[StancePrediction],
+    period: str = "month",
+    parents: Mapping[str, str] | None = None,
+    n_documents: int | None = None,
+) -> Positions:
+    """Positions, roll-ups, shifts and disagreements from stance predictions.
+
+    ``parents`` maps a group to the group above it (``Government of
+    Pakistan`` -> ``Pakistan``); a person's statements count toward their
+    affiliation and every group above it.  An actor that is itself a group
+    (a government speaking) counts toward its own roll-up.
+    """
+    parents = parents or {}
+    preds = tuple(sorted(predictions, key=_sort_key))
+    names = {p.statement.actor_id: p.statement.actor for p in preds}
+
+    def own(p: StancePrediction) -> list[str]:
+        return [p.statement.actor_id]
+
+    group_names = {p.statement.actor for p in preds} | {p.statement.affiliation for p in preds if p.statement.affiliation}
+
+    def groups(p: StancePrediction) -> list[str]:
+        st = p.statement
+        chain = ancestors(st.affiliation, parents)
+        if st.actor in parents or st.actor_type in ("organisation", "country", "group"):
+            chain = ancestors(st.actor, parents) + [g for g in chain if g not in ancestors(st.actor, parents)]
+        return chain
+
+    members: dict[str, set[str]] = defaultdict(set)
+    for p in preds:
+        for g in groups(p):
+            if g != p.statement.actor:
+                members[g].add(p.statement.actor_id)
+
+    points = _points(own, preds, period, names)
+    group_points = _points(groups, preds, period, {g: g for g in group_names | set(parents)})
+    shifts = _shifts(own, preds, names) + _shifts(groups, preds, {g: g for g in group_names | set(parents)})
+    dated = [p.statement.date for p in preds if p.statement.date]
+    statement_ids = {p.statement.statement_id for p in preds}
+    corpus = CorpusSummary(
+        n_documents=n_documents if n_documents is not None else len({s for p in preds for s in p.statement.all_sources}),
+        n_statements=len(statement_ids),
+        n_scored=len(preds),
+        n_undated=len({p.statement.statement_id for p in preds if p.statement.date is None}),
+        first_date=str(min(dated)) if dated else None,
+        last_date=str(max(dated, key=lambda d: d.end())) if dated else None,
+    )
+    return Positions(preds, tuple(points), tuple(group_points), tuple(shifts),
+                     tuple(_disagreements(points, members)), corpus, period)
+
+
+def current_position(preds: Sequence[StancePrediction]) -> str:
+    """A sentence for the latest position in one actor-issue series, e.g.
+    ``against since 2021-06 (4 statements, 3 sources)``."""
+    dated = sorted((p for p in preds if p.statement.date), key=_sort_key)
+    if not dated:
+        return f"no dated statements ({len(preds)} undated)"
+    cut = detect_shifts(dated)
+    tail = dated[cut[-1][0]:] if cut else dated
+    score, _, _ = position(tail)
+    sources = {s for p in tail for s in p.statement.all_sources}
+    n = len(tail)
+    return (f"{leaning(score)} since {tail[0].statement.date} "
+            f"({n} statement{'s' * (n != 1)}, {len(sources)} source{'s' * (len(sources) != 1)})")

@@ -1,0 +1,59 @@
+"""Labelled (target, text, label) pairs from the project's JSONL format."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..records import STANCES
+
+_LABEL_ALIASES = {"favor": "favor", "favour": "favor", "pro": "favor", "support": "favor",
+                  "against": "against", "con": "against", "oppose": "against",
+                  "neutral": "neutral", "none": "neutral"}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One labelled example: ``text`` is the first segment, ``target`` the second."""
+
+    text: str
+    target: str
+    label: str
+    issue: str = ""
+    source: str = "project"
+    group: str = ""
+    """What a split must keep together (an article id)."""
+
+
+def normalise_label(value: object) -> str:
+    label = _LABEL_ALIASES.get(str(value).strip().lower())
+    if label is None:
+        raise ValueError(f"expected a label among {list(STANCES)}, found {value!r}")
+    return label
+
+
+def load_pairs(path: str | Path, issues: Mapping[str, str] | None = None, source: str = "project") -> list[Pair]:
+    """Pairs from a JSONL file of ``{"issue" or "target", "text", "label"}``.
+
+    ``issues`` maps issue ids to target sentences, used when a row has an
+    ``issue`` but no ``target``.
+    """
+    path = Path(path)
+    pairs = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text, label = row["text"], normalise_label(row["label"])
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise InputError(path, f"expected a JSON object with text and label: {exc}", number) from None
+        target = row.get("target") or (issues or {}).get(row.get("issue", ""))
+        if not target:
+            raise InputError(path, f"row has no target and its issue {row.get('issue')!r} is unknown", number)
+        pairs.append(Pair(text=text, target=target, label=label, issue=row.get("issue", ""), source=source,
+                          group=str(row.get("article", ""))))
+    return pairs

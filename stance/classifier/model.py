@@ -1,0 +1,265 @@
+"""The stance classifier: a transformer sequence classifier over
+(statement, issue target) pairs, fine-tuned fully or with a LoRA adapter."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError, NotFittedError
+from .base import resolve_base
+from .calibration import fit_temperature
+from .config import StanceConfig
+from .data import Pair
+from .metrics import stance_metrics
+
+log = logging.getLogger(__name__)
+METRICS_NAME = "metrics.json"
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The model's answer for one pair."""
+
+    stance: str
+    confidence: float
+    scores: dict[str, float]
+    abstained: bool
+
+
+class StanceClassifier:
+    """Fit on :class:`Pair` lists, predict on (text, target) lists, save and load.
+
+    The constructor only stores the configuration; :meth:`fit` trains,
+    :meth:`load` restores a saved model.
+    """
+
+    def __init__(self, config: StanceConfig | None = None) -> None:
+        self.config = config or StanceConfig()
+        self.model = None
+        self.tokenizer = None
+        self.metrics: dict = {}
+
+    # ------------------------------------------------------------------ build
+    def _build(self, model=None, tokenizer=None):
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        cfg = self.config
+        id2label = dict(enumerate(cfg.labels))
+        if model is None:
+            base = resolve_base(cfg.base_model)
+            model = AutoModelForSequenceClassification.from_pretrained(
+                base, num_labels=len(cfg.labels), id2label=id2label, label2id={v: k for k, v in id2label.items()})
+            tokenizer = AutoTokenizer.from_pretrained(base)
+        if cfg.method == "lora":
+            from peft import LoraConfig, get_peft_model
+
+            model = get_peft_model(model, LoraConfig(
+                r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
+                target_modules=list(cfg.lora_targets), modules_to_save=["classifier", "pooler"],
+                task_type="SEQ_CLS"))
+        torch.manual_seed(cfg.seed)
+        return model, tokenizer
+
+    # ------------------------------------------------------------------ train
+    def fit(self, train: Sequence[Pair], dev: Sequence[Pair] | None = None, *, model=None, tokenizer=None,
+            weights: Sequence[float] | None = None, progress: bool = True, max_steps: int | None = None
+            ) -> "StanceClassifier":
+        """Train on ``train``; early-stop and calibrate on ``dev`` when given.
+
+        ``model``/``tokenizer`` replace the base (tests pass a tiny random
+        BERT); ``weights`` are per-example sampling weights (per-source
+        mixing); ``max_steps`` caps optimisation steps (smoke runs).
+        """
+        import torch
+        from tqdm.auto import tqdm
+        from transformers import get_linear_schedule_with_warmup
+
+        if not train:
+            raise ValueError("fit: expected at least one training pair, found none")
+        cfg = self.config
+        random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
+        self.model, self.tokenizer = self._build(model, tokenizer)
+        label_ids = {label: i for i, label in enumerate(cfg.labels)}
+        y = np.array([label_ids[p.label] for p in train])
+        counts = np.bincount(y, minlength=len(cfg.labels)).astype(float)
+        class_w = counts.sum() / (len(counts) * np.maximum(counts, 1)) if cfg.class_weighting else np.ones(len(counts))
+        loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(class_w, dtype=torch.float32))
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        optimiser = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+        steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
+        total = steps_per_epoch * cfg.epochs if max_steps is None else min(max_steps, steps_per_epoch * cfg.epochs)
+        scheduler = get_linear_schedule_with_warmup(optimiser, int(cfg.warmup_ratio * total), total)
+        rng = np.random.default_rng(cfg.seed)
+        probs = None if weights is None else np.asarray(weights, float) / np.sum(weights)
+
+        best, best_state, bad_epochs, step, history = -1.0, None, 0, 0, []
+        started = time.time()
+        for epoch in range(cfg.epochs):
+            self.model.train()
+            order = rng.choice(len(train), size=len(train), replace=probs is not None, p=probs)
+            bar = tqdm(range(0, len(order), cfg.batch_size), desc=f"epoch {epoch + 1}/{cfg.epochs}",
+                       disable=not progress, leave=False)
+            running = 0.0
+            for i, start in enumerate(bar):
+                idx = order[start:start + cfg.batch_size]
+                batch = self._encode([train[j].text for j in idx], [train[j].target for j in idx])
+                logits = self.model(**batch).logits
+                loss = loss_fn(logits, torch.tensor(y[idx]))
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(params, 1.0)
+                optimiser.step(), scheduler.step(), optimiser.zero_grad()
+                running += loss.item()
+                bar.set_postfix(loss=f"{running / (i + 1):.3f}")
+                step += 1
+                if step >= total:
+                    break
+            record = {"epoch": epoch + 1, "train_loss": running / max(1, i + 1)}
+            if dev:
+                logits = self._logits([p.text for p in dev], [p.target for p in dev])
+                record.update({f"dev_{k}": v for k, v in stance_metrics(
+                    [p.label for p in dev], [cfg.labels[i] for i in logits.argmax(1)]).items()
+                    if isinstance(v, float)})
+                score = record["dev_macro_f1"]
+                if score > best:
+                    best, bad_epochs = score, 0
+                    best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+                else:
+                    bad_epochs += 1
+            history.append(record)
+            log.info("epoch %s: %s", epoch + 1, record)
+            if progress:
+                print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}))
+            if step >= total or (dev and bad_epochs >= cfg.patience):
+                break
+        if best_state is not None:
+            self.model.load_state_dict(best_state)
+        self.model.eval()
+        self.metrics = {"history": history, "train_pairs": len(train), "dev_pairs": len(dev or []),
+                        "train_seconds": round(time.time() - started, 1), "steps": step}
+        if dev:
+            logits = self._logits([p.text for p in dev], [p.target for p in dev])
+            gold = np.array([label_ids[p.label] for p in dev])
+            cfg.temperature = fit_temperature(logits, gold)
+            self.metrics["temperature"] = cfg.temperature
+        return self
+
+    # -------------------------------------------------------------- inference
+    def _check_fitted(self) -> None:
+        if self.model is None:
+            raise NotFittedError(
+                "this StanceClassifier is not fitted yet; call fit(...) or StanceClassifier.load(directory)")
+
+    def _encode(self, texts: Sequence[str], targets: Sequence[str]):
+        return self.tokenizer(list(texts), list(targets), truncation="only_first", padding=True,
+                              max_length=self.config.max_length, return_tensors="pt")
+
+    def _logits(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Raw logits, batched by length so that padding stays small."""
+        import torch
+
+        self._check_fitted()
+        if len(texts) != len(targets):
+            raise ValueError(f"expected as many targets as texts, found {len(targets)} and {len(texts)}")
+        out = np.zeros((len(texts), len(self.config.labels)), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + len(targets[i]))
+        was_training = self.model.training
+        self.model.eval()
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                idx = order[start:start + batch_size]
+                batch = self._encode([texts[i] for i in idx], [targets[i] for i in idx])
+                out[idx] = self.model(**batch).logits.float().numpy()
+        self.model.train(was_training)
+        return out
+
+    def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Calibrated probabilities, one row per pair, columns in ``config.labels`` order."""
+        logits = self._logits(texts, targets, batch_size) / self.config.temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list[Scored]:
+        """One :class:`Scored` per pair; low-confidence answers become ``neutral`` with ``abstained``."""
+        labels = self.config.labels
+        out = []
+        for row in self.predict_proba(texts, targets, batch_size):
+            top = int(row.argmax())
+            abstained = bool(row[top] < self.config.abstain_threshold)
+            stance = "neutral" if abstained else labels[top]
+            out.append(Scored(stance, float(row[top]), {l: float(p) for l, p in zip(labels, row)}, abstained))
+        return out
+
+    # -------------------------------------------------------------- save/load
+    def save(self, directory: str | Path, card: str | None = None) -> Path:
+        """Weights (adapter only, for LoRA) with ``save_pretrained``, the config
+        as JSON, the metrics as JSON, and a model card."""
+        self._check_fitted()
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(directory)
+        if self.config.method == "full":
+            self.tokenizer.save_pretrained(directory)
+        if self.config.method == "lora":
+            adapter_cfg = directory / "adapter_config.json"
+            data = json.loads(adapter_cfg.read_text())
+            data["base_model_name_or_path"] = self.config.base_model
+            adapter_cfg.write_text(json.dumps(data, indent=2) + "\n")
+        self.config.save(directory)
+        (directory / METRICS_NAME).write_text(json.dumps(self.metrics, indent=2) + "\n", encoding="utf-8")
+        if card is not None:
+            (directory / "README.md").write_text(card, encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path, *, base_model=None, tokenizer=None) -> "StanceClassifier":
+        """A saved model; a LoRA adapter is merged into its base for speed.
+
+        ``base_model``/``tokenizer`` stand in for the configured base (tests).
+        """
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        directory = Path(directory)
+        config = StanceConfig.load(directory)
+        self = cls(config)
+        torch.set_grad_enabled(True)
+        if config.method == "full":
+            self.model = AutoModelForSequenceClassification.from_pretrained(directory)
+            self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(directory)
+        else:
+            from peft import PeftModel
+
+            if not (directory / "adapter_config.json").is_file():
+                raise ConfigError(f"{directory}: no adapter_config.json; expected a LoRA model saved by `stance train`")
+            if base_model is None:
+                base = resolve_base(config.base_model)
+                id2label = dict(enumerate(config.labels))
+                base_model = AutoModelForSequenceClassification.from_pretrained(
+                    base, num_labels=len(config.labels), id2label=id2label,
+                    label2id={v: k for k, v in id2label.items()})
+                tokenizer = tokenizer or AutoTokenizer.from_pretrained(base)
+            self.model = PeftModel.from_pretrained(base_model, directory).merge_and_unload()
+            self.tokenizer = tokenizer
+        self.model.eval()
+        metrics = directory / METRICS_NAME
+        self.metrics = json.loads(metrics.read_text()) if metrics.is_file() else {}
+        self.name = directory.name
+        return self
+
+    def evaluate(self, pairs: Sequence[Pair]) -> dict:
+        """Metrics on labelled pairs (see :func:`stance_metrics`)."""
+        probs = self.predict_proba([p.text for p in pairs], [p.target for p in pairs])
+        predicted = [self.config.labels[i] for i in probs.argmax(1)]
+        return stance_metrics([p.label for p in pairs], predicted, probs=probs, labels=self.config.labels,
+                              targets=[p.issue or p.target for p in pairs])

@@ -1,0 +1,59 @@
+"""One training run: data, fit, evaluation, card and save."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+
+from .card import model_card
+from .config import StanceConfig
+from .data import Pair, load_pairs
+from .model import StanceClassifier
+from .public import load_public
+
+log = logging.getLogger(__name__)
+
+
+def project_splits(data_dir: str | Path) -> dict[str, list[Pair]]:
+    """``train``/``dev``/``test`` pairs of the project's annotated data."""
+    data_dir = Path(data_dir)
+    return {split: load_pairs(data_dir / f"{split}.jsonl") for split in ("train", "dev", "test")
+            if (data_dir / f"{split}.jsonl").is_file()}
+
+
+def sampling_weights(pairs: list[Pair], mix: dict[str, float]) -> list[float]:
+    """Per-example weights so that each source is drawn in proportion to ``mix``."""
+    counts = Counter(p.source for p in pairs)
+    return [mix.get(p.source, 1.0) / counts[p.source] for p in pairs]
+
+
+def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig | None = None, *,
+                public: dict[str, float] | None = None, public_root: str | Path = "../shared/data",
+                project_weight: float = 1.0, progress: bool = True, max_steps: int | None = None) -> dict:
+    """Train on the project's data (and public sets, each with a sampling
+    weight), evaluate on every dev/test split, save to ``out_dir``; return metrics."""
+    config = config or StanceConfig()
+    splits = project_splits(data_dir)
+    if "train" not in splits:
+        raise FileNotFoundError(f"{data_dir}: expected train.jsonl (and dev.jsonl, test.jsonl) of annotated pairs")
+    train = list(splits["train"])
+    mix = {"project": project_weight}
+    extra_evals: dict[str, list[Pair]] = {}
+    for name, weight in (public or {}).items():
+        train += load_public(name, public_root, "train")
+        mix[name] = weight
+        extra_evals[f"{name}_dev"] = load_public(name, public_root, "dev")
+    config.sources = mix
+    weights = sampling_weights(train, mix) if public else None
+    model = StanceClassifier(config).fit(train, splits.get("dev"), weights=weights, progress=progress,
+                                         max_steps=max_steps)
+    evals = {f"project_{s}": model.evaluate(splits[s]) for s in ("dev", "test") if s in splits}
+    evals.update({k: model.evaluate(v) for k, v in extra_evals.items()})
+    model.metrics["eval"] = evals
+    command = "stance train " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train"] else "stance train"
+    model.save(out_dir, card=model_card(config, model.metrics, command))
+    log.info("saved to %s: %s", out_dir, json.dumps({k: round(v["macro_f1"], 4) for k, v in evals.items()}))
+    return model.metrics

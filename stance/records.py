@@ -1,0 +1,283 @@
+"""Typed, frozen records handed from one pipeline stage to the next.
+
+Every stage takes and returns these records, so each stage can be tested on
+records built by hand.  Nothing here imports torch or transformers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Stance = Literal["favor", "against", "neutral"]
+STANCES: tuple[str, ...] = ("favor", "against", "neutral")
+Precision = Literal["day", "month", "year"]
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to a day, a month or only a year.
+
+    ``PartialDate(2018, 1)`` is January 2018 and never invents a day.
+    Ordering compares the earliest day the date could mean.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.day is not None and self.month is None:
+            raise ValueError("PartialDate: a day needs a month")
+        try:
+            _dt.date(self.year, self.month or 1, self.day or 1)
+        except ValueError as exc:
+            raise ValueError(f"PartialDate: invalid date {self.year}-{self.month}-{self.day}: {exc}") from None
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+    @classmethod
+    def parse(cls, value: str) -> "PartialDate":
+        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (an ISO timestamp is cut to its day)."""
+        text = str(value).strip()[:10] if "T" in str(value) else str(value).strip()
+        match = _PARTIAL_DATE.match(text)
+        if not match:
+            raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found {value!r}")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        return cls(year, month, day)
+
+    def start(self) -> _dt.date:
+        """The first day this date can mean."""
+        return _dt.date(self.year, self.month or 1, self.day or 1)
+
+    def end(self) -> _dt.date:
+        """The last day this date can mean."""
+        if self.day is not None:
+            return self.start()
+        if self.month is not None:
+            nxt = _dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+            return nxt - _dt.timedelta(days=1)
+        return _dt.date(self.year, 12, 31)
+
+    def midpoint(self) -> _dt.date:
+        return self.start() + (self.end() - self.start()) / 2
+
+    def __str__(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets ``[start, end)`` into an article's original text."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Article:
+    """One ingested document.
+
+    ``text`` is the document exactly as read; ``paragraphs`` are the spans of
+    it that survived cleaning (web cruft and repeated paragraphs dropped).
+    """
+
+    doc_id: str
+    text: str
+    date: PartialDate | None = None
+    source: str | None = None
+    url: str | None = None
+    path: str | None = None
+    paragraphs: tuple[Span, ...] = ()
+    date_origin: Literal["metadata", "text", "missing"] = "missing"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    doc_id: str
+    index: int
+    span: Span
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor: a person, an organisation or a country."""
+
+    actor_id: str
+    name: str
+    type: Literal["person", "organisation", "country", "group", "media", "anonymous"]
+    affiliation: str | None = None
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    known: bool = True
+
+
+AttributionKind = Literal["direct", "reported", "according-to", "organisation", "anonymous"]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Who said what, where.  One per attribution found in an article."""
+
+    statement_id: str
+    doc_id: str
+    date: PartialDate | None
+    actor_id: str
+    actor: str
+    actor_type: str
+    affiliation: str | None
+    kind: AttributionKind
+    text: Span
+    """The content attributed to the actor (quote or reported clause)."""
+    quote: Span
+    """The whole sentence(s) as printed."""
+    speaker: Span | None = None
+    cue: Span | None = None
+    sources: tuple[str, ...] = ()
+    order: int = 0
+    """Position in the article, to order statements that share a date."""
+
+    @property
+    def all_sources(self) -> tuple[str, ...]:
+        return self.sources or (self.doc_id,)
+
+
+@dataclass(frozen=True)
+class IssueMention:
+    statement_id: str
+    issue: str
+    matched: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StancePrediction:
+    """The stance of one statement toward one issue."""
+
+    statement: Statement
+    issue: str
+    stance: Stance
+    confidence: float
+    scores: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    abstained: bool = False
+    model: str = ""
+
+    @property
+    def value(self) -> float:
+        """+1 favor, -1 against, 0 neutral."""
+        return {"favor": 1.0, "against": -1.0}.get(self.stance, 0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        st = self.statement
+        return {
+            "statement_id": st.statement_id,
+            "doc_id": st.doc_id,
+            "sources": list(st.all_sources),
+            "date": str(st.date) if st.date else None,
+            "actor": st.actor,
+            "actor_id": st.actor_id,
+            "actor_type": st.actor_type,
+            "affiliation": st.affiliation,
+            "kind": st.kind,
+            "issue": self.issue,
+            "stance": self.stance,
+            "confidence": round(self.confidence, 4),
+            "scores": {k: round(v, 4) for k, v in self.scores.items()},
+            "abstained": self.abstained,
+            "text": st.text.text,
+            "quote": st.quote.text,
+            "start": st.quote.start,
+            "end": st.quote.end,
+            "speaker": st.speaker.to_dict() if st.speaker else None,
+            "order": st.order,
+            "model": self.model,
+        }
+
+
+@dataclass(frozen=True)
+class PositionPoint:
+    """An actor's position on an issue over one period."""
+
+    actor_id: str
+    actor: str
+    issue: str
+    period: str
+    start: _dt.date
+    end: _dt.date
+    score: float
+    """Confidence-weighted mean stance in [-1, 1]."""
+    low: float
+    high: float
+    n_statements: int
+    n_sources: int
+    statement_ids: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["start"], d["end"] = self.start.isoformat(), self.end.isoformat()
+        d["statement_ids"] = list(self.statement_ids)
+        for k in ("score", "low", "high"):
+            d[k] = round(d[k], 4)
+        return d
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A change of position, with the evidence on both sides."""
+
+    actor_id: str
+    actor: str
+    issue: str
+    before: float
+    after: float
+    date: str
+    """The date of the first statement after the change."""
+    before_ids: tuple[str, ...]
+    after_ids: tuple[str, ...]
+
+    @property
+    def direction(self) -> str:
+        return "toward favor" if self.after > self.before else "toward against"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "actor_id": self.actor_id,
+            "actor": self.actor,
+            "issue": self.issue,
+            "before": round(self.before, 4),
+            "after": round(self.after, 4),
+            "date": self.date,
+            "direction": self.direction,
+            "before_ids": list(self.before_ids),
+            "after_ids": list(self.after_ids),
+        }
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One issue of the registry: ``target`` says what "favor" means."""
+
+    issue_id: str
+    label: str
+    target: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()

@@ -1,0 +1,82 @@
+import json
+
+import numpy as np
+import pytest
+
+from stance.classifier.calibration import expected_calibration_error, fit_temperature
+from stance.classifier.config import StanceConfig
+from stance.classifier.data import Pair, load_pairs
+from stance.classifier.metrics import stance_metrics
+from stance.classifier.model import StanceClassifier
+from stance.errors import ConfigError, InputError, NotFittedError
+
+TARGET = "The United States should carry out drone strikes inside Pakistan."
+PAIRS = [
+    Pair("The minister said drone strikes must stop at once.", TARGET, "against"),
+    Pair("The general said the strikes were vital and should continue.", TARGET, "favor"),
+    Pair("A drone strike was reported in the north on Monday.", TARGET, "neutral"),
+] * 4
+
+
+def test_predict_before_fit_raises_value_error():
+    with pytest.raises(NotFittedError, match="not fitted yet") as info:
+        StanceClassifier().predict(["text"], [TARGET])
+    assert isinstance(info.value, ValueError)
+
+
+def test_config_validation_names_field():
+    with pytest.raises(ConfigError, match=r"StanceConfig: method must be 'lora' or 'full', found 'qlora'"):
+        StanceConfig(method="qlora")
+
+
+@pytest.mark.parametrize("method", ["lora", "full"])
+def test_fit_save_load_roundtrip(tmp_path, tiny_bert, method):
+    model, tokenizer = tiny_bert()
+    cfg = StanceConfig(method=method, epochs=2, batch_size=4, learning_rate=1e-3, lora_targets=("query", "value"))
+    clf = StanceClassifier(cfg).fit(PAIRS, PAIRS[:3], model=model, tokenizer=tokenizer, progress=False)
+    texts, targets = [p.text for p in PAIRS[:3]], [TARGET] * 3
+    before = clf.predict_proba(texts, targets)
+    clf.save(tmp_path)
+    saved = json.loads((tmp_path / "stance_config.json").read_text())
+    assert saved["method"] == method and saved["temperature"] == pytest.approx(clf.config.temperature)
+    assert (tmp_path / "metrics.json").is_file()
+    base, _ = tiny_bert()
+    loaded = StanceClassifier.load(tmp_path, base_model=base, tokenizer=tokenizer)
+    np.testing.assert_allclose(loaded.predict_proba(texts, targets), before, atol=1e-5)
+    scored = loaded.predict(texts, targets)
+    assert [s.stance in ("favor", "against", "neutral") for s in scored] == [True] * 3
+    assert all(abs(sum(s.scores.values()) - 1) < 1e-5 for s in scored)
+
+
+def test_abstain_turns_low_confidence_into_neutral(tiny_bert):
+    model, tokenizer = tiny_bert()
+    clf = StanceClassifier(StanceConfig(abstain_threshold=0.99, epochs=1))
+    clf.model, clf.tokenizer = model.eval(), tokenizer
+    scored = clf.predict([PAIRS[0].text], [TARGET])[0]
+    assert scored.stance == "neutral" and scored.abstained
+
+
+def test_metrics_f_avg_and_confusion():
+    m = stance_metrics(["favor", "against", "neutral", "against"], ["favor", "against", "against", "against"])
+    assert m["f1_favor"] == 1.0 and m["f1_neutral"] == 0.0
+    assert m["f_avg"] == pytest.approx((1.0 + 0.8) / 2)
+    assert m["confusion"] == [[1, 0, 0], [0, 2, 0], [0, 1, 0]]
+
+
+def test_temperature_and_ece():
+    rng = np.random.default_rng(0)
+    gold = rng.integers(0, 3, 500)
+    logits = rng.normal(size=(500, 3))
+    logits[np.arange(500), gold] += 1.0
+    overconfident = logits * 5
+    t = fit_temperature(overconfident, gold)
+    assert t > 2
+    p = lambda z: np.exp(z) / np.exp(z).sum(1, keepdims=True)
+    assert expected_calibration_error(p(overconfident / t), gold) < expected_calibration_error(p(overconfident), gold)
+
+
+def test_load_pairs_reports_line(tmp_path):
+    path = tmp_path / "pairs.jsonl"
+    path.write_text(json.dumps({"text": "a", "target": "t", "label": "favor"}) + "\n{broken\n")
+    with pytest.raises(InputError, match=r"pairs.jsonl:2: expected a JSON object with text and label"):
+        load_pairs(path)
