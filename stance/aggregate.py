@@ -170,10 +170,13 @@ def detect_shifts(series: Sequence[StancePrediction], min_change: float = 1.0) -
     """
     values = [p.value for p in series]
     weights = [max(p.confidence, 1e-6) for p in series]
+    cum_w, cum_vw = [0.0], [0.0]
+    for v, w in zip(values, weights):
+        cum_w.append(cum_w[-1] + w)
+        cum_vw.append(cum_vw[-1] + v * w)
 
     def mean(lo: int, hi: int) -> float:
-        w = sum(weights[lo:hi])
-        return sum(v * x for v, x in zip(values[lo:hi], weights[lo:hi])) / w
+        return (cum_vw[hi] - cum_vw[lo]) / (cum_w[hi] - cum_w[lo])
 
     found: list[tuple[int, float, float]] = []
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,7 +20,8 @@ Precision = Literal["day", "month", "year"]
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class PartialDate:
     """A date known to a day, a month or only a year.
 
@@ -72,6 +74,11 @@ class PartialDate:
 
     def midpoint(self) -> _dt.date:
         return self.start() + (self.end() - self.start()) / 2
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return (self.start(), self.end()) < (other.start(), other.end())
 
     def __str__(self) -> str:
         if self.month is None:
@@ -156,6 +163,13 @@ class Statement:
     sources: tuple[str, ...] = ()
     order: int = 0
     """Position in the article, to order statements that share a date."""
+    scope: Span | None = None
+    """The part of the sentence this statement covers (the whole sentence
+    unless it holds several statements): what the stance model reads."""
+
+    @property
+    def evidence(self) -> Span:
+        return self.scope or self.quote
 
     @property
     def all_sources(self) -> tuple[str, ...]:
@@ -207,10 +221,29 @@ class StancePrediction:
             "quote": st.quote.text,
             "start": st.quote.start,
             "end": st.quote.end,
+            "text_start": st.text.start,
+            "text_end": st.text.end,
             "speaker": st.speaker.to_dict() if st.speaker else None,
             "order": st.order,
             "model": self.model,
         }
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> "StancePrediction":
+        """The inverse of :meth:`to_dict` (spans not written are left out)."""
+        speaker = row.get("speaker")
+        statement = Statement(
+            statement_id=row["statement_id"], doc_id=row["doc_id"],
+            date=PartialDate.parse(row["date"]) if row.get("date") else None,
+            actor_id=row.get("actor_id") or row["actor"], actor=row["actor"],
+            actor_type=row.get("actor_type") or "person", affiliation=row.get("affiliation"),
+            kind=row.get("kind") or "reported",
+            text=Span(row.get("text_start", row["start"]), row.get("text_end", row["end"]), row["text"]),
+            quote=Span(row["start"], row["end"], row.get("quote") or row["text"]),
+            speaker=Span(**speaker) if speaker else None,
+            sources=tuple(row.get("sources") or ()), order=int(row.get("order") or 0))
+        return cls(statement, row["issue"], row["stance"], float(row["confidence"]),
+                   dict(row.get("scores") or {}), bool(row.get("abstained")), row.get("model") or "")
 
 
 @dataclass(frozen=True)

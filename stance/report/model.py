@@ -15,14 +15,20 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..aggregate import Positions, ancestors, current_position, detect_shifts, leaning, position
-from ..records import Article, Issue, PositionPoint, Shift, StancePrediction
+from ..aggregate import Positions, ancestors, current_position, leaning, position
+from ..records import Article, Issue, PartialDate, PositionPoint, Shift, StancePrediction
 
 
 def time_key(p: StancePrediction) -> tuple:
     """Order of statements in time (undated last), as :mod:`stance.aggregate` orders them."""
     st = p.statement
     return (st.date.start() if st.date else _dt.date.max, st.doc_id, st.order)
+
+
+def date_key(text: str) -> tuple[_dt.date, _dt.date]:
+    """Sort key of a partial date written as text: its first day, then its last."""
+    date = PartialDate.parse(text)
+    return date.start(), date.end()
 
 
 def slugify(text: str) -> str:
@@ -33,13 +39,14 @@ def slugify(text: str) -> str:
 
 
 class Slugs:
-    """Hands out unique slugs: a taken one gets a numbered suffix."""
+    """Hands out unique slugs: a taken one gets ``-<hint>``, then a numbered suffix."""
 
     def __init__(self) -> None:
         self.taken: set[str] = set()
 
-    def add(self, text: str) -> str:
-        base = slug = slugify(text)
+    def add(self, text: str, hint: str = "") -> str:
+        base = slugify(text)
+        slug = f"{base}-{hint}" if hint and base in self.taken else base
         n = 2
         while slug in self.taken:
             slug, n = f"{base}-{n}", n + 1
@@ -57,14 +64,20 @@ class Current:
     score: float | None
 
 
-def current_of(preds: Sequence[StancePrediction]) -> Current:
-    """:func:`~stance.aggregate.current_position` in words, with its leaning and score."""
+def current_of(preds: Sequence[StancePrediction], shifts: Sequence[Shift] = ()) -> Current:
+    """:func:`~stance.aggregate.current_position` in words, with its leaning and score.
+
+    The score is the position since the latest of ``shifts`` (the series' shifts
+    as :func:`~stance.aggregate.aggregate` found them), so change points are not
+    searched for a second time.
+    """
     text = current_position(preds)
     dated = sorted((p for p in preds if p.statement.date), key=time_key)
     if not dated:
         return Current(text, "none", None)
-    cut = detect_shifts(dated)
-    score = position(dated[cut[-1][0]:] if cut else dated)[0]
+    index = {p.statement.statement_id: i for i, p in enumerate(dated)}
+    start = max((index.get(s.after_ids[0], 0) for s in shifts if s.after_ids), default=0)
+    score = position(dated[start:])[0]
     return Current(text, leaning(score), score)
 
 
@@ -117,6 +130,10 @@ class ReportModel:
 
     def group_of(self, actor: Entity) -> Entity | None:
         return self.groups.get(actor.affiliation) if actor.affiliation else None
+
+    def latest_shifts(self, limit: int) -> list[tuple[Shift, Entity]]:
+        """The ``limit`` most recent shifts with the entity each belongs to."""
+        return sorted(self.shift_rows, key=lambda r: date_key(r[0].date), reverse=True)[:limit]
 
     def evidence(self, ids: Sequence[str], issue: str) -> list[StancePrediction]:
         return [self.by_statement[(i, issue)] for i in ids if (i, issue) in self.by_statement]
@@ -192,10 +209,11 @@ def build_model(positions: Positions, issues: Mapping[str, Issue], *, articles: 
     preds = sorted(positions.predictions, key=time_key)
     actors = dict(sorted(_actors(preds, positions.points).items(), key=lambda kv: (kv[1].name.lower(), kv[0])))
     groups = dict(sorted(_groups(preds, positions.group_points, parents or {}).items(), key=lambda kv: kv[0].lower()))
+    shift_rows = _assign_shifts(positions.shifts, actors, groups)
     slugs = Slugs()
     for ent in [*actors.values(), *groups.values()]:
-        ent.slug = slugs.add(ent.key)
-        ent.current = {issue: current_of(ps) for issue, ps in ent.preds.items()}
+        ent.slug = slugs.add(ent.key, "group" if ent.kind == "group" else "")
+        ent.current = {issue: current_of(ps, ent.shifts.get(issue, ())) for issue, ps in ent.preds.items()}
     issue_ids = _issue_order(preds, issues)
     issue_slugs, doc_slugs = Slugs(), Slugs()
     articles = articles or {}
@@ -203,7 +221,7 @@ def build_model(positions: Positions, issues: Mapping[str, Issue], *, articles: 
         positions=positions, issue_ids=issue_ids,
         issues={i: issues.get(i) or Issue(i, i, "") for i in issue_ids},
         actors=actors, groups=groups,
-        shift_rows=_assign_shifts(positions.shifts, actors, groups),
+        shift_rows=shift_rows,
         by_statement={(p.statement.statement_id, p.issue): p for p in preds},
         articles=articles,
         doc_slugs={d: doc_slugs.add(d) for d in sorted({p.statement.doc_id for p in preds} & set(articles))},

@@ -38,11 +38,14 @@ class Frame:
         return TOP + (1 - value) / 2 * (HEIGHT - TOP - BOTTOM)
 
 
-def frame(days: Iterable[_dt.date]) -> Frame:
-    """A frame holding every day of ``days`` with a little padding."""
+NO_DATES = '<p class="meta">No dated statements to chart.</p>'
+
+
+def frame(days: Iterable[_dt.date]) -> Frame | None:
+    """A frame holding every day of ``days`` with a little padding (None without days)."""
     ords = [d.toordinal() for d in days]
     if not ords:
-        return Frame(0, 1)
+        return None
     lo, hi = min(ords), max(ords)
     pad = max(10, (hi - lo) // 40)
     return Frame(lo - pad, hi + pad)
@@ -91,11 +94,15 @@ def _open(label: str) -> str:
     return f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">'
 
 
+def _middle(point: PositionPoint) -> _dt.date:
+    return point.start + (point.end - point.start) / 2
+
+
 def _trace(points: Sequence[PositionPoint], fr: Frame, attr: str) -> list[tuple[float, float]]:
     """Pixel path through period midpoints, held flat to the first period's start and the last one's end."""
-    pts = sorted(points, key=lambda p: p.start)
+    pts = sorted(points, key=_middle)
     path = [(fr.x(pts[0].start), fr.y(getattr(pts[0], attr)))]
-    path += [(fr.x(p.start + (p.end - p.start) / 2), fr.y(getattr(p, attr))) for p in pts]
+    path += [(fr.x(_middle(p)), fr.y(getattr(p, attr))) for p in pts]
     path.append((fr.x(pts[-1].end), fr.y(getattr(pts[-1], attr))))
     return path
 
@@ -123,7 +130,7 @@ def _statement(p: StancePrediction, fr: Frame) -> str:
         whisker = f'<line class="wh" x1="{fr.x(date.start()):.1f}" x2="{fr.x(date.end()):.1f}" y1="{y:.1f}" y2="{y:.1f}"/>'
     quote = st.quote.text if len(st.quote.text) <= 140 else st.quote.text[:139] + "…"
     tip = f"{date} · {st.actor} · {p.stance} ({p.confidence:.2f}): {quote}"
-    return (f'{whisker}<circle class="stmt {p.stance}" cx="{x:.1f}" cy="{y:.1f}" r="{2.5 + 4 * p.confidence:.1f}">'
+    return (f'{whisker}<circle class="stmt {escape(p.stance)}" cx="{x:.1f}" cy="{y:.1f}" r="{2.5 + 4 * p.confidence:.1f}">'
             f"<title>{escape(tip)}</title></circle>")
 
 
@@ -140,6 +147,8 @@ def timeline_svg(preds: Sequence[StancePrediction], points: Sequence[PositionPoi
     dated = [p for p in preds if p.statement.date]
     days = [d for p in dated for d in (p.statement.date.start(), p.statement.date.end())]
     fr = frame(days + [d for pt in points for d in (pt.start, pt.end)])
+    if fr is None:
+        return NO_DATES
     parts = [_open(label), *_axes(fr), *_position(points, fr)]
     parts += [_shift_marker(s, fr) for s in shifts]
     parts += [_statement(p, fr) for p in dated]
@@ -150,6 +159,8 @@ def timeline_svg(preds: Sequence[StancePrediction], points: Sequence[PositionPoi
 def issue_svg(series: Sequence[tuple[str, Sequence[PositionPoint]]], label: str = "positions over time") -> str:
     """Every actor's position line on one issue; the ``i``-th series is drawn in :func:`series_style` ``(i)``."""
     fr = frame(d for _, pts in series for pt in pts for d in (pt.start, pt.end))
+    if fr is None:
+        return NO_DATES
     parts = [_open(label), *_axes(fr)]
     for i, (name, pts) in enumerate(series):
         if not pts:

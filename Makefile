@@ -1,0 +1,28 @@
+# Two commands for a new user: `make demo` (install + run on the example corpus) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+export HF_HUB_OFFLINE = 1
+export TOKENIZERS_PARALLELISM = false
+
+.PHONY: install demo test test-all seeds clean
+
+$(BIN)/stance: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/stance
+
+demo: install
+	$(BIN)/stance track data/examples --out out/demo
+
+seeds: install
+	$(BIN)/stance track ../shared/seeds --out out/seeds
+
+test: install
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf out .pytest_cache

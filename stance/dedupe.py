@@ -1,0 +1,67 @@
+"""One statement per utterance: the same words from the same speaker carried
+by several outlets (or twice in one page) become one statement with all its
+sources, while the same words said again on a later date stay separate."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from .records import Statement
+
+_CONTRACTIONS = [(r"n[’']t\b", " not"), (r"[’']re\b", " are"), (r"[’']s\b", " is"), (r"[’']ll\b", " will"),
+                 (r"[’']ve\b", " have"), (r"[’']m\b", " am"), (r"[’']d\b", " would")]
+_WORD = re.compile(r"[a-z0-9]+")
+_PRECISION = {"day": 0, "month": 1, "year": 2}
+
+MIN_TOKENS = 5
+"""Shorter contents (``Absolutely not``) are too common to match on."""
+OVERLAP = 0.8
+"""Share of the shorter content's words found in the longer one."""
+MAX_GAP_DAYS = 7
+
+
+def tokens(text: str) -> set[str]:
+    text = text.lower()
+    for pattern, repl in _CONTRACTIONS:
+        text = re.sub(pattern, repl, text)
+    return set(_WORD.findall(text))
+
+
+def _same_time(a: Statement, b: Statement) -> bool:
+    if a.date is None or b.date is None:
+        return True
+    gap = max(a.date.start(), b.date.start()) - min(a.date.end(), b.date.end())
+    return gap.days <= MAX_GAP_DAYS
+
+
+def same_statement(a: Statement, b: Statement) -> bool:
+    if a.actor_id != b.actor_id or not _same_time(a, b):
+        return False
+    ta, tb = tokens(a.text.text), tokens(b.text.text)
+    shorter = min(len(ta), len(tb))
+    return shorter >= MIN_TOKENS and len(ta & tb) / shorter >= OVERLAP
+
+
+def merge_duplicates(statements: Sequence[Statement]) -> list[Statement]:
+    """Statements with duplicates merged.  The kept record is the one with the
+    most precise date (then the earliest in corpus order); ``sources`` lists
+    every document that carries it, the kept one first."""
+    clusters: list[list[Statement]] = []
+    by_actor: dict[str, list[int]] = defaultdict(list)
+    for st in statements:
+        for c in by_actor[st.actor_id]:
+            if any(same_statement(st, other) for other in clusters[c]):
+                clusters[c].append(st)
+                break
+        else:
+            by_actor[st.actor_id].append(len(clusters))
+            clusters.append([st])
+    out = []
+    for cluster in clusters:
+        keep = min(cluster, key=lambda s: _PRECISION[s.date.precision] if s.date else 3)
+        sources = [keep.doc_id] + [s.doc_id for s in cluster if s.doc_id != keep.doc_id]
+        out.append(replace(keep, sources=tuple(dict.fromkeys(sources))))
+    return out

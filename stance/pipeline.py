@@ -1,0 +1,123 @@
+"""The whole path from articles to positions, as small stages over records.
+
+    articles -> statements -> merged statements -> (statement, issue) pairs
+             -> stance predictions -> positions
+
+Each stage is a plain function; :class:`Pipeline` holds what they share (the
+registries and the stance model) and runs them in order.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .actors import ActorRegistry
+from .aggregate import Positions, aggregate
+from .attribution import Attributor
+from .dedupe import merge_duplicates
+from .issues import IssueRegistry
+from .records import Article, StancePrediction, Statement
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "models" / "stance-minilm"
+"""The shipped model, used when no ``--model`` is given (``STANCE_MODEL`` overrides)."""
+
+
+class Predictor(Protocol):
+    """What the pipeline needs of a stance model (``StanceClassifier`` is one)."""
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list: ...
+
+
+def default_model_dir() -> Path:
+    return Path(os.environ.get("STANCE_MODEL") or DEFAULT_MODEL)
+
+
+def load_predictor(model_dir: str | Path | None = None) -> Predictor:
+    """The stance model saved in ``model_dir`` (default: the shipped one)."""
+    from .classifier.model import StanceClassifier
+    from .errors import ConfigError
+
+    path = Path(model_dir) if model_dir else default_model_dir()
+    if not path.is_dir():
+        raise ConfigError(f"{path}: no stance model there; train one with `stance train` or pass --model DIR")
+    return StanceClassifier.load(path)
+
+
+def issue_pairs(statements: Sequence[Statement], issues: IssueRegistry) -> list[tuple[Statement, str]]:
+    """(statement, issue) for every issue a statement concerns; questions put
+    to someone are not positions and are left out."""
+    out = []
+    for st in statements:
+        if st.text.text.rstrip().endswith("?"):
+            continue
+        for issue_id, _ in issues.detect(st.evidence.text):
+            out.append((st, issue_id))
+    return out
+
+
+def classify(pairs: Sequence[tuple[Statement, str]], issues: IssueRegistry, model: Predictor,
+             batch_size: int = 32) -> list[StancePrediction]:
+    """A stance prediction for each (statement, issue) pair."""
+    if not pairs:
+        return []
+    scored = model.predict([st.evidence.text for st, _ in pairs], [issues[i].target for _, i in pairs],
+                           batch_size=batch_size)
+    name = getattr(model, "name", type(model).__name__)
+    return [StancePrediction(st, issue, s.stance, s.confidence, s.scores, s.abstained, name)
+            for (st, issue), s in zip(pairs, scored)]
+
+
+@dataclass
+class Result:
+    articles: list[Article]
+    statements: list[Statement]
+    predictions: list[StancePrediction]
+    positions: Positions
+    parents: dict[str, str] = field(default_factory=dict)
+
+    def statement_rows(self) -> list[dict]:
+        return [p.to_dict() for p in self.predictions]
+
+
+@dataclass
+class Pipeline:
+    """Registries and model shared by the stages; :meth:`run` goes end to end."""
+
+    model: Predictor
+    issues: IssueRegistry = field(default_factory=IssueRegistry.load)
+    actors: ActorRegistry = field(default_factory=ActorRegistry.load)
+    period: str = "month"
+    batch_size: int = 32
+
+    def run(self, articles: Sequence[Article]) -> Result:
+        statements = merge_duplicates([s for a in articles for s in Attributor(self.actors).extract(a)])
+        predictions = classify(issue_pairs(statements, self.issues), self.issues, self.model, self.batch_size)
+        parents = self.actors.parents()
+        positions = aggregate(predictions, self.period, parents, n_documents=len(articles))
+        log.info("%d articles, %d statements, %d scored pairs", len(articles), len(statements), len(predictions))
+        return Result(list(articles), statements, predictions, positions, parents)
+
+
+def write_outputs(result: Result, out_dir: str | Path, issues: IssueRegistry,
+                  formats: Sequence[str] = ("html", "md", "json")) -> Path:
+    """``statements.jsonl``, ``positions.json`` and ``report/`` under ``out_dir``;
+    returns the report's main file."""
+    from .report import write_report
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "statements.jsonl").open("w", encoding="utf-8") as handle:
+        for row in result.statement_rows():
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    (out / "positions.json").write_text(json.dumps(result.positions.to_dict(), indent=1, ensure_ascii=False),
+                                        encoding="utf-8")
+    return write_report(result.positions, out / "report", issues=dict(issues),
+                        articles={a.doc_id: a for a in result.articles}, formats=formats, parents=result.parents)

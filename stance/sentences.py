@@ -1,0 +1,56 @@
+"""Sentence segmentation with character offsets into the original text."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .records import Article, Sentence, Span
+
+
+def _open_quote(text: str) -> bool:
+    """True when a quotation opened in ``text`` is not closed there (the segmenter cut inside it)."""
+    is_open = False
+    for ch in text:
+        if ch == "“":
+            is_open = True
+        elif ch == "”":
+            is_open = False
+        elif ch == '"':
+            is_open = not is_open
+    return is_open
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def split_sentences(article: Article) -> list[Sentence]:
+    """The sentences of an article's kept paragraphs, each a span of ``article.text``."""
+    out: list[Sentence] = []
+    paragraphs = article.paragraphs or (Span(0, len(article.text), article.text),)
+    for p_index, para in enumerate(paragraphs):
+        for piece in _segmenter().segment(para.text):
+            raw = piece.sent
+            lead = len(raw) - len(raw.lstrip())
+            body = raw.strip()
+            if not body:
+                continue
+            start = para.start + piece.start + lead
+            if not any(c.isalnum() for c in body) and out and out[-1].paragraph == p_index:
+                prev = out[-1]
+                end = start + len(body)
+                out[-1] = Sentence(prev.doc_id, prev.index, Span(prev.span.start, end,
+                                   article.text[prev.span.start:end]), p_index)
+                continue
+            tail = len(body.split()) <= 6 and out and out[-1].span.text.rstrip().endswith(("”", '"', "’"))
+            if out and out[-1].paragraph == p_index and (_open_quote(out[-1].span.text) or tail):
+                prev = out[-1]
+                end = start + len(body)
+                out[-1] = Sentence(prev.doc_id, prev.index, Span(prev.span.start, end,
+                                   article.text[prev.span.start:end]), p_index)
+                continue
+            out.append(Sentence(article.doc_id, len(out), Span(start, start + len(body), body), p_index))
+    return out
