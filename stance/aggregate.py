@@ -159,7 +159,7 @@ def _points(key_of, preds: Iterable[StancePrediction], period: str, names: Mappi
 
 
 def detect_shifts(series: Sequence[StancePrediction], min_change: float = 1.0) -> list[tuple[int, float, float]]:
-    """Change points in one time-ordered actor-issue series.
+    """Change points in one time-ordered actor-issue series of statements.
 
     Binary segmentation over confidence-weighted stance values.  A split is
     kept when the weighted means on its two sides differ by at least
@@ -168,8 +168,11 @@ def detect_shifts(series: Sequence[StancePrediction], min_change: float = 1.0) -
     the first), so one noisy statement in a steady series is not a shift.
     Returns ``(index of first statement after, mean before, mean after)``.
     """
-    values = [p.value for p in series]
-    weights = [max(p.confidence, 1e-6) for p in series]
+    return change_points([p.value for p in series], [max(p.confidence, 1e-6) for p in series], min_change)
+
+
+def change_points(values: Sequence[float], weights: Sequence[float], min_change: float) -> list[tuple[int, float, float]]:
+    """Binary segmentation of a weighted series (see :func:`detect_shifts`)."""
     cum_w, cum_vw = [0.0], [0.0]
     for v, w in zip(values, weights):
         cum_w.append(cum_w[-1] + w)
@@ -218,6 +221,24 @@ def _shifts(key_of, preds: Sequence[StancePrediction], names: Mapping[str, str],
                 before_ids=tuple(p.statement.statement_id for p in group[max(0, k - evidence):k]),
                 after_ids=tuple(p.statement.statement_id for p in group[k:k + evidence]),
             ))
+    return sorted(out, key=lambda s: (s.actor, s.issue, s.date))
+
+
+GROUP_MIN_CHANGE = 0.5
+"""Groups speak with many voices: their shifts are found between periods, on period positions."""
+
+
+def _group_shifts(points: Sequence[PositionPoint], min_change: float = GROUP_MIN_CHANGE) -> list[Shift]:
+    series: dict[tuple[str, str], list[PositionPoint]] = defaultdict(list)
+    for p in points:
+        series[(p.actor_id, p.issue)].append(p)
+    out = []
+    for (key, issue), pts in series.items():
+        pts.sort(key=lambda p: (p.start, p.end))
+        for k, before, after in change_points([p.score for p in pts], [p.n_statements for p in pts], min_change):
+            out.append(Shift(actor_id=key, actor=pts[k].actor, issue=issue, before=before, after=after,
+                             date=pts[k].period, before_ids=pts[k - 1].statement_ids[-2:],
+                             after_ids=pts[k].statement_ids[:2]))
     return sorted(out, key=lambda s: (s.actor, s.issue, s.date))
 
 
@@ -281,7 +302,7 @@ def aggregate(
 
     points = _points(own, preds, period, names)
     group_points = _points(groups, preds, period, {g: g for g in group_names | set(parents)})
-    shifts = _shifts(own, preds, names) + _shifts(groups, preds, {g: g for g in group_names | set(parents)})
+    shifts = _shifts(own, preds, names) + _group_shifts(group_points)
     dated = [p.statement.date for p in preds if p.statement.date]
     statement_ids = {p.statement.statement_id for p in preds}
     corpus = CorpusSummary(
@@ -296,16 +317,39 @@ def aggregate(
                      tuple(_disagreements(points, members)), corpus, period)
 
 
-def current_position(preds: Sequence[StancePrediction]) -> str:
-    """A sentence for the latest position in one actor-issue series, e.g.
-    ``against since 2021-06 (4 statements, 3 sources)``."""
+@dataclass(frozen=True)
+class Current:
+    """The latest position of one actor (or group) on one issue."""
+
+    text: str
+    """In words: ``against since 2021-06 (4 statements, 3 sources)``."""
+    leaning: str
+    """favor, against, neutral, or none when no statement is dated."""
+    score: float | None
+    since: str | None = None
+    n_statements: int = 0
+    n_sources: int = 0
+
+
+def current_position(preds: Sequence[StancePrediction], shifts: Sequence[Shift] | None = None) -> Current:
+    """The position since the latest shift of one actor-issue series.
+
+    ``shifts`` are the series' shifts as :func:`aggregate` found them; when
+    None they are searched for here, statement by statement.
+    """
     dated = sorted((p for p in preds if p.statement.date), key=_sort_key)
     if not dated:
-        return f"no dated statements ({len(preds)} undated)"
-    cut = detect_shifts(dated)
-    tail = dated[cut[-1][0]:] if cut else dated
+        return Current(f"no dated statements ({len(preds)} undated)", "none", None)
+    if shifts is None:
+        cut = detect_shifts(dated)
+        start = cut[-1][0] if cut else 0
+    else:
+        index = {p.statement.statement_id: i for i, p in enumerate(dated)}
+        start = max((index[s.after_ids[0]] for s in shifts if s.after_ids and s.after_ids[0] in index), default=0)
+    tail = dated[start:]
     score, _, _ = position(tail)
     sources = {s for p in tail for s in p.statement.all_sources}
-    n = len(tail)
-    return (f"{leaning(score)} since {tail[0].statement.date} "
+    n, since = len(tail), str(tail[0].statement.date)
+    text = (f"{leaning(score)} since {since} "
             f"({n} statement{'s' * (n != 1)}, {len(sources)} source{'s' * (len(sources) != 1)})")
+    return Current(text, leaning(score), score, since, n, len(sources))

@@ -41,9 +41,9 @@ def cmd_track(args: argparse.Namespace) -> int:
     from .issues import IssueRegistry
 
     issues = IssueRegistry.load(args.issues)
-    pipeline = Pipeline(model=load_predictor(args.model), issues=issues, actors=ActorRegistry.load(args.actors),
-                        period=args.period)
+    actors = ActorRegistry.load(args.actors)
     articles = load_corpus(args.corpus, encoding=args.encoding)
+    pipeline = Pipeline(model=load_predictor(args.model), issues=issues, actors=actors, period=args.period)
     result = pipeline.run(articles)
     main = write_outputs(result, args.out, issues, args.format)
     c = result.positions.corpus

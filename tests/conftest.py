@@ -35,3 +35,42 @@ def tiny_bert():
         return BertForSequenceClassification(config), tokenizer
 
     return make
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory, tiny_bert):
+    """A saved (full) stance model built on the tiny random BERT: fast, offline, meaningless predictions."""
+    from stance.classifier.config import StanceConfig
+    from stance.classifier.model import StanceClassifier
+
+    model, tokenizer = tiny_bert()
+    clf = StanceClassifier(StanceConfig(method="full", abstain_threshold=0.0))
+    clf.model, clf.tokenizer = model.eval(), tokenizer
+    return clf.save(tmp_path_factory.mktemp("tiny-model"))
+
+
+MINI_CORPUS = {
+    "a.txt": ("Skip to main content\n\nMinister rules out bases\n\n"
+              "Pakistan's Foreign Minister Khawaja Asif said on Monday that Pakistan would never give its bases "
+              "to the United States.\n\n"
+              '"There is no question of any airbases for foreign forces," he said.\n\n'
+              "ALSO READ: Cricket team wins series\n\nShare this post"),
+    "b.txt": ("The Foreign Office said drone strikes were a violation of Pakistan's sovereignty.\n\n"
+              "The Foreign Office said drone strikes were a violation of Pakistan's sovereignty.\n\n"
+              "According to sources, officials would raise the drone issue in Washington next week."),
+    "c.txt": "August 11, 2021\n\nPentagon Press Secretary John Kirby said the safe havens along the border must be closed down.",
+}
+
+
+@pytest.fixture
+def mini_corpus(tmp_path):
+    import json
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in MINI_CORPUS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "manifest.jsonl").write_text(
+        json.dumps({"file": "a.txt", "date": "2017-10-09", "source": "Ledger"}) + "\n"
+        + json.dumps({"file": "b.txt", "date": "2013-05", "source": "Courier"}) + "\n")
+    return folder

@@ -229,7 +229,9 @@ class StanceClassifier:
         """
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()
         directory = Path(directory)
         config = StanceConfig.load(directory)
         self = cls(config)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..aggregate import Positions, ancestors, current_position, leaning, position
+from ..aggregate import Current, Positions, ancestors, current_position, leaning, position
 from ..records import Article, Issue, PartialDate, PositionPoint, Shift, StancePrediction
 
 
@@ -54,31 +54,9 @@ class Slugs:
         return slug
 
 
-@dataclass(frozen=True)
-class Current:
-    """The latest position of one entity on one issue."""
-
-    text: str
-    leaning: str
-    """favor, against, neutral, or none when no statement is dated."""
-    score: float | None
-
-
 def current_of(preds: Sequence[StancePrediction], shifts: Sequence[Shift] = ()) -> Current:
-    """:func:`~stance.aggregate.current_position` in words, with its leaning and score.
-
-    The score is the position since the latest of ``shifts`` (the series' shifts
-    as :func:`~stance.aggregate.aggregate` found them), so change points are not
-    searched for a second time.
-    """
-    text = current_position(preds)
-    dated = sorted((p for p in preds if p.statement.date), key=time_key)
-    if not dated:
-        return Current(text, "none", None)
-    index = {p.statement.statement_id: i for i, p in enumerate(dated)}
-    start = max((index.get(s.after_ids[0], 0) for s in shifts if s.after_ids), default=0)
-    score = position(dated[start:])[0]
-    return Current(text, leaning(score), score)
+    """The current position, cut at the latest of ``shifts`` as :func:`~stance.aggregate.aggregate` found them."""
+    return current_position(preds, shifts)
 
 
 @dataclass

@@ -1,0 +1,77 @@
+import pytest
+
+from helpers import pred
+from stance.aggregate import aggregate, current_position, detect_shifts, period_of, position
+from stance.records import PartialDate
+
+
+def test_position_shrinks_and_widens():
+    one = position([pred("a", "favor")])
+    many = position([pred(str(i), "favor") for i in range(10)])
+    mixed = position([pred(str(i), "favor" if i % 2 else "against") for i in range(10)])
+    assert 0 < one[0] < many[0] < 1
+    assert (one[2] - one[1]) > (many[2] - many[1])
+    assert abs(mixed[0]) < 0.05 and (mixed[2] - mixed[1]) > (many[2] - many[1])
+    assert position([pred("a", "against", confidence=0.9)])[0] == pytest.approx(-0.9 / 2.4)
+
+
+def test_partial_dates_never_get_a_day():
+    assert period_of(PartialDate(2018, 1), "week")[0] == "2018-01"
+    assert period_of(PartialDate(2018), "month")[0] == "2018"
+    assert period_of(PartialDate(2018, 1, 17), "week")[0] == "2018-W03"
+    assert period_of(PartialDate(2018, 5, 2), "quarter")[0] == "2018-Q2"
+
+
+def test_offer_withdrawn_within_weeks_is_a_shift():
+    series = [pred("offer", "favor", "2017-10-02", order=1), pred("back", "against", "2017-10-20", order=2)]
+    result = aggregate(series, "month")
+    (shift,) = [s for s in result.shifts if s.actor == "Khawaja Asif"]
+    assert (shift.before, shift.after) == (1.0, -1.0)
+    assert shift.before_ids == ("offer",) and shift.after_ids == ("back",)
+    assert current_position(series).text == "against since 2017-10-20 (1 statement, 1 source)"
+
+
+def test_slow_drift_is_a_shift():
+    stances = ["favor"] * 4 + ["neutral"] * 3 + ["against"] * 4
+    series = [pred(str(i), s, f"20{10 + i}-01") for i, s in enumerate(stances)]
+    assert detect_shifts(series)
+
+
+def test_single_outlier_is_not_a_shift():
+    stances = ["favor"] * 4 + ["against"] + ["favor"] * 4
+    series = [pred(str(i), s, f"20{10 + i}-01") for i, s in enumerate(stances)]
+    assert detect_shifts(series) == []
+
+
+def test_rollup_with_internal_disagreement():
+    preds = [pred("dm", "against", "2018-01", actor="Khurram Dastgir", issue="intelligence_sharing"),
+             pred("amb", "favor", "2018-01", actor="Aizaz Chaudhry", issue="intelligence_sharing"),
+             pred("fo", "favor", "2018-01", actor="Mohammad Faisal", issue="intelligence_sharing",
+                  affiliation="Pakistan Foreign Office")]
+    parents = {"Pakistan Foreign Office": "Government of Pakistan", "Government of Pakistan": "Pakistan"}
+    result = aggregate(preds, "month", parents)
+    groups = {(p.actor, p.period): p for p in result.group_points}
+    assert groups[("Government of Pakistan", "2018-01")].n_statements == 3
+    assert groups[("Pakistan", "2018-01")].n_statements == 3
+    assert groups[("Pakistan Foreign Office", "2018-01")].n_statements == 1
+    (d,) = [d for d in result.disagreements if d.group == "Government of Pakistan"]
+    assert d.favor == ("Aizaz Chaudhry", "Mohammad Faisal") and d.against == ("Khurram Dastgir",)
+
+
+def test_group_shift_between_periods():
+    preds = [pred("a", "favor", "2017-10", actor="Government of Pakistan", actor_type="organisation",
+                  affiliation="Pakistan", issue="intelligence_sharing"),
+             pred("b", "against", "2018-01", actor="Khurram Dastgir", issue="intelligence_sharing"),
+             pred("c", "against", "2018-01", actor="Shahid Abbasi", issue="intelligence_sharing")]
+    result = aggregate(preds, "month", {"Government of Pakistan": "Pakistan"})
+    shifts = [s for s in result.shifts if s.actor == "Government of Pakistan"]
+    assert len(shifts) == 1 and shifts[0].date == "2018-01" and shifts[0].after < 0 < shifts[0].before
+
+
+def test_undated_and_corpus_summary():
+    preds = [pred("a", "favor", None), pred("b", "against", "2018"), pred("c", "against", "2017-10-03")]
+    result = aggregate(preds, "month")
+    c = result.corpus
+    assert (c.n_statements, c.n_undated, c.first_date, c.last_date) == (3, 1, "2017-10-03", "2018")
+    assert all(p.n_statements == 1 for p in result.points)
+    assert {p.period for p in result.points} == {"2018", "2017-10"}

@@ -1,0 +1,126 @@
+import pytest
+
+from stance.actors import ActorRegistry
+from stance.attribution import Attributor
+from stance.dedupe import merge_duplicates
+from stance.errors import RegistryError
+from stance.ingest import make_article
+from stance.records import PartialDate
+
+
+def extract(text, date="2021-06-19", doc_id="d1"):
+    article = make_article(doc_id, text, "test.txt", date=date)
+    return Attributor(ActorRegistry.load()).extract(article), article
+
+
+def who(statements):
+    return [(s.actor, s.kind) for s in statements]
+
+
+def test_direct_quote_speaker_after_and_offsets():
+    text = 'The talks stalled.\n\n"We will never host foreign troops here," Imran Khan said on Sunday.'
+    sts, article = extract(text)
+    assert who(sts) == [("Imran Khan", "direct")]
+    st = sts[0]
+    assert st.text.text == "We will never host foreign troops here"
+    assert article.text[st.text.start:st.text.end] == st.text.text
+    assert article.text[st.quote.start:st.quote.end] == st.quote.text
+    assert st.speaker.text == "Imran Khan" and st.affiliation == "Government of Pakistan"
+
+
+def test_pronoun_resolves_to_last_named_speaker():
+    text = ("Pentagon Press Secretary John Kirby said the talks were useful.\n\n"
+            '"We keep raising the sanctuaries with them," he said.')
+    sts, _ = extract(text, "2021-08-11")
+    assert who(sts) == [("John Kirby", "reported"), ("John Kirby", "direct")]
+
+
+@pytest.mark.parametrize("date,minister", [("2017-10", "Khawaja Asif"), ("2021-06", "Shah Mahmood Qureshi")])
+def test_role_resolves_by_article_date(date, minister):
+    sts, _ = extract("The foreign minister said Pakistan would not accept any joint raids on its soil.", date)
+    assert sts[0].actor == minister
+
+
+def test_title_with_country_and_name():
+    sts, _ = extract("Pakistan's Defence Minister Khurram Dastgir said that intelligence sharing had been suspended.",
+                     "2018-01")
+    assert who(sts) == [("Khurram Dastgir Khan", "reported")]
+
+
+def test_organisation_speaker():
+    sts, _ = extract("Pakistan has conveyed to the US that hosting its drones is not possible.")
+    assert who(sts) == [("Government of Pakistan", "organisation")]
+    sts, _ = extract("The Taliban has welcomed the decision not to give bases to American forces.")
+    assert who(sts) == [("Taliban", "organisation")]
+
+
+def test_anonymous_source_gets_affiliation_from_content():
+    sts, _ = extract("Sources said that Pakistani officials would ask Kabul to dismantle the sanctuaries.")
+    assert who(sts) == [("Anonymous sources", "anonymous")]
+    assert sts[0].affiliation == "Government of Pakistan"
+
+
+def test_according_to():
+    sts, _ = extract("According to Pakistan's ambassador Aizaz Chaudhry, intelligence sharing continues.", "2018-01")
+    assert who(sts) == [("Aizaz Ahmad Chaudhry", "according-to")]
+    assert sts[0].text.text == "intelligence sharing continues."
+
+
+def test_media_is_not_the_speaker():
+    sts, _ = extract("Dawn reported that the foreign minister had rejected the reports as unfounded.")
+    assert who(sts) == [("Shah Mahmood Qureshi", "reported")]
+    sts, _ = extract("The channel said the talks had reached an impasse.")
+    assert sts == []
+
+
+def test_speaker_before_inserted_clause():
+    sts, _ = extract("Pakistan's Foreign Office spokesman Dr. Faisal, in his weekly briefing, dubbed the "
+                     "intelligence exchange an imperative.", "2018-01")
+    assert who(sts) == [("Mohammad Faisal", "reported")]
+
+
+def test_unknown_named_speaker_becomes_new_actor():
+    registry = ActorRegistry.load()
+    article = make_article("d", "Taliban spokesman Abdul Qahar Balkhi said the group opposed any US bases.",
+                           "t.txt", date="2021-09")
+    st = Attributor(registry).extract(article)[0]
+    assert (st.actor, st.actor_type, st.affiliation) == ("Abdul Qahar Balkhi", "person", "Taliban")
+    assert "abdul_qahar_balkhi" in registry
+
+
+def test_two_speakers_in_one_sentence():
+    sts, _ = extract("While Kabul claims that Islamabad shelters militants, Pakistan alleges that Afghanistan "
+                     "harbours the TTP.", "2021-08")
+    assert who(sts) == [("Government of Afghanistan", "organisation"), ("Government of Pakistan", "organisation")]
+    assert sts[0].text.text == "Islamabad shelters militants"
+
+
+def test_same_statement_two_outlets_is_one_with_two_sources():
+    quote = '"There is no way we will allow any bases on our territory," Imran Khan said.'
+    a, _ = extract("Headline\n\n" + quote, "2021-06-19", "outlet_a")
+    b, _ = extract('Islamabad: "There\'s no way we\'ll allow any bases on our territory," the prime minister said.',
+                   "2021-06", "outlet_b")
+    merged = merge_duplicates(a + b)
+    assert len(merged) == 1 and merged[0].sources == ("outlet_a", "outlet_b")
+
+
+def test_same_words_on_a_later_date_stay_separate():
+    quote = '"There is no way we will allow any bases on our territory," Imran Khan said.'
+    a, _ = extract(quote, "2021-06-19", "a")
+    b, _ = extract(quote, "2021-09-30", "b")
+    assert len(merge_duplicates(a + b)) == 2
+
+
+def test_reporter_voice_is_not_a_statement():
+    sts, _ = extract("The US is in talks with regional governments about future operations.")
+    assert sts == []
+
+
+def test_registry_errors(tmp_path):
+    bad = tmp_path / "actors.yaml"
+    bad.write_text("actors:\n  - {id: x, name: X, type: robot}\n")
+    with pytest.raises(RegistryError, match="actors.yaml: actor 'x' has type 'robot'; expected one of person"):
+        ActorRegistry.load(bad)
+    reg = ActorRegistry.load()
+    assert reg.holder("prime minister", "Pakistan", PartialDate(2017, 10)).name == "Shahid Khaqan Abbasi"
+    assert reg.parents()["Government of Pakistan"] == "Pakistan"
