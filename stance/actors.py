@@ -53,12 +53,17 @@ _GOVERNMENTS = {"Pakistan": "Government of Pakistan", "United States": "US Gover
 _ANONYMOUS = re.compile(
     r"(?<!\w)(?:sources?|officials?|diplomats?|insiders?|aides?|people familiar|a person familiar|"
     r"an? (?:senior |top |government |security )?(?:official|source|diplomat))(?!\w)", re.I)
+_ANON_HEADS = {"source", "sources", "official", "officials", "diplomat", "diplomats", "insiders", "aides"}
 _NAME_WORD = re.compile(r"^[A-Z][a-zA-Z.\-’']+$")
 _DROP_WORDS = {"the", "a", "an", "some", "another", "its", "their", "his", "her", "our", "and"}
 _TITLE_WORDS = {"minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "president", "general", "gen",
                 "gen.", "ambassador", "chief", "envoy", "adviser", "advisor", "premier", "pm", "senator", "governor",
                 "commander", "press", "foreign", "defence", "defense", "interior", "information", "prime", "dr", "dr.",
-                "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "lt", "col", "maj", "army", "deputy", "acting", "former"}
+                "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "lt", "col", "col.", "maj", "army", "deputy", "acting", "former",
+                "colonel", "lieutenant", "major", "captain", "admiral", "brigadier", "marshal", "spokesman", "leader",
+                "senior", "official", "chairman", "chairperson", "head", "director", "minister", "secretary-general"}
+_ORG_ENDINGS = {"party", "ministry", "office", "council", "committee", "assembly", "army", "front", "league",
+                "movement", "agency", "department", "commission", "senate", "parliament", "court", "network", "group"}
 
 
 @dataclass(frozen=True)
@@ -178,11 +183,25 @@ class ActorRegistry:
         best = None
         for pattern, actor_id, rank in self._aliases:
             m = pattern.search(phrase)
+            if m and rank == 0 and self._inside_longer_name(phrase, m.start()):
+                continue
             if m:
                 key = (rank, -(m.end() - m.start()), -m.start())
                 if best is None or key < best[0]:
                     best = (key, actor_id)
         return self.actors[best[1]] if best else None
+
+    def _inside_longer_name(self, phrase: str, start: int) -> bool:
+        """``Khan`` in ``Moazzam Ahmad Khan``: the word before is part of another name."""
+        before = phrase[:start].split()
+        if not before:
+            return False
+        word = before[-1].strip(",")
+        if not _NAME_WORD.match(word) or word.lower().rstrip(".") in _TITLE_WORDS or word.lower() in _TITLE_WORDS:
+            return False
+        if any(p.fullmatch(word) for p in _COUNTRY_RE.values()):
+            return False
+        return not any(rank > 0 and pattern.search(" ".join(before[-3:])) for pattern, _, rank in self._aliases)
 
     def holder(self, title: str, country: str | None, date: PartialDate | None) -> Actor | None:
         """Who held ``title`` (in ``country``) on ``date``; None if nobody or the date is missing."""
@@ -219,17 +238,17 @@ class ActorRegistry:
                 if any(r.title == title and (country is None or r.country == country) for r in self.roles.get(actor_id, ())):
                     if self.holder(title, country, date) in (None, self.actors[actor_id]):
                         return self.actors[actor_id]
-            held = self.holder(title, country or self.default_country, date) or (
-                self.holder(title, None, date) if country is None else None)
+            held = self.holder(title, country or self.default_country, date)
             if held is not None:
                 return held
         names = [w for w in phrase.split() if _NAME_WORD.match(w)]
-        if alias is not None and unknown_name is None:
+        anonymous = _ANONYMOUS.search(phrase) and unknown_name is None
+        if alias is not None and unknown_name is None and not (anonymous and phrase.split()[-1].lower() in _ANON_HEADS):
             return alias
-        if _ANONYMOUS.search(phrase) and unknown_name is None:
+        if anonymous:
             group = alias.name if alias is not None and alias.type != "media" else (
                 _GOVERNMENTS.get(country_of(phrase) or ""))
-            return Actor(ANONYMOUS_ID, "Anonymous sources", "anonymous", group, known=False)
+            return anonymous_actor(group)
         if unknown_name is None or not names:
             return None
         return self._new_person(unknown_name, phrase, alias)
@@ -237,8 +256,9 @@ class ActorRegistry:
     def _unknown_name(self, phrase: str, alias: Actor | None) -> str | None:
         """A personal name in the phrase that is not a known alias: two or more
         capitalised words at the end of the phrase that are not a title or place."""
-        for pattern, _, _ in self._aliases:
-            phrase = pattern.sub(" | ", phrase)
+        for pattern, _, rank in self._aliases:
+            if rank > 0:
+                phrase = pattern.sub(" | ", phrase)
         words = [w.strip(",") for w in phrase.split()]
         tail: list[str] = []
         for w in reversed(words):
@@ -263,11 +283,21 @@ class ActorRegistry:
         elif country_of(phrase):
             affiliation = _GOVERNMENTS.get(country_of(phrase) or "")
         title = title_of(phrase)
-        actor = Actor(actor_id, name, "person", affiliation, (name,), (title,) if title else (), known=False)
+        kind = "organisation" if name.split()[-1].lower() in _ORG_ENDINGS else "person"
+        actor = Actor(actor_id, name, kind, affiliation, (name,), (title,) if title else (), known=False)
         return self.add(actor)
 
     def with_affiliation(self, actor: Actor, affiliation: str | None) -> Actor:
-        return replace(actor, affiliation=affiliation) if affiliation and not actor.affiliation else actor
+        if not affiliation or actor.affiliation:
+            return actor
+        return anonymous_actor(affiliation) if actor.type == "anonymous" else replace(actor, affiliation=affiliation)
+
+
+def anonymous_actor(group: str | None) -> Actor:
+    """Unnamed sources, kept apart by the group they speak for when the text says it."""
+    if group is None:
+        return Actor(ANONYMOUS_ID, "Anonymous sources", "anonymous", None, known=False)
+    return Actor(f"{ANONYMOUS_ID}_{_slug(group)}", f"Anonymous sources ({group})", "anonymous", group, known=False)
 
 
 def default_country(data: object) -> str:

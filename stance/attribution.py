@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .actors import ActorRegistry
+from .actors import _GOVERNMENTS, ActorRegistry, country_of
 from .records import Actor, Article, Sentence, Span, Statement
 from .sentences import split_sentences
 
@@ -207,9 +207,14 @@ class Attributor:
         return [actor] if actor is not None else []
 
     def _content_subject(self, text: str, article: Article) -> Actor | None:
-        head = " ".join(text.split()[:5])
+        """The group a content opens with (``Pakistan is willing``, ``Pakistani officials would``)."""
+        head = " ".join(text.split()[:3])
         actor = self.registry.match_alias(head)
-        return actor if actor is not None and actor.type in ("organisation", "country", "group") else None
+        if actor is not None and actor.type in ("organisation", "country", "group") and \
+                re.match(r"^(?:the\s+)?[A-Z]", head) and head.lower().find(actor.name.lower()[:4]) <= 4:
+            return actor
+        country = country_of(" ".join(text.split()[:2]))
+        return self.registry.by_name(_GOVERNMENTS.get(country or ""))
 
     # ------------------------------------------------------------ extraction
     def extract(self, article: Article, sentences: Sequence[Sentence] | None = None) -> list[Statement]:

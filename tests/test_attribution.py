@@ -56,8 +56,12 @@ def test_organisation_speaker():
 
 def test_anonymous_source_gets_affiliation_from_content():
     sts, _ = extract("Sources said that Pakistani officials would ask Kabul to dismantle the sanctuaries.")
-    assert who(sts) == [("Anonymous sources", "anonymous")]
+    assert who(sts) == [("Anonymous sources (Government of Pakistan)", "anonymous")]
     assert sts[0].affiliation == "Government of Pakistan"
+    sts, _ = extract("Two US officials said there was no plan to pause the drone campaign.")
+    assert [(s.actor_id, s.kind, s.affiliation) for s in sts] == [("anonymous_us_government", "anonymous", "US Government")]
+    sts, _ = extract("Sources said the drone talks would resume.")
+    assert [(s.actor_id, s.affiliation) for s in sts] == [("anonymous", None)]
 
 
 def test_according_to():
