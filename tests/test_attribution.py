@@ -128,3 +128,21 @@ def test_registry_errors(tmp_path):
     reg = ActorRegistry.load()
     assert reg.holder("prime minister", "Pakistan", PartialDate(2017, 10)).name == "Shahid Khaqan Abbasi"
     assert reg.parents()["Government of Pakistan"] == "Pakistan"
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("corpus", ["mini_corpus", "articles.jsonl", "articles.csv"])
+def test_fixture_corpora_speakers(corpus):
+    """The named speakers EXPECTED.md lists, resolved to canonical actors, in every input format."""
+    from stance.ingest import load_corpus
+
+    registry = ActorRegistry.load()
+    found = {(s.doc_id.split("_")[0].split("-")[0], s.actor)
+             for a in load_corpus(FIXTURES / corpus) for s in Attributor(registry).extract(a)}
+    expected = {"mini_corpus": {("a", "Shah Mahmood Qureshi"), ("b", "Aizaz Ahmad Chaudhry"),
+                                ("b", "Pakistan Foreign Office"), ("c", "John Kirby")}}.get(corpus, {
+        ("gilani", "Yousaf Raza Gilani"), ("nauert", "Heather Nauert"), ("mujahid", "Zabihullah Mujahid"),
+        ("mujahid", "Taliban")})
+    assert expected <= found

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..aggregate import Current, Positions, ancestors, current_position, leaning, position
 from ..records import Article, Issue, PartialDate, PositionPoint, Shift, StancePrediction
@@ -180,6 +180,22 @@ def _assign_shifts(shifts: Sequence[Shift], actors: Mapping[str, Entity],
     return rows
 
 
+def _mark_divided(groups: Mapping[str, Entity], positions: Positions) -> None:
+    """A group's current position says so when its members took opposite sides in the latest divided period."""
+    latest: dict[tuple[str, str], object] = {}
+    for d in positions.disagreements:
+        key = (d.group, d.issue)
+        if key not in latest or d.period > latest[key].period:
+            latest[key] = d
+    for (group, issue), d in latest.items():
+        ent = groups.get(group)
+        if ent is not None and issue in ent.current:
+            cur = ent.current[issue]
+            text = (f"{cur.text}; divided in {d.period}: against {', '.join(d.against)}; "
+                    f"favor {', '.join(d.favor)}")
+            ent.current[issue] = replace(cur, text=text)
+
+
 def build_model(positions: Positions, issues: Mapping[str, Issue], *, articles: Mapping[str, Article] | None = None,
                 parents: Mapping[str, str] | None = None, title: str = "Stance report",
                 filters: Mapping[str, str] | None = None) -> ReportModel:
@@ -192,6 +208,7 @@ def build_model(positions: Positions, issues: Mapping[str, Issue], *, articles: 
     for ent in [*actors.values(), *groups.values()]:
         ent.slug = slugs.add(ent.key, "group" if ent.kind == "group" else "")
         ent.current = {issue: current_of(ps, ent.shifts.get(issue, ())) for issue, ps in ent.preds.items()}
+    _mark_divided(groups, positions)
     issue_ids = _issue_order(preds, issues)
     issue_slugs, doc_slugs = Slugs(), Slugs()
     articles = articles or {}
