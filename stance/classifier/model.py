@@ -232,6 +232,7 @@ class StanceClassifier:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()  # the head is "missing" from the base by design: the adapter holds it
         directory = Path(directory)
         config = StanceConfig.load(directory)
         self = cls(config)

@@ -1,0 +1,66 @@
+"""Integration: the shipped model on the five seed articles (skipped when ../shared/seeds is absent).
+
+What a careful reader of the seeds finds (written for this test; no article text is copied here):
+the Pakistani PM against US bases (2021), the Pentagon spokesman against safe havens (2021), the
+Pakistani government's intelligence-sharing position moving between 2017-10 and 2018-01 with its
+members divided in 2018, and the foreign minister who offered a joint operation and then took it back.
+"""
+
+import pytest
+
+from conftest import SEEDS
+from stance.aggregate import current_position, leaning
+from stance.pipeline import DEFAULT_MODEL
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir() or not DEFAULT_MODEL.is_dir(),
+                                reason="needs ../shared/seeds and models/stance-minilm")
+
+
+@pytest.fixture(scope="module")
+def result():
+    from stance import Pipeline, load_corpus, load_predictor
+
+    return Pipeline(model=load_predictor()).run(load_corpus(SEEDS))
+
+
+def series(result, actor, issue):
+    return [p for p in result.predictions if p.statement.actor == actor and p.issue == issue]
+
+
+def test_prime_minister_against_bases(result):
+    preds = series(result, "Imran Khan", "military_bases")
+    assert len(preds) >= 3
+    cur = current_position(preds)
+    assert cur.leaning == "against" and cur.since.startswith("2021")
+
+
+def test_pentagon_spokesman_against_safe_havens(result):
+    cur = current_position(series(result, "John Kirby", "safe_havens"))
+    assert cur.leaning == "against" and cur.since.startswith("2021")
+
+
+def test_foreign_minister_offer_withdrawn(result):
+    shifts = [s for s in result.positions.shifts if s.actor == "Khawaja Asif" and s.issue == "joint_operations"]
+    assert len(shifts) == 1 and shifts[0].before > 0 > shifts[0].after and shifts[0].date == "2017-10"
+
+
+def test_pakistan_intelligence_sharing_2017_to_2018(result):
+    points = {p.period: p for p in result.positions.group_points
+              if p.actor == "Government of Pakistan" and p.issue == "intelligence_sharing"}
+    assert leaning(points["2017-10"].score) == "favor"
+    assert points["2018-01"].n_statements >= 3
+    divided = [d for d in result.positions.disagreements
+               if d.group == "Government of Pakistan" and d.issue == "intelligence_sharing"]
+    assert divided and divided[0].period == "2018-01" and "Khurram Dastgir Khan" in divided[0].against
+
+
+def test_same_interview_two_outlets(result):
+    merged = [s for s in result.statements if len(s.all_sources) == 2]
+    assert any(s.actor == "Imran Khan" for s in merged)
+
+
+def test_speakers_resolved(result):
+    actors = {s.actor for s in result.statements}
+    assert {"Imran Khan", "Shah Mahmood Qureshi", "John Kirby", "Aizaz Ahmad Chaudhry", "Khurram Dastgir Khan",
+            "Mohammad Faisal", "Khawaja Asif", "Suhail Shaheen", "Fawad Chaudhry", "Taliban", "Pentagon",
+            "Government of Pakistan"} <= actors
