@@ -227,7 +227,12 @@ class Attributor:
             for k, (actors, kind, content, speaker, cue) in enumerate(found):
                 for m, actor in enumerate(actors):
                     scope = sentence.span
-                    if len(found) > 1:
+                    prefix = article.text[sentence.span.start:speaker.start] if speaker else ""
+                    if len(found) == 1 and speaker and content.start > speaker.start and prefix.strip():
+                        # "It is to be mentioned that ..., the minister had said ...", "X's statement was
+                        # released, while the spokesman Y dubbed ...": the speaker's own clause only
+                        scope = Span(speaker.start, sentence.span.end, article.text[speaker.start:sentence.span.end])
+                    elif len(found) > 1:
                         lo = min(content.start, speaker.start if speaker else content.start)
                         hi = max(content.end, speaker.end if speaker else content.end)
                         scope = Span(lo, hi, article.text[lo:hi])

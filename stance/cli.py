@@ -92,7 +92,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                           learning_rate=args.lr or (5e-4 if args.method == "lora" else 5e-5),
                           batch_size=args.batch_size, seed=args.seed, lora_r=args.lora_r)
     metrics = train_model(args.data, args.out, config, public=args.public, public_root=args.public_root,
-                          project_weight=args.project_weight, max_steps=args.max_steps)
+                          project_weight=args.project_weight, max_steps=args.max_steps,
+                          epoch_size=args.epoch_size, public_limit=args.public_eval_limit)
     for name, m in metrics.get("eval", {}).items():
         print(f"{name:>22}: macro-F1 {100 * m['macro_f1']:.1f}  F_avg {100 * m['f_avg']:.1f}  "
               f"accuracy {100 * m['accuracy']:.1f}  ECE {m.get('ece', 0):.3f}  (n={m['n']})")
@@ -201,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public-root", default="../shared/data")
     p.add_argument("--project-weight", type=float, default=1.0)
     p.add_argument("--max-steps", type=int)
+    p.add_argument("--epoch-size", type=int, help="examples drawn per epoch when mixing sources (default: all)")
+    p.add_argument("--public-eval-limit", type=int, help="evaluate on at most this many dev pairs per public set")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("predict", help="stance of (text, issue|target) pairs in JSONL")

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .records import Article, Sentence, Span
+
+
+_DATELINE = re.compile(
+    r"^(?:date\s+)?(?:\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})"
+    r"\s*[:\-—–]?\s+", re.I)
+"""A dateline glued to the first sentence (``date 2021-06-19 Pakistan's PM said ...``)."""
 
 
 def _open_quote(text: str) -> bool:
@@ -39,6 +46,10 @@ def split_sentences(article: Article) -> list[Sentence]:
             if not body:
                 continue
             start = para.start + piece.start + lead
+            dateline = _DATELINE.match(body)
+            if dateline and dateline.end() < len(body):
+                start += dateline.end()
+                body = body[dateline.end():]
             if not any(c.isalnum() for c in body) and out and out[-1].paragraph == p_index:
                 prev = out[-1]
                 end = start + len(body)

@@ -72,8 +72,8 @@ class StanceClassifier:
 
     # ------------------------------------------------------------------ train
     def fit(self, train: Sequence[Pair], dev: Sequence[Pair] | None = None, *, model=None, tokenizer=None,
-            weights: Sequence[float] | None = None, progress: bool = True, max_steps: int | None = None
-            ) -> "StanceClassifier":
+            weights: Sequence[float] | None = None, progress: bool = True, max_steps: int | None = None,
+            epoch_size: int | None = None) -> "StanceClassifier":
         """Train on ``train``; early-stop and calibrate on ``dev`` when given.
 
         ``model``/``tokenizer`` replace the base (tests pass a tiny random
@@ -96,7 +96,8 @@ class StanceClassifier:
         loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(class_w, dtype=torch.float32))
         params = [p for p in self.model.parameters() if p.requires_grad]
         optimiser = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
-        steps_per_epoch = math.ceil(len(train) / cfg.batch_size)
+        epoch_size = epoch_size or len(train)
+        steps_per_epoch = math.ceil(epoch_size / cfg.batch_size)
         total = steps_per_epoch * cfg.epochs if max_steps is None else min(max_steps, steps_per_epoch * cfg.epochs)
         scheduler = get_linear_schedule_with_warmup(optimiser, int(cfg.warmup_ratio * total), total)
         rng = np.random.default_rng(cfg.seed)
@@ -106,7 +107,7 @@ class StanceClassifier:
         started = time.time()
         for epoch in range(cfg.epochs):
             self.model.train()
-            order = rng.choice(len(train), size=len(train), replace=probs is not None, p=probs)
+            order = rng.choice(len(train), size=epoch_size, replace=probs is not None, p=probs)
             bar = tqdm(range(0, len(order), cfg.batch_size), desc=f"epoch {epoch + 1}/{cfg.epochs}",
                        disable=not progress, leave=False)
             running = 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import sys
 from collections import Counter
 from pathlib import Path
@@ -32,7 +33,8 @@ def sampling_weights(pairs: list[Pair], mix: dict[str, float]) -> list[float]:
 
 def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig | None = None, *,
                 public: dict[str, float] | None = None, public_root: str | Path = "../shared/data",
-                project_weight: float = 1.0, progress: bool = True, max_steps: int | None = None) -> dict:
+                project_weight: float = 1.0, progress: bool = True, max_steps: int | None = None,
+                epoch_size: int | None = None, public_limit: int | None = None) -> dict:
     """Train on the project's data (and public sets, each with a sampling
     weight), evaluate on every dev/test split, save to ``out_dir``; return metrics."""
     config = config or StanceConfig()
@@ -45,11 +47,14 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     for name, weight in (public or {}).items():
         train += load_public(name, public_root, "train")
         mix[name] = weight
-        extra_evals[f"{name}_dev"] = load_public(name, public_root, "dev")
+        dev = load_public(name, public_root, "dev")
+        if public_limit and len(dev) > public_limit:
+            dev = random.Random(config.seed).sample(dev, public_limit)
+        extra_evals[f"{name}_dev"] = dev
     config.sources = mix
     weights = sampling_weights(train, mix) if public else None
     model = StanceClassifier(config).fit(train, splits.get("dev"), weights=weights, progress=progress,
-                                         max_steps=max_steps)
+                                         max_steps=max_steps, epoch_size=epoch_size)
     evals = {f"project_{s}": model.evaluate(splits[s]) for s in ("dev", "test") if s in splits}
     evals.update({k: model.evaluate(v) for k, v in extra_evals.items()})
     model.metrics["eval"] = evals
