@@ -204,6 +204,10 @@ def change_points(values: Sequence[float], weights: Sequence[float], min_change:
     return sorted(found)
 
 
+SAME_DATE_MIN_CHANGE = 1.5
+"""A change between statements of the same date (one report) counts only as a full reversal."""
+
+
 def _shifts(key_of, preds: Sequence[StancePrediction], names: Mapping[str, str], evidence: int = 2) -> list[Shift]:
     series: dict[tuple[str, str], list[StancePrediction]] = defaultdict(list)
     for p in preds:
@@ -215,6 +219,9 @@ def _shifts(key_of, preds: Sequence[StancePrediction], names: Mapping[str, str],
     for (key, issue), group in series.items():
         group.sort(key=_sort_key)
         for k, before, after in detect_shifts(group):
+            same_day = group[k - 1].statement.date == group[k].statement.date
+            if same_day and abs(after - before) < SAME_DATE_MIN_CHANGE:
+                continue
             out.append(Shift(
                 actor_id=key, actor=names.get(key, key), issue=issue, before=before, after=after,
                 date=str(group[k].statement.date),
@@ -228,14 +235,23 @@ GROUP_MIN_CHANGE = 0.5
 """Groups speak with many voices: their shifts are found between periods, on period positions."""
 
 
-def _group_shifts(points: Sequence[PositionPoint], min_change: float = GROUP_MIN_CHANGE) -> list[Shift]:
+def _weighted_mean(ids: Sequence[str], by_id: Mapping[str, StancePrediction]) -> float:
+    preds = [by_id[i] for i in ids]
+    weight = sum(max(p.confidence, 1e-6) for p in preds)
+    return sum(p.value * max(p.confidence, 1e-6) for p in preds) / weight
+
+
+def _group_shifts(points: Sequence[PositionPoint], by_id: Mapping[str, StancePrediction],
+                  min_change: float = GROUP_MIN_CHANGE) -> list[Shift]:
+    """Shifts between periods of a group, on the confidence-weighted mean stance of each period."""
     series: dict[tuple[str, str], list[PositionPoint]] = defaultdict(list)
     for p in points:
         series[(p.actor_id, p.issue)].append(p)
     out = []
     for (key, issue), pts in series.items():
         pts.sort(key=lambda p: (p.start, p.end))
-        for k, before, after in change_points([p.score for p in pts], [p.n_statements for p in pts], min_change):
+        means = [_weighted_mean(p.statement_ids, by_id) for p in pts]
+        for k, before, after in change_points(means, [p.n_statements for p in pts], min_change):
             out.append(Shift(actor_id=key, actor=pts[k].actor, issue=issue, before=before, after=after,
                              date=pts[k].period, before_ids=pts[k - 1].statement_ids[-2:],
                              after_ids=pts[k].statement_ids[:2]))
@@ -302,7 +318,12 @@ def aggregate(
 
     points = _points(own, preds, period, names)
     group_points = _points(groups, preds, period, {g: g for g in group_names | set(parents)})
-    shifts = _shifts(own, preds, names) + _group_shifts(group_points)
+    by_issue_id = {}
+    for p in preds:
+        by_issue_id.setdefault(p.issue, {})[p.statement.statement_id] = p
+    shifts = _shifts(own, preds, names) + [
+        s for issue, by_id in by_issue_id.items()
+        for s in _group_shifts([g for g in group_points if g.issue == issue], by_id)]
     dated = [p.statement.date for p in preds if p.statement.date]
     statement_ids = {p.statement.statement_id for p in preds}
     corpus = CorpusSummary(

@@ -47,3 +47,12 @@ def test_user_registry_json(tmp_path):
     path.write_text('{"issues": [{"id": "dams", "target": "The dam should be built.", "keywords": ["dam", "re:reservoirs?"]}]}')
     reg = IssueRegistry.load(path)
     assert reg.detect("The new reservoir floods the valley.") == [("dams", ("re:reservoirs?",))]
+
+
+@pytest.mark.parametrize("text,found", [
+    ("I never said that American boots can land on Pakistani soil.", True),
+    ("No foreign troops would ever operate in Pakistan, he said.", True),
+    ("US troops left Afghanistan in August.", False),
+])
+def test_joint_operations_troop_phrasings(text, found):
+    assert (["joint_operations"] == [i for i, _ in IssueRegistry.load().detect(text)]) is found

@@ -52,6 +52,9 @@ def test_pakistan_intelligence_sharing_2017_to_2018(result):
     divided = [d for d in result.positions.disagreements
                if d.group == "Government of Pakistan" and d.issue == "intelligence_sharing"]
     assert divided and divided[0].period == "2018-01" and "Khurram Dastgir Khan" in divided[0].against
+    (shift,) = [s for s in result.positions.shifts
+                if s.actor == "Government of Pakistan" and s.issue == "intelligence_sharing"]
+    assert shift.date == "2018-01" and shift.before > 0.5 > shift.after
 
 
 def test_same_interview_two_outlets(result):
