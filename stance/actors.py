@@ -9,10 +9,10 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
 from .errors import RegistryError
+from .registry_files import read_registry
 from .records import Actor, PartialDate
 
 ANONYMOUS_ID = "anonymous"
@@ -116,17 +116,7 @@ class ActorRegistry:
     def load(cls, path: str | Path | None = None) -> "ActorRegistry":
         """A registry from YAML (``actors:`` list; see ``stance/resources/actors.yaml``);
         the default registry when ``path`` is None."""
-        import yaml
-
-        if path is None:
-            path = Path(str(resources.files("stance") / "resources" / "actors.yaml"))
-        path = Path(path)
-        if not path.is_file():
-            raise RegistryError(f"{path}: actor registry not found")
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise RegistryError(f"{path}: cannot be parsed as YAML: {exc}") from None
+        path, data = read_registry(path, "actors.yaml", "actor")
         rows = data.get("actors") if isinstance(data, dict) else None
         if not isinstance(rows, list):
             raise RegistryError(f"{path}: expected a top-level 'actors' list")

@@ -3,13 +3,12 @@ which statements concern them."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
-from importlib import resources
 from pathlib import Path
 
 from .errors import RegistryError
+from .registry_files import read_registry
 from .records import Issue
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -19,18 +18,6 @@ def _compile(keyword: str) -> re.Pattern:
     if keyword.startswith("re:"):
         return re.compile(keyword[3:], re.I)
     return re.compile(r"(?<!\w)" + r"[\s-]+".join(map(re.escape, keyword.split())) + r"(?!\w)", re.I)
-
-
-def _read_mapping(path: Path) -> object:
-    text = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix == ".json":
-            return json.loads(text)
-        import yaml
-
-        return yaml.safe_load(text)
-    except Exception as exc:  # yaml and json raise many types
-        raise RegistryError(f"{path}: cannot be parsed as {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
 
 
 class IssueRegistry(Mapping[str, Issue]):
@@ -52,12 +39,7 @@ class IssueRegistry(Mapping[str, Issue]):
     def load(cls, path: str | Path | None = None) -> "IssueRegistry":
         """A registry from YAML or JSON (``{"issues": [{id, label, target, description, keywords}]}``);
         the default registry when ``path`` is None."""
-        if path is None:
-            path = Path(str(resources.files("stance") / "resources" / "issues.yaml"))
-        path = Path(path)
-        if not path.is_file():
-            raise RegistryError(f"{path}: issue registry not found")
-        data = _read_mapping(path)
+        path, data = read_registry(path, "issues.yaml", "issue")
         rows = data.get("issues") if isinstance(data, dict) else None
         if not isinstance(rows, list) or not rows:
             raise RegistryError(f"{path}: expected a top-level 'issues' list with at least one issue")
