@@ -91,7 +91,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     config = StanceConfig(base_model=args.base, method=args.method, epochs=args.epochs,
                           learning_rate=args.lr or (5e-4 if args.method == "lora" else 5e-5),
-                          batch_size=args.batch_size, seed=args.seed, lora_r=args.lora_r)
+                          batch_size=args.batch_size, seed=args.seed, lora_r=args.lora_r,
+                          length_buckets=args.length_buckets, max_length=args.max_length)
     metrics = train_model(args.data, args.out, config, public=args.public, public_root=args.public_root,
                           project_weight=args.project_weight, max_steps=args.max_steps,
                           epoch_size=args.epoch_size, public_limit=args.public_eval_limit)
@@ -203,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public-root", default="../shared/data")
     p.add_argument("--project-weight", type=float, default=1.0)
     p.add_argument("--max-steps", type=int)
+    p.add_argument("--max-length", type=int, default=160, help="tokens per pair; longer texts are cut")
+    p.add_argument("--length-buckets", action="store_true", help="batch pairs of similar length (faster)")
     p.add_argument("--epoch-size", type=int, help="examples drawn per epoch when mixing sources (default: all)")
     p.add_argument("--public-eval-limit", type=int, help="evaluate on at most this many dev pairs per public set")
     p.set_defaults(func=cmd_train)

@@ -33,6 +33,8 @@ class StanceConfig:
     warmup_ratio: float = 0.1
     patience: int = 3
     class_weighting: bool = True
+    length_buckets: bool = False
+    """Batch examples of similar length together (faster on mixed-length data such as VAST)."""
     seed: int = 13
     temperature: float = 1.0
     """Set by calibration on the dev split: logits are divided by it."""

@@ -35,6 +35,18 @@ class Scored:
     abstained: bool
 
 
+def _length_buckets(order: np.ndarray, lengths: Sequence[int], batch_size: int, rng, window: int = 32) -> list:
+    """Batches of similar length (less padding): sort each window of ``window``
+    batches by length, cut it into batches, then shuffle the batches."""
+    batches = []
+    span = batch_size * window
+    for start in range(0, len(order), span):
+        chunk = sorted(order[start:start + span], key=lambda i: lengths[i])
+        batches += [np.array(chunk[j:j + batch_size]) for j in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
 class StanceClassifier:
     """Fit on :class:`Pair` lists, predict on (text, target) lists, save and load.
 
@@ -108,11 +120,13 @@ class StanceClassifier:
         for epoch in range(cfg.epochs):
             self.model.train()
             order = rng.choice(len(train), size=epoch_size, replace=probs is not None, p=probs)
-            bar = tqdm(range(0, len(order), cfg.batch_size), desc=f"epoch {epoch + 1}/{cfg.epochs}",
-                       disable=not progress, leave=False)
+            if cfg.length_buckets:
+                batches = _length_buckets(order, [len(p.text) + len(p.target) for p in train], cfg.batch_size, rng)
+            else:
+                batches = [order[j:j + cfg.batch_size] for j in range(0, len(order), cfg.batch_size)]
+            bar = tqdm(batches, desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not progress, leave=False)
             running = 0.0
-            for i, start in enumerate(bar):
-                idx = order[start:start + cfg.batch_size]
+            for i, idx in enumerate(bar):
                 batch = self._encode([train[j].text for j in idx], [train[j].target for j in idx])
                 logits = self.model(**batch).logits
                 loss = loss_fn(logits, torch.tensor(y[idx]))
