@@ -48,7 +48,7 @@ def quote(p: StancePrediction, model: ReportModel, doc_links: bool) -> str:
             md(st.date or "undated"), "sources: " + md(", ".join(st.all_sources))]
     if doc_links and st.doc_id in model.doc_slugs:
         meta.append(f"[in the text](../docs/{model.doc_slugs[st.doc_id]}.html#s-{md(st.statement_id)})")
-    return f"- “{md(st.quote.text)}” — " + " · ".join(meta)
+    return f"- > {md(st.quote.text)} — " + " · ".join(meta)
 
 
 def _quotes(preds: Iterable[StancePrediction], model: ReportModel, doc_links: bool) -> list[str]:
