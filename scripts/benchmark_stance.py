@@ -69,6 +69,8 @@ def datasets(names: list[str], data_dir: Path, public_root: Path, limit: int | N
         if limit and len(dev) > limit:
             dev = rng.sample(dev, limit)
         yield name, train, dev
+        if name == "vast":  # zero-shot proper: dev targets that never occur in training
+            yield "vast (unseen targets)", train, [p for p in dev if p.group == "unseen"]
 
 
 def main(argv=None) -> int:

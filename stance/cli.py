@@ -35,6 +35,14 @@ def _mix(value: str) -> dict[str, float]:
     return out
 
 
+def _columns(value: str) -> dict[str, str]:
+    """``text=Tweet,target=Target,label=Stance`` -> mapping; keys among text, target, label."""
+    out = dict(part.split("=", 1) for part in value.split(",") if "=" in part)
+    if not out or set(out) - {"text", "target", "label"}:
+        raise argparse.ArgumentTypeError(f"expected text=COL,target=COL,label=COL; found {value!r}")
+    return out
+
+
 def cmd_track(args: argparse.Namespace) -> int:
     from .ingest import load_corpus
     from .pipeline import Pipeline, load_predictor, write_outputs
@@ -95,7 +103,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                           length_buckets=args.length_buckets, max_length=args.max_length)
     metrics = train_model(args.data, args.out, config, public=args.public, public_root=args.public_root,
                           project_weight=args.project_weight, max_steps=args.max_steps,
-                          epoch_size=args.epoch_size, public_limit=args.public_eval_limit)
+                          epoch_size=args.epoch_size, public_limit=args.public_eval_limit,
+                          extra=args.extra, columns=args.columns)
     for name, m in metrics.get("eval", {}).items():
         print(f"{name:>22}: macro-F1 {100 * m['macro_f1']:.1f}  F_avg {100 * m['f_avg']:.1f}  "
               f"accuracy {100 * m['accuracy']:.1f}  ECE {m.get('ece', 0):.3f}  (n={m['n']})")
@@ -203,6 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public", type=_mix, default={}, help="public sets and weights, e.g. semeval2016=0.5,vast=1")
     p.add_argument("--public-root", default="../shared/data")
     p.add_argument("--project-weight", type=float, default=1.0)
+    p.add_argument("--extra", type=_mix, default={},
+                   help="more labelled data: CSV/TSV/JSONL files or saved datasets, e.g. my.csv=0.5")
+    p.add_argument("--columns", type=_columns, default=None,
+                   help="column mapping for --extra, e.g. text=Tweet,target=Target,label=Stance")
     p.add_argument("--max-steps", type=int)
     p.add_argument("--max-length", type=int, default=160, help="tokens per pair; longer texts are cut")
     p.add_argument("--length-buckets", action="store_true", help="batch pairs of similar length (faster)")

@@ -80,3 +80,16 @@ def test_load_pairs_reports_line(tmp_path):
     path.write_text(json.dumps({"text": "a", "target": "t", "label": "favor"}) + "\n{broken\n")
     with pytest.raises(InputError, match=r"pairs.jsonl:2: expected a JSON object with text and label"):
         load_pairs(path)
+
+
+def test_load_table_with_column_mapping(tmp_path):
+    from stance.classifier.data import load_table
+
+    path = tmp_path / "tweets.csv"
+    path.write_text("Tweet,Target,Stance\nGreat plan,Dams,FAVOR\nNo way,Dams,AGAINST\nhm,Dams,NONE\n")
+    pairs = load_table(path, {"text": "Tweet", "target": "Target", "label": "Stance"})
+    assert [(p.text, p.target, p.label) for p in pairs] == [
+        ("Great plan", "Dams", "favor"), ("No way", "Dams", "against"), ("hm", "Dams", "neutral")]
+    path.write_text("Tweet,Target,Stance\nx,Dams,MAYBE\n")
+    with pytest.raises(InputError, match=r"tweets.csv:2: expected columns"):
+        load_table(path, {"text": "Tweet", "target": "Target", "label": "Stance"})

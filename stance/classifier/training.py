@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .card import model_card
 from .config import StanceConfig
-from .data import Pair, load_pairs
+from .data import Pair, load_pairs, load_table
 from .model import StanceClassifier
 from .public import load_public
 
@@ -34,9 +34,11 @@ def sampling_weights(pairs: list[Pair], mix: dict[str, float]) -> list[float]:
 def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig | None = None, *,
                 public: dict[str, float] | None = None, public_root: str | Path = "../shared/data",
                 project_weight: float = 1.0, progress: bool = True, max_steps: int | None = None,
-                epoch_size: int | None = None, public_limit: int | None = None) -> dict:
-    """Train on the project's data (and public sets, each with a sampling
-    weight), evaluate on every dev/test split, save to ``out_dir``; return metrics."""
+                epoch_size: int | None = None, public_limit: int | None = None,
+                extra: dict[str, float] | None = None, columns: dict[str, str] | None = None) -> dict:
+    """Train on the project's data (and public sets, and ``extra`` CSV/JSONL files or
+    saved datasets read with the ``columns`` mapping, each with a sampling weight),
+    evaluate on every dev/test split, save to ``out_dir``; return metrics."""
     config = config or StanceConfig()
     splits = project_splits(data_dir)
     if "train" not in splits:
@@ -51,8 +53,12 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
         if public_limit and len(dev) > public_limit:
             dev = random.Random(config.seed).sample(dev, public_limit)
         extra_evals[f"{name}_dev"] = dev
+    for path, weight in (extra or {}).items():
+        pairs = load_table(path, columns, source=Path(path).stem)
+        train += pairs
+        mix[Path(path).stem] = weight
     config.sources = mix
-    weights = sampling_weights(train, mix) if public else None
+    weights = sampling_weights(train, mix) if (public or extra) else None
     model = StanceClassifier(config).fit(train, splits.get("dev"), weights=weights, progress=progress,
                                          max_steps=max_steps, epoch_size=epoch_size)
     evals = {f"project_{s}": model.evaluate(splits[s]) for s in ("dev", "test") if s in splits}
