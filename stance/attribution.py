@@ -273,7 +273,6 @@ class Attributor:
         results: list[tuple] = []
         previous: tuple[list[Actor], Span | None] | None = None
         taken: list[tuple[int, int]] = []
-        sentence_offset = 0
         any_cue_speaker = False
 
         headline = re.match(r"^(?P<claim>[^:]{8,}):\s*(?P<who>[A-Z][\w .’'-]{1,40})$", text)
@@ -294,7 +293,7 @@ class Attributor:
             passive = bool(aux) and aux[-1] in _PASSIVE
             if passive and cue.group("verb") not in _RECIPIENT_PASSIVE:
                 continue
-            if any(lo <= cue.start() - sentence_offset < hi for lo, hi in taken) and not self._clause_start(
+            if any(lo <= cue.start() < hi for lo, hi in taken) and not self._clause_start(
                     tokens, cue):
                 continue
             before = [i for i, t in enumerate(tokens) if t.end <= cue.start()]

@@ -98,7 +98,8 @@ class Pipeline:
     batch_size: int = 32
 
     def run(self, articles: Sequence[Article]) -> Result:
-        statements = merge_duplicates([s for a in articles for s in Attributor(self.actors).extract(a)])
+        attributor = Attributor(self.actors)
+        statements = merge_duplicates([s for a in articles for s in attributor.extract(a)])
         predictions = classify(issue_pairs(statements, self.issues), self.issues, self.model, self.batch_size)
         parents = self.actors.parents()
         positions = aggregate(predictions, self.period, parents, n_documents=len(articles))
