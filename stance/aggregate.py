@@ -130,9 +130,21 @@ def leaning(score: float) -> str:
     return "neutral"
 
 
-def _sort_key(p: StancePrediction):
+def time_key(p: StancePrediction) -> tuple:
+    """Order of statements in time: by first possible day, then document and position (undated last)."""
     st = p.statement
     return (st.date.start() if st.date else _dt.date.max, st.doc_id, st.order)
+
+
+def group_chain(p: StancePrediction, parents: Mapping[str, str]) -> list[str]:
+    """The groups a statement rolls up to: the speaker's affiliation and every group above it;
+    a speaker that is itself a group counts toward its own roll-up first."""
+    st = p.statement
+    chain = ancestors(st.affiliation, parents)
+    if st.actor in parents or st.actor_type in ("organisation", "country", "group"):
+        own = ancestors(st.actor, parents)
+        chain = own + [g for g in chain if g not in own]
+    return chain
 
 
 def _points(key_of, preds: Iterable[StancePrediction], period: str, names: Mapping[str, str]) -> list[PositionPoint]:
@@ -153,7 +165,7 @@ def _points(key_of, preds: Iterable[StancePrediction], period: str, names: Mappi
         out.append(PositionPoint(
             actor_id=key, actor=names.get(key, key), issue=issue, period=label, start=first, end=last,
             score=score, low=low, high=high, n_statements=len(group), n_sources=len(sources),
-            statement_ids=tuple(g.statement.statement_id for g in sorted(group, key=_sort_key)),
+            statement_ids=tuple(g.statement.statement_id for g in sorted(group, key=time_key)),
         ))
     return sorted(out, key=lambda p: (p.actor, p.issue, p.start, p.end))
 
@@ -217,7 +229,7 @@ def _shifts(key_of, preds: Sequence[StancePrediction], names: Mapping[str, str],
             series[(key, p.issue)].append(p)
     out = []
     for (key, issue), group in series.items():
-        group.sort(key=_sort_key)
+        group.sort(key=time_key)
         for k, before, after in detect_shifts(group):
             same_day = group[k - 1].statement.date == group[k].statement.date
             if same_day and abs(after - before) < SAME_DATE_MIN_CHANGE:
@@ -295,7 +307,7 @@ def aggregate(
     (a government speaking) counts toward its own roll-up.
     """
     parents = parents or {}
-    preds = tuple(sorted(predictions, key=_sort_key))
+    preds = tuple(sorted(predictions, key=time_key))
     names = {p.statement.actor_id: p.statement.actor for p in preds}
 
     def own(p: StancePrediction) -> list[str]:
@@ -304,11 +316,7 @@ def aggregate(
     group_names = {p.statement.actor for p in preds} | {p.statement.affiliation for p in preds if p.statement.affiliation}
 
     def groups(p: StancePrediction) -> list[str]:
-        st = p.statement
-        chain = ancestors(st.affiliation, parents)
-        if st.actor in parents or st.actor_type in ("organisation", "country", "group"):
-            chain = ancestors(st.actor, parents) + [g for g in chain if g not in ancestors(st.actor, parents)]
-        return chain
+        return group_chain(p, parents)
 
     members: dict[str, set[str]] = defaultdict(set)
     for p in preds:
@@ -358,7 +366,7 @@ def current_position(preds: Sequence[StancePrediction], shifts: Sequence[Shift] 
     ``shifts`` are the series' shifts as :func:`aggregate` found them; when
     None they are searched for here, statement by statement.
     """
-    dated = sorted((p for p in preds if p.statement.date), key=_sort_key)
+    dated = sorted((p for p in preds if p.statement.date), key=time_key)
     if not dated:
         return Current(f"no dated statements ({len(preds)} undated)", "none", None)
     if shifts is None:

@@ -15,14 +15,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from ..aggregate import Current, Positions, ancestors, current_position, leaning, position
+from ..aggregate import Current, Positions, current_position, group_chain, time_key
 from ..records import Article, Issue, PartialDate, PositionPoint, Shift, StancePrediction
-
-
-def time_key(p: StancePrediction) -> tuple:
-    """Order of statements in time (undated last), as :mod:`stance.aggregate` orders them."""
-    st = p.statement
-    return (st.date.start() if st.date else _dt.date.max, st.doc_id, st.order)
 
 
 def date_key(text: str) -> tuple[_dt.date, _dt.date]:
@@ -115,16 +109,6 @@ class ReportModel:
 
     def evidence(self, ids: Sequence[str], issue: str) -> list[StancePrediction]:
         return [self.by_statement[(i, issue)] for i in ids if (i, issue) in self.by_statement]
-
-
-def group_chain(p: StancePrediction, parents: Mapping[str, str]) -> list[str]:
-    """The groups a statement rolls up to, exactly as :func:`stance.aggregate.aggregate` counts them."""
-    st = p.statement
-    chain = ancestors(st.affiliation, parents)
-    if st.actor in parents or st.actor_type in ("organisation", "country", "group"):
-        own = ancestors(st.actor, parents)
-        chain = own + [g for g in chain if g not in own]
-    return chain
 
 
 def _issue_order(preds: Sequence[StancePrediction], issues: Mapping[str, Issue]) -> list[str]:
