@@ -48,11 +48,6 @@ class Slugs:
         return slug
 
 
-def current_of(preds: Sequence[StancePrediction], shifts: Sequence[Shift] = ()) -> Current:
-    """The current position, cut at the latest of ``shifts`` as :func:`~stance.aggregate.aggregate` found them."""
-    return current_position(preds, shifts)
-
-
 @dataclass
 class Entity:
     """A page of the report: one speaker or one group roll-up."""
@@ -191,7 +186,7 @@ def build_model(positions: Positions, issues: Mapping[str, Issue], *, articles: 
     slugs = Slugs()
     for ent in [*actors.values(), *groups.values()]:
         ent.slug = slugs.add(ent.key, "group" if ent.kind == "group" else "")
-        ent.current = {issue: current_of(ps, ent.shifts.get(issue, ())) for issue, ps in ent.preds.items()}
+        ent.current = {issue: current_position(ps, ent.shifts.get(issue, ())) for issue, ps in ent.preds.items()}
     _mark_divided(groups, positions)
     issue_ids = _issue_order(preds, issues)
     issue_slugs, doc_slugs = Slugs(), Slugs()
