@@ -1,14 +1,26 @@
 #!/usr/bin/env python
-"""Benchmark a stance model against a TF-IDF + logistic-regression baseline trained
+"""Benchmark stance models against a TF-IDF + logistic-regression baseline trained
 on the same data in the same run, on the project's test split and on the public
 sets' dev splits, beside the published figures.
 
-    python scripts/benchmark_stance.py --model models/stance-minilm [--sets project,semeval2016,pstance,vast,covid19_stance]
-        [--limit 800] [--json out.json]
+    python scripts/benchmark_stance.py --models default=models/stance-minilm[,other=DIR...]
+        [--sets project,semeval2016,pstance,vast,covid19_stance] [--limit N] [--json out.json]
 
-Prints a Markdown table (macro-F1 over favor/against/neutral, F_avg = mean F1 of
-favor and against, ECE).  Public sets are read from ../shared/data and skipped
-when absent.  Writes nothing unless --json is given.
+Each row scores one evaluation split with the measure its published figure uses
+(from ../shared/data/README.md):
+
+* project test, VAST dev: macro-F1 over favor/against/neutral;
+* SemEval-2016 trial, COVID-19-Stance val: F_avg, the mean F1 of favor and against
+  (neutral still counts as a wrong answer when it is one);
+* P-Stance val: F_avg on the favor/against rows with the answer restricted to
+  favor/against (P-Stance as published is a two-class task; the raw files add NONE rows).
+
+A column per model (several models give the zero-shot picture: a model trained
+only on the project's data scored on the public sets, a model trained only on
+public data scored on the project's test split); then the baseline, trained on
+each set's own training split.  A second table gives, for the first model,
+macro-F1, F_avg, ECE and per-target figures.  Public sets are read from
+../shared/data and skipped when absent.  Writes nothing unless --json is given.
 """
 
 from __future__ import annotations
@@ -20,22 +32,34 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from stance.classifier.data import Pair
 from stance.classifier.metrics import stance_metrics
 from stance.classifier.public import load_public
 from stance.classifier.training import project_splits
 
+LABELS = ("favor", "against", "neutral")
 PUBLISHED = {
     "project": "-",
-    "semeval2016": "F_avg 67.8 (best SemEval system), 68.0 (RoBERTa-base, TweetEval)",
-    "pstance": "macro-F1 80.5 (BERTweet)",
-    "vast": "macro-F1 about 66 (BERT-joint), 72.3 (JointCL)",
-    "covid19_stance": "about 82-84",
+    "semeval2016": "67.8 (best SemEval system), 68.0 (RoBERTa-base)",
+    "pstance": "80.5 (BERTweet)",
+    "vast": "~66 (BERT-joint), 72.3 (JointCL)",
+    "vast_unseen": "-",
+    "covid19_stance": "~82-84",
+}
+TITLES = {
+    "project": ("project test", "macro-F1"),
+    "semeval2016": ("SemEval-2016 trial", "F_avg"),
+    "pstance": ("P-Stance val (favor/against rows)", "F_avg"),
+    "vast": ("VAST dev", "macro-F1"),
+    "vast_unseen": ("VAST dev, unseen targets", "macro-F1"),
+    "covid19_stance": ("COVID-19-Stance val", "F_avg"),
 }
 
 
-def baseline(train: list[Pair], test: list[Pair]) -> dict:
-    """TF-IDF (word 1-2 grams of text, plus target words) + logistic regression."""
+def baseline_probs(train: list[Pair], test: list[Pair]) -> np.ndarray:
+    """TF-IDF (word 1-2 grams of the text, plus target words) + logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -48,13 +72,36 @@ def baseline(train: list[Pair], test: list[Pair]) -> dict:
     model.fit(joined(train), [p.label for p in train])
     probs = model.predict_proba(joined(test))
     classes = list(model.classes_)
-    order = [classes.index(c) for c in ("favor", "against", "neutral")]
-    probs = probs[:, order]
-    predicted = [("favor", "against", "neutral")[i] for i in probs.argmax(1)]
-    return stance_metrics([p.label for p in test], predicted, probs=probs)
+    out = np.zeros((len(test), len(LABELS)))
+    for j, label in enumerate(LABELS):
+        if label in classes:
+            out[:, j] = probs[:, classes.index(label)]
+    return out
+
+
+def score(name: str, test: list[Pair], probs: np.ndarray) -> dict:
+    """Metrics for one split under its published protocol; ``headline`` is the
+    figure that sits beside the published one."""
+    probs = np.asarray(probs, dtype=float)
+    if name == "pstance":  # two-class task: answer favor or against
+        probs = probs.copy()
+        probs[:, LABELS.index("neutral")] = 0.0
+        probs /= np.maximum(probs.sum(axis=1, keepdims=True), 1e-12)
+    predicted = [LABELS[i] for i in probs.argmax(1)]
+    m = stance_metrics([p.label for p in test], predicted, probs=probs, labels=LABELS,
+                       targets=[p.issue or p.target for p in test])
+    m["headline"] = m["macro_f1"] if TITLES[name][1] == "macro-F1" else m["f_avg"]
+    if name in ("semeval2016", "covid19_stance", "pstance"):  # per-target F_avg, the published breakdown
+        by_target: dict[str, list[int]] = {}
+        for i, p in enumerate(test):
+            by_target.setdefault(p.issue or p.target, []).append(i)
+        m["per_target_f_avg"] = {t: stance_metrics([test[i].label for i in idx], [predicted[i] for i in idx])["f_avg"]
+                                 for t, idx in sorted(by_target.items())}
+    return m
 
 
 def datasets(names: list[str], data_dir: Path, public_root: Path, limit: int | None, seed: int):
+    """(row name, training pairs for the baseline, evaluation pairs) per set."""
     rng = random.Random(seed)
     for name in names:
         if name == "project":
@@ -66,42 +113,70 @@ def datasets(names: list[str], data_dir: Path, public_root: Path, limit: int | N
         except Exception as exc:  # absent data: skip the row, say why
             print(f"skipping {name}: {exc}", file=sys.stderr)
             continue
+        if name == "pstance":
+            dev = [p for p in dev if p.label != "neutral"]
+            train = [p for p in train if p.label != "neutral"]
         if limit and len(dev) > limit:
             dev = rng.sample(dev, limit)
         yield name, train, dev
         if name == "vast":  # zero-shot proper: dev targets that never occur in training
-            yield "vast (unseen targets)", train, [p for p in dev if p.group == "unseen"]
+            yield "vast_unseen", train, [p for p in dev if p.group == "unseen"]
+
+
+def parse_models(spec: str) -> dict[str, str]:
+    out = {}
+    for item in spec.split(","):
+        name, _, path = item.partition("=")
+        out[name.strip() if path else Path(name).name] = (path or name).strip()
+    return out
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="models/stance-minilm")
+    parser.add_argument("--models", "--model", default="default=models/stance-minilm",
+                        help="NAME=DIR pairs, comma-separated; the first is described in detail")
     parser.add_argument("--sets", default="project,semeval2016,pstance,vast,covid19_stance")
     parser.add_argument("--data", default="data/annotated")
     parser.add_argument("--public-root", default="../shared/data")
-    parser.add_argument("--limit", type=int, default=None, help="evaluate on at most this many dev pairs per set")
+    parser.add_argument("--limit", type=int, default=None, help="evaluate on at most this many pairs per set")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", help="also write the figures here")
+    parser.add_argument("--json", help="also write every figure here")
     args = parser.parse_args(argv)
 
-    from stance.pipeline import load_predictor
+    from stance.classifier.model import StanceClassifier
 
-    model = load_predictor(args.model)
-    rows, results = [], {}
+    models = {name: StanceClassifier.load(path) for name, path in parse_models(args.models).items()}
+    results: dict = {}
+    started = time.time()
     for name, train, test in datasets(args.sets.split(","), Path(args.data), Path(args.public_root), args.limit,
                                       args.seed):
-        started = time.time()
-        ours = model.evaluate(test)
-        seconds = time.time() - started
-        base = baseline(train, test)
-        results[name] = {"model": ours, "baseline": base, "n": len(test), "seconds": round(seconds, 1)}
-        rows.append(f"| {name} | {len(test)} | {100 * ours['macro_f1']:.1f} | {100 * ours['f_avg']:.1f} | "
-                    f"{ours['ece']:.3f} | {100 * base['macro_f1']:.1f} | {100 * base['f_avg']:.1f} | "
-                    f"{PUBLISHED.get(name, '-')} |")
-    print(f"model: {args.model}\n")
-    print("| set (eval split) | pairs | macro-F1 | F_avg | ECE | TF-IDF+LR macro-F1 | TF-IDF+LR F_avg | published |")
-    print("|---|---|---|---|---|---|---|---|")
-    print("\n".join(rows))
+        texts, targets = [p.text for p in test], [p.target for p in test]
+        row = {m: score(name, test, model.predict_proba(texts, targets)) for m, model in models.items()}
+        row["tfidf_lr"] = score(name, test, baseline_probs(train, test))
+        results[name] = {"n": len(test), "scores": row}
+
+    names = list(models) + ["tfidf_lr"]
+    print(f"models: {', '.join(f'{m}={p}' for m, p in parse_models(args.models).items())}"
+          f" ({time.time() - started:.0f} s)\n")
+    print("| set (eval split) | measure | pairs | " + " | ".join(names) + " | published |")
+    print("|---|---|---|" + "---|" * len(names) + "---|")
+    for name, r in results.items():
+        title, measure = TITLES[name]
+        cells = " | ".join(f"{100 * r['scores'][m]['headline']:.1f}" for m in names)
+        print(f"| {title} | {measure} | {r['n']} | {cells} | {PUBLISHED[name]} |")
+
+    first = names[0]
+    print(f"\nDetails for `{first}`:\n")
+    print("| set | macro-F1 | F_avg | F1 favor / against / neutral | ECE | per target |")
+    print("|---|---|---|---|---|---|")
+    for name, r in results.items():
+        m = r["scores"][first]
+        per_target = m.get("per_target_f_avg") or m.get("per_target") or {}
+        shown = (", ".join(f"{t[:24]} {100 * v:.0f}" for t, v in per_target.items()) if len(per_target) <= 6
+                 else f"{len(per_target)} targets")
+        print(f"| {TITLES[name][0]} | {100 * m['macro_f1']:.1f} | {100 * m['f_avg']:.1f} | "
+              f"{100 * m['f1_favor']:.0f} / {100 * m['f1_against']:.0f} / {100 * m['f1_neutral']:.0f} | "
+              f"{m['ece']:.3f} | {shown} |")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     return 0

@@ -8,7 +8,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,14 +83,19 @@ class StanceClassifier:
         return model, tokenizer
 
     # ------------------------------------------------------------------ train
-    def fit(self, train: Sequence[Pair], dev: Sequence[Pair] | None = None, *, model=None, tokenizer=None,
-            weights: Sequence[float] | None = None, progress: bool = True, max_steps: int | None = None,
-            epoch_size: int | None = None) -> "StanceClassifier":
+    def fit(self, train: Sequence[Pair], dev: Sequence[Pair] | Mapping[str, Sequence[Pair]] | None = None, *,
+            model=None, tokenizer=None, weights: Sequence[float] | None = None, progress: bool = True,
+            max_steps: int | None = None, epoch_size: int | None = None,
+            checkpoint_dir: str | Path | None = None) -> "StanceClassifier":
         """Train on ``train``; early-stop and calibrate on ``dev`` when given.
 
+        ``dev`` is one list of pairs or several by name (then the model is
+        chosen on the mean of their macro-F1, and calibrated on all of them).
         ``model``/``tokenizer`` replace the base (tests pass a tiny random
         BERT); ``weights`` are per-example sampling weights (per-source
-        mixing); ``max_steps`` caps optimisation steps (smoke runs).
+        mixing); ``max_steps`` caps optimisation steps (smoke runs);
+        ``checkpoint_dir`` receives the best model so far after each epoch
+        that improves on dev (a run cut short still leaves a usable model).
         """
         import torch
         from tqdm.auto import tqdm
@@ -115,6 +120,8 @@ class StanceClassifier:
         rng = np.random.default_rng(cfg.seed)
         probs = None if weights is None else np.asarray(weights, float) / np.sum(weights)
 
+        dev_sets = dict(dev) if isinstance(dev, Mapping) else ({"dev": list(dev)} if dev else {})
+        dev_sets = {name: list(pairs) for name, pairs in dev_sets.items() if pairs}
         best, best_state, bad_epochs, step, history = -1.0, None, 0, 0, []
         started = time.time()
         for epoch in range(cfg.epochs):
@@ -139,34 +146,50 @@ class StanceClassifier:
                 if step >= total:
                     break
             record = {"epoch": epoch + 1, "train_loss": running / max(1, i + 1)}
-            if dev:
-                logits = self._logits([p.text for p in dev], [p.target for p in dev])
-                record.update({f"dev_{k}": v for k, v in stance_metrics(
-                    [p.label for p in dev], [cfg.labels[i] for i in logits.argmax(1)]).items()
-                    if isinstance(v, float)})
+            if dev_sets:
+                record.update(self._dev_record(dev_sets))
                 score = record["dev_macro_f1"]
                 if score > best:
                     best, bad_epochs = score, 0
                     best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+                    if checkpoint_dir is not None:
+                        self.metrics = {"history": history + [record], "checkpoint": True, "steps": step}
+                        self.save(checkpoint_dir)
+                        self.model.train()
                 else:
                     bad_epochs += 1
             history.append(record)
             log.info("epoch %s: %s", epoch + 1, record)
             if progress:
                 print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}))
-            if step >= total or (dev and bad_epochs >= cfg.patience):
+            if step >= total or (dev_sets and bad_epochs >= cfg.patience):
                 break
         if best_state is not None:
             self.model.load_state_dict(best_state)
         self.model.eval()
-        self.metrics = {"history": history, "train_pairs": len(train), "dev_pairs": len(dev or []),
+        every_dev = [p for pairs in dev_sets.values() for p in pairs]
+        self.metrics = {"history": history, "train_pairs": len(train), "dev_pairs": len(every_dev),
                         "train_seconds": round(time.time() - started, 1), "steps": step}
-        if dev:
-            logits = self._logits([p.text for p in dev], [p.target for p in dev])
-            gold = np.array([label_ids[p.label] for p in dev])
+        if every_dev:
+            logits = self._logits([p.text for p in every_dev], [p.target for p in every_dev])
+            gold = np.array([label_ids[p.label] for p in every_dev])
             cfg.temperature = fit_temperature(logits, gold)
             self.metrics["temperature"] = cfg.temperature
         return self
+
+    def _dev_record(self, dev_sets: dict[str, list[Pair]]) -> dict[str, float]:
+        """Per-epoch dev figures: one set's metrics as ``dev_*``; for several,
+        each set's macro-F1 and their mean as ``dev_macro_f1``."""
+        labels = self.config.labels
+        scores = {}
+        for name, pairs in dev_sets.items():
+            logits = self._logits([p.text for p in pairs], [p.target for p in pairs])
+            scores[name] = stance_metrics([p.label for p in pairs], [labels[i] for i in logits.argmax(1)])
+        if len(scores) == 1:
+            return {f"dev_{k}": v for k, v in next(iter(scores.values())).items() if isinstance(v, float)}
+        record = {f"dev_{name}_macro_f1": m["macro_f1"] for name, m in scores.items()}
+        record["dev_macro_f1"] = float(np.mean([m["macro_f1"] for m in scores.values()]))
+        return record
 
     # -------------------------------------------------------------- inference
     def _check_fitted(self) -> None:

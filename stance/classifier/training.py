@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import random
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
 
+from ..errors import InputError
 from .card import model_card
 from .config import StanceConfig
 from .data import Pair, load_pairs, load_table
@@ -21,8 +23,14 @@ log = logging.getLogger(__name__)
 def project_splits(data_dir: str | Path) -> dict[str, list[Pair]]:
     """``train``/``dev``/``test`` pairs of the project's annotated data."""
     data_dir = Path(data_dir)
-    return {split: load_pairs(data_dir / f"{split}.jsonl") for split in ("train", "dev", "test")
-            if (data_dir / f"{split}.jsonl").is_file()}
+    splits = {}
+    for split in ("train", "dev", "test"):
+        path = data_dir / f"{split}.jsonl"
+        if path.is_file():
+            splits[split] = load_pairs(path)
+            if not splits[split]:
+                raise InputError(path, f"is empty; expected one labelled pair per line in the {split} split")
+    return splits
 
 
 def sampling_weights(pairs: list[Pair], mix: dict[str, float]) -> list[float]:
@@ -35,10 +43,16 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
                 public: dict[str, float] | None = None, public_root: str | Path = "../shared/data",
                 project_weight: float = 1.0, progress: bool = True, max_steps: int | None = None,
                 epoch_size: int | None = None, public_limit: int | None = None,
-                extra: dict[str, float] | None = None, columns: dict[str, str] | None = None) -> dict:
+                extra: dict[str, float] | None = None, columns: dict[str, str] | None = None,
+                select_on_public: bool = True) -> dict:
     """Train on the project's data (and public sets, and ``extra`` CSV/JSONL files or
     saved datasets read with the ``columns`` mapping, each with a sampling weight),
-    evaluate on every dev/test split, save to ``out_dir``; return metrics."""
+    evaluate on every dev/test split, save to ``out_dir``; return metrics.
+
+    With public sets and ``select_on_public``, the epoch kept is the one with
+    the best mean macro-F1 over the project's dev split and each public dev
+    split (at most ``public_limit`` pairs each); the best model so far is
+    written to ``out_dir/checkpoint`` as training goes."""
     config = config or StanceConfig()
     splits = project_splits(data_dir)
     if "train" not in splits:
@@ -59,12 +73,16 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
         mix[Path(path).stem] = weight
     config.sources = mix
     weights = sampling_weights(train, mix) if (public or extra) else None
-    model = StanceClassifier(config).fit(train, splits.get("dev"), weights=weights, progress=progress,
-                                         max_steps=max_steps, epoch_size=epoch_size)
+    dev = splits.get("dev")
+    if select_on_public and extra_evals:
+        dev = {"project": dev or [], **extra_evals}
+    model = StanceClassifier(config).fit(train, dev, weights=weights, progress=progress, max_steps=max_steps,
+                                         epoch_size=epoch_size, checkpoint_dir=Path(out_dir) / "checkpoint")
     evals = {f"project_{s}": model.evaluate(splits[s]) for s in ("dev", "test") if s in splits}
     evals.update({k: model.evaluate(v) for k, v in extra_evals.items()})
     model.metrics["eval"] = evals
     command = "stance train " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train"] else "stance train"
     model.save(out_dir, card=model_card(config, model.metrics, command))
+    shutil.rmtree(Path(out_dir) / "checkpoint", ignore_errors=True)
     log.info("saved to %s: %s", out_dir, json.dumps({k: round(v["macro_f1"], 4) for k, v in evals.items()}))
     return model.metrics
