@@ -1,0 +1,68 @@
+"""Span-level scores for attribution (source, cue, content), the measures the
+published tools report: exact match and overlap match, precision, recall, F1.
+Returns plain dicts and writes no files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .polnear import ROLES, AnnotatedDoc
+from .records import Span
+
+_TRIM = " \t\r\n\xa0,.;:!?—–-“”\"‘’'()[]"
+
+
+def _trimmed(span: Span) -> tuple[int, int]:
+    start, end, text = span.start, span.end, span.text
+    lo, hi = 0, len(text)
+    while lo < hi and text[lo] in _TRIM:
+        lo += 1
+    while hi > lo and text[hi - 1] in _TRIM:
+        hi -= 1
+    return start + lo, start + hi
+
+
+def _matches(gold: list[tuple[int, int]], predicted: list[tuple[int, int]], exact: bool) -> int:
+    """One-to-one matches: exact (same trimmed offsets) or overlap (at least
+    one shared character), pairing the largest overlaps first."""
+    if exact:
+        remaining = list(gold)
+        hits = 0
+        for p in predicted:
+            if p in remaining:
+                remaining.remove(p)
+                hits += 1
+        return hits
+    candidates = sorted(((min(g[1], p[1]) - max(g[0], p[0]), i, j) for i, g in enumerate(gold)
+                         for j, p in enumerate(predicted) if min(g[1], p[1]) > max(g[0], p[0])), reverse=True)
+    used_g, used_p = set(), set()
+    for _, i, j in candidates:
+        if i not in used_g and j not in used_p:
+            used_g.add(i), used_p.add(j)
+    return len(used_g)
+
+
+def _prf(hits: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = hits / n_pred if n_pred else 0.0
+    r = hits / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def span_scores(docs: Sequence[AnnotatedDoc], predicted: Mapping[str, Mapping[str, Sequence[Span]]]) -> dict[str, float]:
+    """``{role}_{exact|overlap}_{p|r|f1}`` for each role, micro-averaged over
+    documents. ``predicted`` maps a doc id to ``{"source": [...], "cue": [...],
+    "content": [...]}``; spans are compared after trimming surrounding spaces,
+    punctuation and quotation marks."""
+    out: dict[str, float] = {}
+    for role in ROLES:
+        for exact in (True, False):
+            hits = n_pred = n_gold = 0
+            for doc in docs:
+                gold = [_trimmed(s) for s in doc.spans(role)]
+                pred = [_trimmed(s) for s in predicted.get(doc.doc_id, {}).get(role, [])]
+                hits += _matches(gold, pred, exact)
+                n_pred, n_gold = n_pred + len(pred), n_gold + len(gold)
+            p, r, f = _prf(hits, n_pred, n_gold)
+            name = f"{role}_{'exact' if exact else 'overlap'}"
+            out.update({f"{name}_p": p, f"{name}_r": r, f"{name}_f1": f})
+    return out

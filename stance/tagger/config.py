@@ -1,0 +1,65 @@
+"""The tagger's configuration: a validated dataclass saved as JSON beside the weights."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..classifier.config import DEFAULT_BASE
+from ..errors import ConfigError
+
+CONFIG_NAME = "tagger_config.json"
+ROLES = ("source", "cue", "content")
+TAGS = ("O",) + tuple(f"{bio}-{role}" for role in ROLES for bio in ("B", "I"))
+
+
+@dataclass
+class TaggerConfig:
+    base_model: str = DEFAULT_BASE
+    method: str = "lora"
+    """``lora`` (a small adapter on the base) or ``full``."""
+    window: int = 256
+    """Tokens per window, special tokens included; windows end at paragraph breaks where they can."""
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.1
+    lora_targets: tuple[str, ...] = ("query", "key", "value", "dense")
+    epochs: int = 2
+    batch_size: int = 8
+    learning_rate: float = 5e-4
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    seed: int = 13
+
+    def __post_init__(self) -> None:
+        self.lora_targets = tuple(self.lora_targets)
+        checks = [
+            (self.method in ("lora", "full"), f"method must be 'lora' or 'full', found {self.method!r}"),
+            (32 <= self.window <= 512, f"window must be in [32, 512], found {self.window}"),
+            (self.lora_r >= 1, f"lora_r must be at least 1, found {self.lora_r}"),
+            (self.epochs >= 1, f"epochs must be at least 1, found {self.epochs}"),
+            (self.batch_size >= 1, f"batch_size must be at least 1, found {self.batch_size}"),
+            (0 < self.learning_rate < 1, f"learning_rate must be in (0, 1), found {self.learning_rate}"),
+            (0 <= self.warmup_ratio < 1, f"warmup_ratio must be in [0, 1), found {self.warmup_ratio}"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(f"TaggerConfig: {message}")
+
+    def save(self, directory: str | Path) -> Path:
+        path = Path(directory) / CONFIG_NAME
+        path.write_text(json.dumps(dataclasses.asdict(self), indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "TaggerConfig":
+        path = Path(directory) / CONFIG_NAME
+        if not path.is_file():
+            raise ConfigError(f"{path}: not found; expected a tagger directory written by `scripts/train_tagger.py`")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        known = {f.name for f in dataclasses.fields(cls)}
+        if set(data) - known:
+            raise ConfigError(f"{path}: unknown keys {sorted(set(data) - known)}; expected only {sorted(known)}")
+        return cls(**data)

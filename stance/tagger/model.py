@@ -1,0 +1,201 @@
+"""AttributionTagger: fit on annotated documents, predict spans on raw text,
+save and load (a LoRA adapter on the offline base by default)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..classifier.base import resolve_base
+from ..errors import ConfigError, NotFittedError
+from ..polnear import AnnotatedDoc
+from ..records import Span
+from .config import ROLES, TAGS, TaggerConfig
+from .windows import Window, bio_labels, decode, windows
+
+log = logging.getLogger(__name__)
+METRICS_NAME = "metrics.json"
+
+
+class AttributionTagger:
+    """Token tagger for attribution spans.  The constructor only stores the
+    configuration; :meth:`fit` trains, :meth:`load` restores."""
+
+    def __init__(self, config: TaggerConfig | None = None) -> None:
+        self.config = config or TaggerConfig()
+        self.model = None
+        self.tokenizer = None
+        self.metrics: dict = {}
+
+    def _build(self, model=None, tokenizer=None):
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        cfg = self.config
+        if model is None:
+            base = resolve_base(cfg.base_model)
+            model = AutoModelForTokenClassification.from_pretrained(
+                base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)),
+                label2id={t: i for i, t in enumerate(TAGS)})
+            tokenizer = AutoTokenizer.from_pretrained(base)
+        if cfg.method == "lora":
+            from peft import LoraConfig, get_peft_model
+
+            model = get_peft_model(model, LoraConfig(
+                r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
+                target_modules=list(cfg.lora_targets), modules_to_save=["classifier"], task_type="TOKEN_CLS"))
+        return model, tokenizer
+
+    def _batch(self, items: Sequence[Window], labels: Sequence[list[int]] | None = None):
+        import torch
+
+        tok = self.tokenizer
+        width = max(len(w.ids) for w in items) + 2
+        ids = torch.full((len(items), width), tok.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(items), width), dtype=torch.long)
+        gold = torch.full((len(items), width), -100, dtype=torch.long)
+        for i, w in enumerate(items):
+            n = len(w.ids)
+            ids[i, :n + 2] = torch.tensor([tok.cls_token_id, *w.ids, tok.sep_token_id])
+            mask[i, :n + 2] = 1
+            if labels is not None:
+                gold[i, 1:n + 1] = torch.tensor(labels[i])
+        return {"input_ids": ids, "attention_mask": mask}, gold
+
+    def fit(self, docs: Sequence[AnnotatedDoc], dev: Sequence[AnnotatedDoc] | None = None, *, model=None,
+            tokenizer=None, progress: bool = True, max_steps: int | None = None) -> "AttributionTagger":
+        """Train on annotated documents; report token accuracy on ``dev`` after each epoch."""
+        import torch
+        from tqdm.auto import tqdm
+        from transformers import get_linear_schedule_with_warmup
+
+        if not docs:
+            raise ValueError("fit: expected at least one annotated document, found none")
+        cfg = self.config
+        random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
+        self.model, self.tokenizer = self._build(model, tokenizer)
+        items, labels = [], []
+        for doc in docs:
+            spans = {role: doc.spans(role) for role in ROLES}
+            for w in windows(doc.text, self.tokenizer, cfg.window):
+                items.append(w)
+                labels.append(bio_labels(w, spans))
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        optimiser = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+        steps_per_epoch = math.ceil(len(items) / cfg.batch_size)
+        total = steps_per_epoch * cfg.epochs if max_steps is None else min(max_steps, steps_per_epoch * cfg.epochs)
+        scheduler = get_linear_schedule_with_warmup(optimiser, int(cfg.warmup_ratio * total), total)
+        rng = np.random.default_rng(cfg.seed)
+        step, history, started = 0, [], time.time()
+        for epoch in range(cfg.epochs):
+            self.model.train()
+            order = rng.permutation(len(items))
+            # similar lengths together, batches shuffled
+            order = sorted(order, key=lambda i: len(items[i].ids))
+            batches = [order[j:j + cfg.batch_size] for j in range(0, len(order), cfg.batch_size)]
+            rng.shuffle(batches)
+            bar = tqdm(batches, desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not progress, leave=False)
+            running = 0.0
+            for i, idx in enumerate(bar):
+                batch, gold = self._batch([items[j] for j in idx], [labels[j] for j in idx])
+                logits = self.model(**batch).logits
+                loss = torch.nn.functional.cross_entropy(logits.view(-1, len(TAGS)), gold.view(-1), ignore_index=-100)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(params, 1.0)
+                optimiser.step(), scheduler.step(), optimiser.zero_grad()
+                running += loss.item()
+                bar.set_postfix(loss=f"{running / (i + 1):.3f}")
+                step += 1
+                if step >= total:
+                    break
+            record = {"epoch": epoch + 1, "train_loss": running / max(1, i + 1)}
+            history.append(record)
+            log.info("epoch %s: %s", epoch + 1, record)
+            if progress:
+                print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}))
+            if step >= total:
+                break
+        self.model.eval()
+        self.metrics = {"history": history, "train_docs": len(docs), "train_windows": len(items), "steps": step,
+                        "train_seconds": round(time.time() - started, 1)}
+        return self
+
+    def _check_fitted(self) -> None:
+        if self.model is None:
+            raise NotFittedError("this AttributionTagger is not fitted yet; call fit(...) or AttributionTagger.load(directory)")
+
+    def predict(self, texts: Sequence[str], batch_size: int = 16) -> list[dict[str, list[Span]]]:
+        """Per text, the spans found for each role: ``{"source": [...], "cue": [...], "content": [...]}``."""
+        import torch
+
+        self._check_fitted()
+        jobs = [(t, w) for t, text in enumerate(texts) for w in windows(text, self.tokenizer, self.config.window)]
+        out: list[dict[str, list[Span]]] = [{role: [] for role in ROLES} for _ in texts]
+        order = sorted(range(len(jobs)), key=lambda k: len(jobs[k][1].ids))
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                chunk = [jobs[k] for k in order[start:start + batch_size]]
+                batch, _ = self._batch([w for _, w in chunk])
+                tags = self.model(**batch).logits.argmax(-1).numpy()
+                for (t, w), row in zip(chunk, tags):
+                    for role, spans in decode(w, row[1:len(w.ids) + 1], texts[t]).items():
+                        out[t][role].extend(spans)
+        for spans in out:
+            for role in ROLES:
+                spans[role].sort(key=lambda s: s.start)
+        return out
+
+    def save(self, directory: str | Path, card: str | None = None) -> Path:
+        self._check_fitted()
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(directory)
+        if self.config.method == "full":
+            self.tokenizer.save_pretrained(directory)
+        else:
+            adapter_cfg = directory / "adapter_config.json"
+            data = json.loads(adapter_cfg.read_text())
+            data["base_model_name_or_path"] = self.config.base_model
+            adapter_cfg.write_text(json.dumps(data, indent=2) + "\n")
+        self.config.save(directory)
+        (directory / METRICS_NAME).write_text(json.dumps(self.metrics, indent=2) + "\n", encoding="utf-8")
+        if card is not None:
+            (directory / "README.md").write_text(card, encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path, *, base_model=None, tokenizer=None) -> "AttributionTagger":
+        """A saved tagger; a LoRA adapter is merged into its base."""
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+        directory = Path(directory)
+        self = cls(TaggerConfig.load(directory))
+        if self.config.method == "full":
+            self.model = AutoModelForTokenClassification.from_pretrained(directory)
+            self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(directory)
+        else:
+            from peft import PeftModel
+
+            if not (directory / "adapter_config.json").is_file():
+                raise ConfigError(f"{directory}: no adapter_config.json; expected a LoRA tagger")
+            if base_model is None:
+                base = resolve_base(self.config.base_model)
+                base_model = AutoModelForTokenClassification.from_pretrained(
+                    base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)),
+                    label2id={t: i for i, t in enumerate(TAGS)})
+                tokenizer = tokenizer or AutoTokenizer.from_pretrained(base)
+            self.model = PeftModel.from_pretrained(base_model, directory).merge_and_unload()
+            self.tokenizer = tokenizer
+        self.model.eval()
+        metrics = directory / METRICS_NAME
+        self.metrics = json.loads(metrics.read_text()) if metrics.is_file() else {}
+        return self

