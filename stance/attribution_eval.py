@@ -66,3 +66,31 @@ def span_scores(docs: Sequence[AnnotatedDoc], predicted: Mapping[str, Mapping[st
             name = f"{role}_{'exact' if exact else 'overlap'}"
             out.update({f"{name}_p": p, f"{name}_r": r, f"{name}_f1": f})
     return out
+
+
+def statement_spans(statements) -> dict[str, list[Span]]:
+    """The rules' statements as role spans (speaker, cue, content), one each per utterance."""
+    seen, out = set(), {"source": [], "cue": [], "content": []}
+    for st in statements:
+        key = (st.text.start, st.text.end, st.cue.start if st.cue else None)
+        if key in seen:  # one utterance with two speakers ("X and Y said") counts once
+            continue
+        seen.add(key)
+        out["content"].append(st.text)
+        if st.speaker is not None:
+            out["source"].append(st.speaker)
+        if st.cue is not None:
+            out["cue"].append(st.cue)
+    return out
+
+
+def combine_spans(first: Mapping[str, Sequence[Span]], second: Mapping[str, Sequence[Span]]) -> dict[str, list[Span]]:
+    """``first``'s spans, plus ``second``'s where they overlap none of ``first``'s (per role)."""
+    out = {}
+    for role in ROLES:
+        kept = list(first.get(role, []))
+        for span in second.get(role, []):
+            if not any(min(span.end, k.end) > max(span.start, k.start) for k in kept):
+                kept.append(span)
+        out[role] = sorted(kept, key=lambda s: s.start)
+    return out

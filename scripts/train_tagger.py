@@ -1,0 +1,53 @@
+#!/usr/bin/env python
+"""Train the attribution tagger on PolNeAR (train split), score it on the dev
+split and save it with its config, metrics and model card.
+
+    python scripts/train_tagger.py [--polnear ../shared/data/polnear] [--out models/attribution-minilm]
+        [--epochs 2] [--max-steps N] [--limit-docs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+from stance.attribution_eval import span_scores
+from stance.polnear import load_polnear
+from stance.tagger import AttributionTagger, TaggerConfig
+from stance.tagger.card import tagger_card
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--polnear", default="../shared/data/polnear")
+    parser.add_argument("--out", default="models/attribution-minilm")
+    parser.add_argument("--base", default=None)
+    parser.add_argument("--method", choices=("lora", "full"), default="lora")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--window", type=int, default=256)
+    parser.add_argument("--lr", type=float, default=5e-4)
+    parser.add_argument("--max-steps", type=int, default=None)
+    parser.add_argument("--limit-docs", type=int, default=None, help="train on the first N articles only")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    config = TaggerConfig(method=args.method, epochs=args.epochs, window=args.window, learning_rate=args.lr,
+                          **({"base_model": args.base} if args.base else {}))
+    train = load_polnear(args.polnear, "train", limit=args.limit_docs)
+    dev = load_polnear(args.polnear, "dev")
+    tagger = AttributionTagger(config).fit(train, max_steps=args.max_steps)
+    started = time.time()
+    predicted = tagger.predict([d.text for d in dev])
+    tagger.metrics["dev"] = span_scores(dev, {d.doc_id: p for d, p in zip(dev, predicted)})
+    tagger.metrics["dev_docs"] = len(dev)
+    tagger.metrics["dev_seconds"] = round(time.time() - started, 1)
+    command = "python scripts/train_tagger.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    tagger.save(args.out, card=tagger_card(config, tagger.metrics, command.strip()))
+    print({k: round(v, 3) for k, v in tagger.metrics["dev"].items() if k.endswith("f1")})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
