@@ -176,8 +176,11 @@ def _collect_right(tokens: list[_Tok], i: int) -> tuple[int, int] | None:
 class Attributor:
     """Finds statements in articles, resolving speakers with an :class:`ActorRegistry`."""
 
-    def __init__(self, registry: ActorRegistry) -> None:
+    def __init__(self, registry: ActorRegistry, tagger=None) -> None:
+        """``tagger`` (an :class:`~stance.tagger.AttributionTagger`, optional) adds
+        the attributions it finds in sentences where the rules find none."""
         self.registry = registry
+        self.tagger = tagger
 
     # ----------------------------------------------------------- resolution
     def _resolve(self, phrase: str, article: Article, state: _State) -> Actor | None:
@@ -220,10 +223,13 @@ class Attributor:
     def extract(self, article: Article, sentences: Sequence[Sentence] | None = None) -> list[Statement]:
         """Every attributed statement in ``article``, in reading order."""
         sentences = split_sentences(article) if sentences is None else sentences
+        tagged = self.tagger.predict([article.text])[0] if self.tagger is not None else None
         state = _State()
         out: list[Statement] = []
         for sentence in sentences:
             found = self._sentence(article, sentence, state)
+            if not found and tagged:
+                found = self._tagged(article, sentence, tagged, state)
             for k, (actors, kind, content, speaker, cue) in enumerate(found):
                 for m, actor in enumerate(actors):
                     scope = sentence.span
@@ -245,6 +251,37 @@ class Attributor:
             if not found:
                 self._track_mentions(sentence, state)
         return out
+
+    def _tagged(self, article: Article, sentence: Sentence, tagged: dict[str, list[Span]],
+                state: _State) -> list[tuple]:
+        """Attributions the tagger marked in a sentence: each cue with the nearest
+        source and content in the sentence; the source resolved like the rules'."""
+        lo, hi = sentence.span.start, sentence.span.end
+
+        def inside(role):
+            return [s for s in tagged.get(role, []) if s.start >= lo and s.end <= hi]
+
+        def nearest(spans, cue):
+            return min(spans, key=lambda s: abs((s.start + s.end) / 2 - (cue.start + cue.end) / 2), default=None)
+
+        contents = [s for s in tagged.get("content", []) if s.end > lo and s.start < hi]
+        results = []
+        for cue in inside("cue"):
+            source, content = nearest(inside("source"), cue), nearest(contents, cue)
+            if source is None or content is None:
+                continue
+            actors = [a for a in self._speakers(source.text, article, state) if a.type != "media"]
+            if not actors:
+                continue
+            start, end = max(content.start, lo) - lo, min(content.end, hi) - lo
+            content_span = self._span(article, sentence, start, end)
+            if len(content_span.text.split()) < 3:
+                continue
+            quoted = bool(_quotes(sentence.span.text[max(0, start - 1):end + 1]))
+            results.append((actors, self._kind(actors[0], [1] if quoted else [], False), content_span,
+                            self._span(article, sentence, source.start - lo, source.end - lo),
+                            self._span(article, sentence, cue.start - lo, cue.end - lo)))
+        return self._dedupe_sentence(results)
 
     def _track_mentions(self, sentence: Sentence, state: _State) -> None:
         """In a sentence without statements, a group named at its head may be the
@@ -418,7 +455,7 @@ class Attributor:
         return start, len(text)
 
 
-def extract_statements(articles: Sequence[Article], registry: ActorRegistry) -> list[Statement]:
+def extract_statements(articles: Sequence[Article], registry: ActorRegistry, tagger=None) -> list[Statement]:
     """Statements of every article, in corpus order."""
-    attributor = Attributor(registry)
+    attributor = Attributor(registry, tagger)
     return [s for a in articles for s in attributor.extract(a)]

@@ -45,14 +45,15 @@ def _columns(value: str) -> dict[str, str]:
 
 def cmd_track(args: argparse.Namespace) -> int:
     from .ingest import load_corpus
-    from .pipeline import Pipeline, load_predictor, write_outputs
+    from .pipeline import Pipeline, load_predictor, load_tagger, write_outputs
     from .actors import ActorRegistry
     from .issues import IssueRegistry
 
     issues = IssueRegistry.load(args.issues)
     actors = ActorRegistry.load(args.actors)
     articles = load_corpus(args.corpus, encoding=args.encoding)
-    pipeline = Pipeline(model=load_predictor(args.model), issues=issues, actors=actors, period=args.period)
+    pipeline = Pipeline(model=load_predictor(args.model), issues=issues, actors=actors, period=args.period,
+                        tagger=load_tagger(args.tagger))
     result = pipeline.run(articles)
     main = write_outputs(result, args.out, issues, args.format)
     c = result.positions.corpus
@@ -148,8 +149,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .attribution import Attributor
     from .dedupe import merge_duplicates
     from .ingest import load_corpus
+    from .pipeline import load_tagger
 
-    attributor = Attributor(ActorRegistry.load(args.actors))
+    attributor = Attributor(ActorRegistry.load(args.actors), load_tagger(args.tagger))
     articles = load_corpus(args.corpus, encoding=args.encoding)
     statements = merge_duplicates([s for a in articles for s in attributor.extract(a)])
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
@@ -169,6 +171,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+TAGGER_HELP = "attribution tagger folder added to the rules; auto (default): models/attribution-minilm if present; none"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stance", description="Who said what, on which issue, with what stance.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
@@ -182,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", help="a folder of .txt files (with optional manifest.jsonl), a .jsonl or a .csv")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--model", help="stance model folder (default: models/stance-minilm)")
+    p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
     p.add_argument("--period", default="month", choices=["day", "week", "month", "quarter", "year"])
     p.add_argument("--format", type=_formats, default=["html", "md", "json"], help="html,md,json")
     p.add_argument("--encoding", default="utf-8")
@@ -234,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("extract", help="attributions only: who said what, with offsets")
     p.add_argument("corpus"), p.add_argument("--out"), p.add_argument("--encoding", default="utf-8")
-    p.add_argument("--actors")
+    p.add_argument("--actors"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
     p.set_defaults(func=cmd_extract)
     return parser
 

@@ -36,6 +36,28 @@ class Predictor(Protocol):
     def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list: ...
 
 
+DEFAULT_TAGGER = Path(__file__).resolve().parents[1] / "models" / "attribution-minilm"
+"""The shipped attribution tagger, added to the rules when present (``--tagger none`` turns it off)."""
+
+
+def load_tagger(tagger_dir: str | Path | None = "auto"):
+    """The attribution tagger in ``tagger_dir``; ``"auto"``: the shipped one when
+    it is there, else none; ``None`` or ``"none"``: rules only."""
+    from .errors import ConfigError
+
+    if tagger_dir is None or str(tagger_dir) == "none":
+        return None
+    path = DEFAULT_TAGGER if str(tagger_dir) == "auto" else Path(tagger_dir)
+    if not path.is_dir():
+        if str(tagger_dir) == "auto":
+            return None
+        raise ConfigError(f"{path}: no attribution tagger there; train one with scripts/train_tagger.py, "
+                          "or pass --tagger none for rules only")
+    from .tagger import AttributionTagger
+
+    return AttributionTagger.load(path)
+
+
 def default_model_dir() -> Path:
     return Path(os.environ.get("STANCE_MODEL") or DEFAULT_MODEL)
 
@@ -96,9 +118,11 @@ class Pipeline:
     actors: ActorRegistry = field(default_factory=ActorRegistry.load)
     period: str = "month"
     batch_size: int = 32
+    tagger: object | None = None
+    """An :class:`~stance.tagger.AttributionTagger` added to the attribution rules (see :func:`load_tagger`)."""
 
     def run(self, articles: Sequence[Article]) -> Result:
-        attributor = Attributor(self.actors)
+        attributor = Attributor(self.actors, self.tagger)
         statements = merge_duplicates([s for a in articles for s in attributor.extract(a)])
         predictions = classify(issue_pairs(statements, self.issues), self.issues, self.model, self.batch_size)
         parents = self.actors.parents()

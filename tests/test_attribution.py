@@ -146,3 +146,46 @@ def test_fixture_corpora_speakers(corpus):
         ("gilani", "Yousaf Raza Gilani"), ("nauert", "Heather Nauert"), ("mujahid", "Zabihullah Mujahid"),
         ("mujahid", "Taliban")})
     assert expected <= found
+
+
+class _FakeTagger:
+    """Stands in for the trained tagger: marks fixed spans by their text."""
+
+    def __init__(self, **roles):
+        self.roles = roles
+
+    def predict(self, texts):
+        from stance.records import Span
+
+        out = []
+        for text in texts:
+            found = {}
+            for role, phrases in self.roles.items():
+                found[role] = [Span(text.index(p), text.index(p) + len(p), p) for p in phrases if p in text]
+            out.append(found)
+        return out
+
+
+def test_tagger_adds_attributions_the_rules_miss():
+    from stance.attribution import Attributor
+
+    text = ("Khawaja Asif is convinced that US bases in Pakistan would never serve the country.\n\n"
+            "The foreign minister said drone strikes must end.")
+    article = make_article("t", text, "t.txt", date="2017-10-05")
+    tagger = _FakeTagger(source=["Khawaja Asif", "The foreign minister"], cue=["is convinced", "said"],
+                         content=["that US bases in Pakistan would never serve the country", "drone strikes must end"])
+    rules_only = Attributor(ActorRegistry.load()).extract(article)
+    both = Attributor(ActorRegistry.load(), tagger).extract(article)
+    assert [s.cue.text for s in rules_only] == ["said"]
+    assert [(s.actor, s.kind, s.cue.text) for s in both] == [
+        ("Khawaja Asif", "reported", "is convinced"), ("Khawaja Asif", "reported", "said")]
+    assert both[0].text.text == "that US bases in Pakistan would never serve the country"
+    assert both[0].speaker.text == "Khawaja Asif"
+
+
+def test_tagger_source_that_resolves_to_no_actor_is_dropped():
+    from stance.attribution import Attributor
+
+    article = make_article("t", "The weather believes in nothing at all today.", "t.txt", date="2017-10-05")
+    tagger = _FakeTagger(source=["The weather"], cue=["believes"], content=["in nothing at all today"])
+    assert Attributor(ActorRegistry.load(), tagger).extract(article) == []
