@@ -93,3 +93,17 @@ def test_load_table_with_column_mapping(tmp_path):
     path.write_text("Tweet,Target,Stance\nx,Dams,MAYBE\n")
     with pytest.raises(InputError, match=r"tweets.csv:2: expected columns"):
         load_table(path, {"text": "Tweet", "target": "Target", "label": "Stance"})
+
+
+def test_lora_on_a_base_with_q_k_v_names():
+    from transformers import MPNetConfig, MPNetForSequenceClassification
+
+    from stance.classifier.model import lora_targets
+
+    tiny = MPNetForSequenceClassification(MPNetConfig(vocab_size=100, hidden_size=16, num_hidden_layers=1,
+                                                      num_attention_heads=2, intermediate_size=32, num_labels=3))
+    assert lora_targets(tiny, ("query", "key", "value", "dense")) == ["q", "k", "v", "dense", "o"]
+    clf = StanceClassifier(StanceConfig())
+    model, _ = clf._build(tiny, object())
+    lora = {n.split(".lora_A")[0].split(".")[-1] for n, _ in model.named_parameters() if "lora_A" in n}
+    assert {"q", "k", "v", "o", "dense"} <= lora

@@ -47,6 +47,20 @@ def _length_buckets(order: np.ndarray, lengths: Sequence[int], batch_size: int, 
     return batches
 
 
+_ATTENTION_NAMES = {"query": "q", "key": "k", "value": "v"}
+
+
+def lora_targets(model, targets: Sequence[str]) -> list[str]:
+    """The configured LoRA target module names, translated for bases that name
+    their attention projections ``q``/``k``/``v``/``o`` (MPNet) rather than
+    ``query``/``key``/``value``/``dense`` (BERT)."""
+    names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
+    if "query" in names or not {"q", "k", "v"} <= names:
+        return list(targets)
+    out = [_ATTENTION_NAMES.get(t, t) for t in targets]
+    return out + ["o"] if "dense" in targets and "o" not in out else out
+
+
 class StanceClassifier:
     """Fit on :class:`Pair` lists, predict on (text, target) lists, save and load.
 
@@ -77,7 +91,7 @@ class StanceClassifier:
 
             model = get_peft_model(model, LoraConfig(
                 r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                target_modules=list(cfg.lora_targets), modules_to_save=["classifier", "pooler"],
+                target_modules=lora_targets(model, cfg.lora_targets), modules_to_save=["classifier", "pooler"],
                 task_type="SEQ_CLS"))
         torch.manual_seed(cfg.seed)
         return model, tokenizer
