@@ -141,6 +141,8 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="evaluate on at most this many pairs per set")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", help="also write every figure here")
+    parser.add_argument("--write-card", action="store_true",
+                        help="also put the tables in the first model's card (its README.md, section Benchmark)")
     args = parser.parse_args(argv)
 
     from stance.classifier.model import StanceClassifier
@@ -155,31 +157,42 @@ def main(argv=None) -> int:
         row["tfidf_lr"] = score(name, test, baseline_probs(train, test))
         results[name] = {"n": len(test), "scores": row}
 
-    names = list(models) + ["tfidf_lr"]
-    print(f"models: {', '.join(f'{m}={p}' for m, p in parse_models(args.models).items())}"
-          f" ({time.time() - started:.0f} s)\n")
-    print("| set (eval split) | measure | pairs | " + " | ".join(names) + " | published |")
-    print("|---|---|---|" + "---|" * len(names) + "---|")
+    lines = tables(results, list(models) + ["tfidf_lr"])
+    header = (f"models: {', '.join(f'{m}={p}' for m, p in parse_models(args.models).items())}"
+              f" ({time.time() - started:.0f} s)")
+    print(header + "\n\n" + "\n".join(lines))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    if args.write_card:
+        card = Path(next(iter(parse_models(args.models).values()))) / "README.md"
+        text = card.read_text(encoding="utf-8") if card.is_file() else ""
+        text = text.split("\n## Benchmark\n")[0].rstrip() + "\n\n## Benchmark\n\n"
+        command = "python scripts/benchmark_stance.py " + " ".join(sys.argv[1:] if argv is None else argv)
+        card.write_text(text + f"From `{command.strip()}`:\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+def tables(results: dict, names: list[str]) -> list[str]:
+    """The headline table (one column per model, then the baseline) and the first model's details."""
+    lines = ["| set (eval split) | measure | pairs | " + " | ".join(names) + " | published |",
+             "|---|---|---|" + "---|" * len(names) + "---|"]
     for name, r in results.items():
         title, measure = TITLES[name]
         cells = " | ".join(f"{100 * r['scores'][m]['headline']:.1f}" for m in names)
-        print(f"| {title} | {measure} | {r['n']} | {cells} | {PUBLISHED[name]} |")
-
+        lines.append(f"| {title} | {measure} | {r['n']} | {cells} | {PUBLISHED[name]} |")
     first = names[0]
-    print(f"\nDetails for `{first}`:\n")
-    print("| set | macro-F1 | F_avg | F1 favor / against / neutral | ECE | per target |")
-    print("|---|---|---|---|---|---|")
+    lines += ["", f"Details for `{first}`:", "",
+              "| set | macro-F1 | F_avg | F1 favor / against / neutral | ECE | per target |",
+              "|---|---|---|---|---|---|"]
     for name, r in results.items():
         m = r["scores"][first]
         per_target = m.get("per_target_f_avg") or m.get("per_target") or {}
         shown = (", ".join(f"{t[:24]} {100 * v:.0f}" for t, v in per_target.items()) if len(per_target) <= 6
                  else f"{len(per_target)} targets")
-        print(f"| {TITLES[name][0]} | {100 * m['macro_f1']:.1f} | {100 * m['f_avg']:.1f} | "
-              f"{100 * m['f1_favor']:.0f} / {100 * m['f1_against']:.0f} / {100 * m['f1_neutral']:.0f} | "
-              f"{m['ece']:.3f} | {shown} |")
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=1))
-    return 0
+        lines.append(f"| {TITLES[name][0]} | {100 * m['macro_f1']:.1f} | {100 * m['f_avg']:.1f} | "
+                     f"{100 * m['f1_favor']:.0f} / {100 * m['f1_against']:.0f} / {100 * m['f1_neutral']:.0f} | "
+                     f"{m['ece']:.3f} | {shown} |")
+    return lines
 
 
 if __name__ == "__main__":

@@ -131,3 +131,19 @@ def test_benchmark_protocols():
     assert bench.score("pstance", test, probs)["headline"] == 1.0  # two-class task: neutral is not an answer
     assert bench.score("semeval2016", test, probs)["headline"] == 0.0  # neutral answers count against F_avg
     assert bench.parse_models("a=x/m,y/other") == {"a": "x/m", "other": "y/other"}
+
+
+def test_benchmark_table_and_card(tmp_path, tiny_model_dir, capsys):
+    import shutil
+
+    model = tmp_path / "tiny"
+    shutil.copytree(tiny_model_dir, model)
+    (model / "README.md").write_text("# Card\n\ntext\n\n## Benchmark\n\nold table\n")
+    bench = _benchmark()
+    assert bench.main(["--models", f"tiny={model}", "--sets", "project", "--data", str(ROOT / "data" / "annotated"),
+                       "--write-card"]) == 0
+    out = capsys.readouterr().out
+    assert "| project test | macro-F1 | 195 |" in out and "| set (eval split) | measure | pairs | tiny | tfidf_lr |" in out
+    card = (model / "README.md").read_text()
+    assert card.startswith("# Card\n\ntext\n\n## Benchmark\n\nFrom `python scripts/benchmark_stance.py --models")
+    assert "old table" not in card and card.count("## Benchmark") == 1
