@@ -36,7 +36,12 @@ _PASSIVE = {"be", "been", "being", "was", "were", "is", "are"}
 _RECIPIENT_PASSIVE = {"told", "informed", "conveyed"}
 """``X will be told that ...``: the speaker is who tells, found from the content or the article."""
 _TRAILING_REST = re.compile(r"^\s*(?:[,.;:]|$|(?:on|in|at|during|after|before|while|as|when|to|from|by|over|"
-                            r"late|earlier|last|this|yesterday|today|again|also)\b)")
+                            r"late|earlier|last|this|yesterday|today|again|also|reporters|journalists|newsmen|"
+                            r"the media|the press)\b)")
+_DASH_CREDIT = re.compile(r"^(?P<claim>.{12,}?)[\s,]*\s(?P<dash>[—–])\s*(?P<who>[A-Z][^—–,]{1,80}?)(?:,\s[^—–]*)?\.?$")
+"""``The US has made no request for bases — Foreign Office spokesman Zahid Hafeez Chaudhri.``"""
+_FROM_LEAD = re.compile(r"^(?P<cue>From) (?P<who>[^:]{2,60}):\s*(?P<claim>\S.{10,})$")
+"""``From the Foreign Office: “...”``"""
 _QUOTES = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]|(?<![\w])‘([^‘’]{3,}?)’(?![\w])|(?<![\w])'([^']{12,}?)'(?![\w])")
 _TOKEN = re.compile(r"\w[\w.’'\-]*\w|\w|[^\w\s]")
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
@@ -394,11 +399,36 @@ class Attributor:
                 break
         if results:
             return self._dedupe_sentence(results)
-        if quotes and not any_cue_speaker and text.lstrip()[:1] in "“\"‘" and state.last_speaker is not None \
+        credited = self._credit(article, sentence, state, quotes)
+        if credited:
+            return credited
+        opened = text.lstrip()[:1] in "“\"‘"
+        unclosed = opened and not quotes and "”" not in text and len(text.split()) >= 4
+        if (quotes or unclosed) and not any_cue_speaker and opened and state.last_speaker is not None \
                 and sentence.paragraph - state.last_paragraph <= 2:
-            lo, hi = quotes[0][0], quotes[-1][1]
+            # a quote that goes on after its attribution, or over several paragraphs
+            lo, hi = (quotes[0][0], quotes[-1][1]) if quotes else (text.index(text.lstrip()[0]) + 1, len(text))
             return [([state.last_speaker], "direct", self._span(article, sentence, lo, hi), None, None)]
         return []
+
+    def _credit(self, article: Article, sentence: Sentence, state: _State, quotes: list) -> list[tuple]:
+        """Attributions with no verb: a credit after a dash (``... — Foreign Office
+        spokesman X``) and a lead-in (``From the Foreign Office: ...``)."""
+        text = sentence.span.text
+        m = _FROM_LEAD.match(text) or _DASH_CREDIT.match(text)
+        if m is None or len(m["claim"].split()) < 4:
+            return []
+        actors = [a for a in self._speakers(m["who"].strip(), article, state) if a.type != "media"]
+        if not actors:
+            return []
+        lo, hi = m.span("claim")
+        inner = [q for q in quotes if q[0] >= lo and q[1] <= hi]
+        if inner:
+            lo, hi = inner[0][0], inner[-1][1]
+        kind = self._kind(actors[0], inner, False)
+        cue = m.span("cue") if "cue" in m.re.groupindex else m.span("dash")
+        return [(actors, kind, self._span(article, sentence, lo, hi),
+                 self._span(article, sentence, *m.span("who")), self._span(article, sentence, *cue))]
 
     @staticmethod
     def _clause_start(tokens: list[_Tok], cue: re.Match) -> bool:
@@ -445,7 +475,7 @@ class Attributor:
         spoke_from = speaker[0] if speaker else cue.start()
         ahead = re.sub(r"(?:(?<=\s)|^)(?:the|a|an)\s*$", "", text[:spoke_from], flags=re.I).rstrip()
         trailing = _TRAILING_REST.match(text[cue.end():])
-        if speaker and trailing and ahead.endswith((",", "”", "\"", "’")) and len(ahead.split()) >= 4:
+        if speaker and trailing and ahead.endswith((",", "”", "\"", "’", "—", "–")) and len(ahead.split()) >= 4:
             return 0, len(ahead)
         rest = text[cue.end():]
         that = re.search(r"(?<!\w)that(?!\w)", rest[:80])

@@ -189,3 +189,29 @@ def test_tagger_source_that_resolves_to_no_actor_is_dropped():
     article = make_article("t", "The weather believes in nothing at all today.", "t.txt", date="2017-10-05")
     tagger = _FakeTagger(source=["The weather"], cue=["believes"], content=["in nothing at all today"])
     assert Attributor(ActorRegistry.load(), tagger).extract(article) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Pakistan will not allow any US bases on its soil — Imran Khan told reporters on Monday.",
+     [("Imran Khan", "Pakistan will not allow any US bases on its soil")]),
+    ("The US has made no request for bases — Foreign Office spokesman Zahid Hafeez Chaudhri.",
+     [("Zahid Hafeez Chaudhri", "The US has made no request for bases")]),
+    ("“There is no question of any bases for anyone,” — Imran Khan, in an interview on Sunday.",
+     [("Imran Khan", "There is no question of any bases for anyone")]),
+    ("From the Foreign Office: “Pakistan will not permit any foreign bases on its territory.”",
+     [("Pakistan Foreign Office", "Pakistan will not permit any foreign bases on its territory.")]),
+    ("Talks on bases continued for weeks — and nobody expects a deal soon.", []),
+])
+def test_dash_credits_and_lead_ins(text, expected):
+    found, _ = extract(text, "2021-06-20")
+    assert [(s.actor, s.text.text) for s in found] == expected
+
+
+def test_quote_running_over_several_paragraphs():
+    text = ("“We will not allow bases,” Imran Khan said. “Pakistan has suffered enough in this war.\n\n"
+            "“We will be partners in peace, but never in conflict again.\n\n"
+            "“And our territory will not be used against anyone.”\n\n"
+            "Separately, the weather in Islamabad was fine.")
+    found, _ = extract(text, "2021-06-20")
+    assert [s.actor for s in found] == ["Imran Khan"] * 4
+    assert found[2].text.text.startswith("We will be partners") and found[2].kind == "direct"
