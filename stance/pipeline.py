@@ -22,6 +22,7 @@ from .aggregate import Positions, aggregate
 from .attribution import Attributor
 from .dedupe import merge_duplicates
 from .issues import IssueRegistry
+from .network import actor_network, write_network_csv, write_network_graphml
 from .records import Article, StancePrediction, Statement
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,8 @@ class Pipeline:
 
 def write_outputs(result: Result, out_dir: str | Path, issues: IssueRegistry,
                   formats: Sequence[str] = ("html", "md", "json")) -> Path:
-    """``statements.jsonl``, ``positions.json`` and ``report/`` under ``out_dir``;
+    """``statements.jsonl``, ``positions.json``, the actor network (``network.csv``,
+    ``network.graphml``) and ``report/`` under ``out_dir``;
     returns the report's main file."""
     from .report import write_report
 
@@ -144,5 +146,9 @@ def write_outputs(result: Result, out_dir: str | Path, issues: IssueRegistry,
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     (out / "positions.json").write_text(json.dumps(result.positions.to_dict(), indent=1, ensure_ascii=False),
                                         encoding="utf-8")
+    edges = actor_network(result.positions.points)
+    write_network_csv(edges, out / "network.csv")
+    affiliations = {p.statement.actor: p.statement.affiliation or "" for p in result.predictions}
+    write_network_graphml(edges, out / "network.graphml", affiliations)
     return write_report(result.positions, out / "report", issues=dict(issues),
                         articles={a.doc_id: a for a in result.articles}, formats=formats, parents=result.parents)

@@ -37,6 +37,8 @@ def test_track_end_to_end(mini_corpus, tiny_model_dir, tmp_path, capsys):
     assert ("Khawaja Asif", "military_bases") in by_actor
     assert ("Pakistan Foreign Office", "drone_strikes") in by_actor
     assert ("John Kirby", "safe_havens") in by_actor
+    assert (out / "network.csv").read_text().startswith("source,target,kind,weight,issues,periods")
+    assert (out / "network.graphml").read_text().startswith("<?xml")
     asif = [r for r in rows if r["actor"] == "Khawaja Asif"]
     assert {r["date"] for r in asif} == {"2017-10-09"} and len(asif) == 2
     kirby = next(r for r in rows if r["actor"] == "John Kirby")
