@@ -109,11 +109,13 @@ def period_of(date: PartialDate, period: str) -> tuple[str, _dt.date, _dt.date]:
     return str(date.year), _dt.date(date.year, 1, 1), _dt.date(date.year, 12, 31)
 
 
-def position(preds: Sequence[StancePrediction], prior: float = PRIOR) -> tuple[float, float, float]:
-    """(score, low, high) for a set of predictions; score in [-1, 1]."""
+def position(preds: Sequence[StancePrediction], prior: float = PRIOR,
+             weights: Sequence[float] | None = None) -> tuple[float, float, float]:
+    """(score, low, high) for a set of predictions; score in [-1, 1].  Each
+    statement counts with its confidence, times its weight when ``weights`` are given."""
     alpha = {"favor": prior, "against": prior, "neutral": prior}
-    for p in preds:
-        alpha[p.stance] += p.confidence
+    for i, p in enumerate(preds):
+        alpha[p.stance] += p.confidence * (1.0 if weights is None else weights[i])
     a0 = sum(alpha.values())
     af, aa = alpha["favor"], alpha["against"]
     mean = (af - aa) / a0
@@ -167,6 +169,57 @@ def _points(key_of, preds: Iterable[StancePrediction], period: str, names: Mappi
             score=score, low=low, high=high, n_statements=len(group), n_sources=len(sources),
             statement_ids=tuple(g.statement.statement_id for g in sorted(group, key=time_key)),
         ))
+    return sorted(out, key=lambda p: (p.actor, p.issue, p.start, p.end))
+
+
+def decay_days(period: str) -> float | None:
+    """The half-life of ``decay:DAYS`` periods (a moving window), else None."""
+    if not period.startswith("decay:"):
+        return None
+    try:
+        days = float(period.split(":", 1)[1])
+    except ValueError:
+        days = 0.0
+    if days <= 0:
+        raise ValueError(f"a moving window is written decay:DAYS with DAYS > 0 (the half-life), found {period!r}")
+    return days
+
+
+def _middle(date: PartialDate) -> _dt.date:
+    """The middle of the range a partial date allows (for weighting only: no label uses it)."""
+    first, last = date.start(), date.end()
+    return first + (last - first) / 2
+
+
+def _decayed_points(key_of, preds: Iterable[StancePrediction], half_life: float,
+                    names: Mapping[str, str], min_weight: float = 0.05) -> list[PositionPoint]:
+    """A moving window with decay: at the end of each month from an actor's
+    first statement on an issue to its last, the position from every earlier
+    statement, each weighted by ``0.5 ** (age in days / half_life)``; months
+    where the evidence has decayed below ``min_weight`` are left out."""
+    series: dict[tuple, list[StancePrediction]] = defaultdict(list)
+    for p in preds:
+        if p.statement.date is not None:
+            for key in key_of(p):
+                series[(key, p.issue)].append(p)
+    out = []
+    for (key, issue), group in series.items():
+        group.sort(key=time_key)
+        month = PartialDate(group[0].statement.date.year, group[0].statement.date.month or 1)
+        last = max(p.statement.date.end() for p in group)
+        while month.start() <= last:
+            end = month.end()
+            seen = [p for p in group if _middle(p.statement.date) <= end]
+            weights = [0.5 ** ((end - _middle(p.statement.date)).days / half_life) for p in seen]
+            if seen and sum(w * p.confidence for w, p in zip(weights, seen)) >= min_weight:
+                score, low, high = position(seen, weights=weights)
+                recent = [p for p, w in zip(seen, weights) if w >= 0.5]
+                out.append(PositionPoint(
+                    actor_id=key, actor=names.get(key, key), issue=issue, period=str(month), start=month.start(),
+                    end=end, score=score, low=low, high=high, n_statements=len(recent),
+                    n_sources=len({s for p in recent for s in p.statement.all_sources}),
+                    statement_ids=tuple(p.statement.statement_id for p in recent)))
+            month = PartialDate(month.year + month.month // 12, month.month % 12 + 1)
     return sorted(out, key=lambda p: (p.actor, p.issue, p.start, p.end))
 
 
@@ -258,7 +311,8 @@ def _group_shifts(points: Sequence[PositionPoint], by_id: Mapping[str, StancePre
     """Shifts between periods of a group, on the confidence-weighted mean stance of each period."""
     series: dict[tuple[str, str], list[PositionPoint]] = defaultdict(list)
     for p in points:
-        series[(p.actor_id, p.issue)].append(p)
+        if p.statement_ids:  # a moving-window month whose statements are all older than the half-life
+            series[(p.actor_id, p.issue)].append(p)
     out = []
     for (key, issue), pts in series.items():
         pts.sort(key=lambda p: (p.start, p.end))
@@ -301,6 +355,11 @@ def aggregate(
 ) -> Positions:
     """Positions, roll-ups, shifts and disagreements from stance predictions.
 
+    ``period`` is ``day``, ``week``, ``month``, ``quarter`` or ``year``, or
+    ``decay:DAYS`` for a moving window: monthly positions from all earlier
+    statements with a half-life of DAYS (n_statements then counts the
+    statements younger than one half-life).
+
     ``parents`` maps a group to the group above it (``Government of
     Pakistan`` -> ``Pakistan``); a person's statements count toward their
     affiliation and every group above it.  An actor that is itself a group
@@ -324,8 +383,13 @@ def aggregate(
             if g != p.statement.actor:
                 members[g].add(p.statement.actor_id)
 
-    points = _points(own, preds, period, names)
-    group_points = _points(groups, preds, period, {g: g for g in group_names | set(parents)})
+    half_life = decay_days(period)
+    if half_life is None:
+        points = _points(own, preds, period, names)
+        group_points = _points(groups, preds, period, {g: g for g in group_names | set(parents)})
+    else:
+        points = _decayed_points(own, preds, half_life, names)
+        group_points = _decayed_points(groups, preds, half_life, {g: g for g in group_names | set(parents)})
     by_issue_id = {}
     for p in preds:
         by_issue_id.setdefault(p.issue, {})[p.statement.statement_id] = p

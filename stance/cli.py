@@ -23,6 +23,17 @@ def _formats(value: str) -> list[str]:
     return formats
 
 
+def _period(value: str) -> str:
+    from .aggregate import PERIODS, decay_days
+
+    try:
+        if value in PERIODS or decay_days(value):
+            return value
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    raise argparse.ArgumentTypeError(f"expected one of {', '.join(PERIODS)} or decay:DAYS, found {value!r}")
+
+
 def _mix(value: str) -> dict[str, float]:
     """``semeval2016=0.5,pstance=1`` -> {name: weight}."""
     out = {}
@@ -188,7 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--model", help="stance model folder (default: models/stance-minilm)")
     p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
-    p.add_argument("--period", default="month", choices=["day", "week", "month", "quarter", "year"])
+    p.add_argument("--period", default="month", type=_period,
+                   help="day, week, month, quarter, year, or decay:DAYS (a moving window with that half-life)")
     p.add_argument("--format", type=_formats, default=["html", "md", "json"], help="html,md,json")
     p.add_argument("--encoding", default="utf-8")
     registries(p)
@@ -200,7 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actor"), p.add_argument("--issue")
     p.add_argument("--since"), p.add_argument("--until")
     p.add_argument("--corpus", help="the corpus, to link quotes to the article text")
-    p.add_argument("--period", default="month", choices=["day", "week", "month", "quarter", "year"])
+    p.add_argument("--period", default="month", type=_period,
+                   help="day, week, month, quarter, year, or decay:DAYS (a moving window with that half-life)")
     p.add_argument("--format", type=_formats, default=["html", "md", "json"])
     registries(p)
     p.set_defaults(func=cmd_report)

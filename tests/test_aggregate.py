@@ -75,3 +75,27 @@ def test_undated_and_corpus_summary():
     assert (c.n_statements, c.n_undated, c.first_date, c.last_date) == (3, 1, "2017-10-03", "2018")
     assert all(p.n_statements == 1 for p in result.points)
     assert {p.period for p in result.points} == {"2018", "2017-10"}
+
+
+def test_moving_window_with_decay():
+    from stance.aggregate import aggregate, decay_days
+
+    preds = [pred("s1", "against", "2021-01-10"), pred("s2", "against", "2021-01-20"),
+             pred("s3", "favor", "2021-04-05"), pred("s4", "favor", "2021-04-25")]
+    points = {p.period: p for p in aggregate(preds, period="decay:30").points}
+    assert list(points) == ["2021-01", "2021-02", "2021-03", "2021-04"]
+    assert points["2021-01"].score < -0.4 and points["2021-01"].n_statements == 2
+    assert points["2021-01"].score < points["2021-02"].score < 0  # old evidence fades, the sign holds
+    assert points["2021-03"].n_statements == 0 and points["2021-03"].high - points["2021-03"].low > \
+        points["2021-01"].high - points["2021-01"].low  # less evidence, wider band
+    assert points["2021-04"].score > 0.3
+    assert decay_days("month") is None and decay_days("decay:45") == 45.0
+    with pytest.raises(ValueError, match=r"a moving window is written decay:DAYS with DAYS > 0"):
+        decay_days("decay:soon")
+
+
+def test_moving_window_month_precision_dates():
+    from stance.aggregate import aggregate
+
+    points = aggregate([pred("s1", "against", "2018-01"), pred("s2", "favor", "2018-03")], period="decay:20").points
+    assert [p.period for p in points] == ["2018-01", "2018-02", "2018-03"]
