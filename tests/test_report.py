@@ -226,3 +226,22 @@ def test_large_corpus_renders(tmp_path):
     assert index.is_file() and len(list((tmp_path / "docs").iterdir())) == 2500
     for cur in json.loads((tmp_path / "report.json").read_text())["current"]:
         assert cur["leaning"] == cur["text"].split()[0] or cur["leaning"] == "none"
+
+
+CHROMIUM = next((c for c in ("chromium", "chromium-browser", "google-chrome") if __import__("shutil").which(c)), None)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium package (headless)")
+def test_index_renders_in_headless_chromium(report):
+    """The page as Chromium parses and lays it out (its DOM after load) still shows the grid."""
+    import subprocess
+
+    _, index = report
+    done = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", index.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    dumped = index.parent / "dumped.html"
+    dumped.write_text(done.stdout, encoding="utf-8")
+    actors = grid(parse(dumped))
+    assert actors["Ana Li"][0] == ("against", "against since 2021-06-02 (2 statements, 2 sources)")
+    assert set(actors) >= {"Ana Li", "Bo Chen"}
