@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from stance.position_eval import gold_tuples, predicted_tuples, tuple_scores
+from stance.position_eval import gold_tuples, predicted_tuples, statement_speakers, tuple_scores
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds_gold.yaml"
 
@@ -25,19 +25,20 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", default="../shared/seeds")
     parser.add_argument("--model", default=None)
-    parser.add_argument("--tagger", default=None, help="an attribution tagger to add to the rules")
+    parser.add_argument("--tagger", default="auto", help="attribution tagger folder, auto (the shipped one if present) or none")
     args = parser.parse_args(argv)
 
     from stance import Pipeline, load_corpus, load_predictor
 
     gold = yaml.safe_load(GOLD.read_text(encoding="utf-8"))["seeds"]
     started = time.time()
-    kwargs = {"tagger": args.tagger} if args.tagger else {}
-    result = Pipeline(model=load_predictor(args.model), **kwargs).run(load_corpus(args.seeds))
+    from stance.pipeline import load_tagger
+
+    result = Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger)).run(load_corpus(args.seeds))
     seconds = time.time() - started
     predicted = predicted_tuples(result.predictions)
     for label, include_hard in (("all tuples", True), ("sentence-level tuples only", False)):
-        s = tuple_scores(predicted, gold_tuples(gold, include_hard=include_hard))
+        s = tuple_scores(predicted, gold_tuples(gold, include_hard=include_hard), statement_speakers(result.statements))
         print(f"{label}: precision {100 * s['precision']:.1f}, recall {100 * s['recall']:.1f}, F1 {100 * s['f1']:.1f}, "
               f"actors found {100 * s['actor_recall']:.1f}% ({int(s['n_predicted'])} predicted, {int(s['n_gold'])} gold)")
     everything = gold_tuples(gold)

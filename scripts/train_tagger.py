@@ -30,13 +30,19 @@ def main(argv=None) -> int:
     parser.add_argument("--lr", type=float, default=5e-4)
     parser.add_argument("--max-steps", type=int, default=None)
     parser.add_argument("--limit-docs", type=int, default=None, help="train on the first N articles only")
+    parser.add_argument("--dev-limit", type=int, default=None, help="score on the first N dev articles only")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     config = TaggerConfig(method=args.method, epochs=args.epochs, window=args.window, learning_rate=args.lr,
                           **({"base_model": args.base} if args.base else {}))
     train = load_polnear(args.polnear, "train", limit=args.limit_docs)
-    dev = load_polnear(args.polnear, "dev")
+    dev = load_polnear(args.polnear, "dev", limit=args.dev_limit)
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     tagger = AttributionTagger(config).fit(train, max_steps=args.max_steps)
     started = time.time()
     predicted = tagger.predict([d.text for d in dev])

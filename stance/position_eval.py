@@ -29,14 +29,22 @@ def gold_tuples(gold: Mapping[str, Sequence[Mapping]], *, include_hard: bool = T
             if include_hard or not row.get("hard")}
 
 
-def tuple_scores(predicted: set[Tuple], gold: set[Tuple]) -> dict[str, float]:
-    """Precision, recall and F1 of predicted tuples against gold, and the share
-    of gold (doc, actor) pairs whose actor is found in that document at all."""
+def tuple_scores(predicted: set[Tuple], gold: set[Tuple], speakers: set[tuple[str, str]] | None = None
+                 ) -> dict[str, float]:
+    """Precision, recall and F1 of predicted tuples against gold, and
+    ``actor_recall``: the share of gold (doc, actor) pairs found as a speaker in
+    that document (``speakers``: (doc, actor) of every statement, whatever its
+    stance; by default those of the predicted tuples)."""
     hits = len(predicted & gold)
     p = hits / len(predicted) if predicted else 0.0
     r = hits / len(gold) if gold else 0.0
-    speakers = {(d, a) for d, a, _, _ in gold}
-    found = {(d, a) for d, a, _, _ in predicted}
+    wanted = {(d, a) for d, a, _, _ in gold}
+    found = speakers if speakers is not None else {(d, a) for d, a, _, _ in predicted}
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
-            "actor_recall": len(speakers & found) / len(speakers) if speakers else 0.0,
+            "actor_recall": len(wanted & found) / len(wanted) if wanted else 0.0,
             "n_predicted": float(len(predicted)), "n_gold": float(len(gold))}
+
+
+def statement_speakers(statements) -> set[tuple[str, str]]:
+    """(doc, actor) of every statement, in each document that carries it."""
+    return {(Path(doc).stem, st.actor) for st in statements for doc in st.all_sources}

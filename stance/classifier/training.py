@@ -75,7 +75,9 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     weights = sampling_weights(train, mix) if (public or extra) else None
     dev = splits.get("dev")
     if select_on_public and extra_evals:
-        dev = {"project": dev or [], **extra_evals}
+        # project_weight 0 trains on public data alone: the project's dev split then
+        # plays no part either, so that its test split measures transfer honestly
+        dev = {**({"project": dev or []} if project_weight > 0 else {}), **extra_evals}
     model = StanceClassifier(config).fit(train, dev, weights=weights, progress=progress, max_steps=max_steps,
                                          epoch_size=epoch_size, checkpoint_dir=Path(out_dir) / "checkpoint")
     evals = {f"project_{s}": model.evaluate(splits[s]) for s in ("dev", "test") if s in splits}
