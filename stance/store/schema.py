@@ -1,0 +1,111 @@
+"""Tables of the store (SQLAlchemy 2 declarative models).  The migration in
+``migrations/versions`` creates exactly these; change both together."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Run(Base):
+    """One ingestion or re-labelling run."""
+
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    model_version: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    finished_at: Mapped[_dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    documents_added: Mapped[int] = mapped_column(Integer, default=0)
+    documents_known: Mapped[int] = mapped_column(Integer, default=0)
+    statements_added: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    doc_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    source: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    added_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ActorRow(Base):
+    __tablename__ = "actors"
+    actor_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    affiliation: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+class Alias(Base):
+    __tablename__ = "aliases"
+    __table_args__ = (UniqueConstraint("actor_id", "alias"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    actor_id: Mapped[str] = mapped_column(ForeignKey("actors.actor_id"), index=True)
+    alias: Mapped[str] = mapped_column(String(300))
+
+
+class IssueRow(Base):
+    __tablename__ = "issues"
+    issue_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    label: Mapped[str] = mapped_column(String(300))
+    target: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class StatementRow(Base):
+    __tablename__ = "statements"
+    statement_id: Mapped[str] = mapped_column(String(400), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), index=True)
+    actor_id: Mapped[str] = mapped_column(ForeignKey("actors.actor_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    date: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    text_start: Mapped[int] = mapped_column(Integer)
+    text_end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    quote_start: Mapped[int] = mapped_column(Integer)
+    quote_end: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    cue: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    scope: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    order: Mapped[int] = mapped_column(Integer, default=0)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+
+
+class StatementSource(Base):
+    """Every document that carries a statement (the first one included)."""
+
+    __tablename__ = "statement_sources"
+    statement_id: Mapped[str] = mapped_column(ForeignKey("statements.statement_id"), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.doc_id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PredictionRow(Base):
+    __tablename__ = "predictions"
+    __table_args__ = (UniqueConstraint("statement_id", "issue_id", "model_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    statement_id: Mapped[str] = mapped_column(ForeignKey("statements.statement_id"), index=True)
+    issue_id: Mapped[str] = mapped_column(String(100), index=True)
+    stance: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[float] = mapped_column(Float)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    abstained: Mapped[bool] = mapped_column(Boolean, default=False)
+    model_version: Mapped[str] = mapped_column(String(200), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
