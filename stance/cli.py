@@ -182,6 +182,58 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .api import model_version
+    from .ingest import load_corpus
+    from .pipeline import Pipeline, load_predictor, load_tagger
+    from .store import Store
+
+    store = Store.open(args.db)
+    articles = load_corpus(args.corpus, encoding=args.encoding)
+    pipeline = Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger))
+    report = store.ingest(articles, pipeline, model_version=model_version(args.model), progress=not args.quiet)
+    print(f"{len(report.added)} documents added, {len(report.known)} already stored, {len(report.rejected)} rejected; "
+          f"{report.statements_added} new statements, {report.sources_added} new sources of known statements "
+          f"(run {report.run_id}, {store.document_count()} documents in {store._where()})")
+    for doc_id, why in report.rejected:
+        print(f"rejected {doc_id}: {why}", file=sys.stderr)
+    return 0
+
+
+def cmd_relabel(args: argparse.Namespace) -> int:
+    from .api import model_version
+    from .pipeline import Pipeline, load_predictor
+    from .store import Store
+
+    store = Store.open(args.db)
+    version = model_version(args.model)
+    added = store.relabel(Pipeline(model=load_predictor(args.model)), model_version=version)
+    print(f"{added} predictions by {version}; versions stored: {', '.join(store.model_versions())}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api import Settings, check_bind, create_app
+    from .service import load_key_hashes
+
+    hashes = load_key_hashes(args.keys)
+    check_bind(args.host, hashes)
+    settings = Settings(db=args.db, keys_file=args.keys, model=args.model, tagger=args.tagger, key_hashes=hashes)
+    logging.getLogger("stance.api").setLevel(logging.INFO)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    from .service import new_key
+
+    key = new_key(args.keys)
+    print(f"new API key (shown once; only its hash is kept in {args.keys}):\n{key}")
+    return 0
+
+
 TAGGER_HELP = "attribution tagger folder added to the rules; auto (default): models/attribution-minilm if present; none"
 
 
@@ -255,6 +307,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus"), p.add_argument("--out"), p.add_argument("--encoding", default="utf-8")
     p.add_argument("--actors"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
     p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("ingest", help="add new documents to a store (incremental; re-runs add nothing)")
+    p.add_argument("corpus"), p.add_argument("--db", required=True, help="a folder (SQLite) or postgresql://...")
+    p.add_argument("--model"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
+    p.add_argument("--encoding", default="utf-8"), p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("relabel", help="score every stored statement with another model (old scores are kept)")
+    p.add_argument("--db", required=True), p.add_argument("--model", required=True)
+    p.set_defaults(func=cmd_relabel)
+
+    p = sub.add_parser("serve", help="the HTTP API over a store")
+    p.add_argument("--db", required=True), p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000), p.add_argument("--keys", help="file of API key hashes")
+    p.add_argument("--model"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("key", help="API keys: `stance key new --keys FILE` prints a new key, keeps its hash")
+    p.add_argument("action", choices=["new"]), p.add_argument("--keys", required=True)
+    p.set_defaults(func=cmd_key)
     return parser
 
 
