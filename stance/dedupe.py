@@ -46,14 +46,16 @@ def same_statement(a: Statement, b: Statement) -> bool:
 
 
 def merge_duplicates(statements: Sequence[Statement]) -> list[Statement]:
-    """Statements with duplicates merged.  The kept record is the one with the
+    """Statements with duplicates merged: a statement joins the first earlier one it
+    repeats (same speaker, same words, within a week of that first report; the
+    store applies the same rule to what it already holds).  The kept record is the one with the
     most precise date (then the earliest in corpus order); ``sources`` lists
     every document that carries it, the kept one first."""
     clusters: list[list[Statement]] = []
     by_actor: dict[str, list[int]] = defaultdict(list)
     for st in statements:
         for c in by_actor[st.actor_id]:
-            if any(same_statement(st, other) for other in clusters[c]):
+            if same_statement(st, clusters[c][0]):  # against the first report: no chaining week after week
                 clusters[c].append(st)
                 break
         else:
