@@ -150,3 +150,37 @@ def test_locked_database_is_a_clear_error_with_no_partial_write(tmp_path, pipeli
 def test_missing_database_server_is_a_clear_error():
     with pytest.raises(StoreError, match=r"cannot open the database at postgresql\+psycopg://stance:\*\*\*@127.0.0.1:9/none"):
         Store.open("postgresql://stance:secret@127.0.0.1:9/none", timeout=1)
+
+
+KILL_SCRIPT = """
+import sys, time
+from stance.ingest import load_corpus
+from stance.pipeline import Pipeline, load_predictor
+from stance.store import Store
+import stance.store.store as st
+
+real = st.Store._write_document
+def slow(self, *a, **k):
+    real(self, *a, **k)
+    print("wrote", flush=True)
+    time.sleep(30)
+st.Store._write_document = slow
+Store.open(sys.argv[1]).ingest(load_corpus(sys.argv[2]), Pipeline(model=load_predictor(sys.argv[3])),
+                               model_version="tiny@1", batch=1)
+"""
+
+
+def test_kill_9_mid_ingestion_then_resume(tmp_path, mini_corpus, tiny_model_dir, pipeline):
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(tmp_path / "db"), str(mini_corpus),
+                             str(tiny_model_dir)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "wrote"  # one document committed, the process sleeping before the next
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    store = Store.open(tmp_path / "db")
+    assert counts(store)["documents"] == 1
+    resumed = store.ingest(load_corpus(mini_corpus), pipeline, model_version="tiny@1")
+    assert len(resumed.known) == 1 and len(resumed.added) == 2 and counts(store)["documents"] == 3
