@@ -182,6 +182,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .classifier.onnx import export_onnx
+    from .pipeline import default_model_dir
+
+    path = export_onnx(args.model or default_model_dir(), args.out, quantize=not args.fp32)
+    print(f"{'fp32' if args.fp32 else 'int8'} ONNX model: {path} ({path.stat().st_size / 1e6:.1f} MB); "
+          f"use it with --model {args.out}")
+    return 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .api import model_version
     from .ingest import load_corpus
@@ -307,6 +317,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus"), p.add_argument("--out"), p.add_argument("--encoding", default="utf-8")
     p.add_argument("--actors"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
     p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("export", help="the stance model as ONNX (int8 by default) for ONNX Runtime")
+    p.add_argument("--model"), p.add_argument("--out", required=True)
+    p.add_argument("--fp32", action="store_true", help="keep fp32 weights (no quantisation)")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("ingest", help="add new documents to a store (incremental; re-runs add nothing)")
     p.add_argument("corpus"), p.add_argument("--db", required=True, help="a folder (SQLite) or postgresql://...")
     p.add_argument("--model"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)

@@ -64,13 +64,18 @@ def default_model_dir() -> Path:
 
 
 def load_predictor(model_dir: str | Path | None = None) -> Predictor:
-    """The stance model saved in ``model_dir`` (default: the shipped one)."""
+    """The stance model saved in ``model_dir`` (default: the shipped one); a folder
+    written by `stance export` runs on ONNX Runtime."""
     from .classifier.model import StanceClassifier
     from .errors import ConfigError
 
     path = Path(model_dir) if model_dir else default_model_dir()
     if not path.is_dir():
         raise ConfigError(f"{path}: no stance model there; train one with `stance train` or pass --model DIR")
+    if (path / "model.onnx").is_file():  # exported with `stance export`: ONNX Runtime
+        from .classifier.onnx import OnnxStanceClassifier
+
+        return OnnxStanceClassifier.load(path)
     return StanceClassifier.load(path)
 
 

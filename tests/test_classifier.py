@@ -107,3 +107,22 @@ def test_lora_on_a_base_with_q_k_v_names():
     model, _ = clf._build(tiny, object())
     lora = {n.split(".lora_A")[0].split(".")[-1] for n, _ in model.named_parameters() if "lora_A" in n}
     assert {"q", "k", "v", "o", "dense"} <= lora
+
+
+def test_onnx_export_agrees_with_torch(tmp_path, tiny_model_dir):
+    pytest.importorskip("onnxruntime")
+    from stance.classifier.onnx import OnnxStanceClassifier, export_onnx
+    from stance.pipeline import load_predictor
+
+    texts = [p.text for p in PAIRS[:3]] + ["A much longer statement " * 20]
+    targets = [TARGET] * 4
+    torch_probs = StanceClassifier.load(tiny_model_dir).predict_proba(texts, targets)
+    export_onnx(tiny_model_dir, tmp_path / "fp32", quantize=False)
+    fp32 = load_predictor(tmp_path / "fp32")
+    assert isinstance(fp32, OnnxStanceClassifier)
+    np.testing.assert_allclose(fp32.predict_proba(texts, targets), torch_probs, atol=1e-4)
+    export_onnx(tiny_model_dir, tmp_path / "int8")
+    int8 = OnnxStanceClassifier.load(tmp_path / "int8")
+    assert int8.predict_proba(texts, targets).shape == (4, 3)
+    with pytest.raises(ConfigError, match=r"no model.onnx; create one with `stance export"):
+        OnnxStanceClassifier.load(tmp_path)

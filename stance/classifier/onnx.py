@@ -1,0 +1,130 @@
+"""The stance model on ONNX Runtime: export (fp32, then dynamic int8
+quantisation) and a predictor with the same interface as
+:class:`~stance.classifier.model.StanceClassifier`.
+
+    stance export --model models/stance-minilm --out runs/stance-onnx    # then --model runs/stance-onnx
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError
+from .config import StanceConfig
+from .model import METRICS_NAME, Scored
+
+ONNX_NAME = "model.onnx"
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def export_onnx(model_dir: str | Path, out_dir: str | Path, *, quantize: bool = True, opset: int = 17) -> Path:
+    """Write ``out_dir/model.onnx`` (int8 weights when ``quantize``), the
+    tokenizer, the config and the metrics of the model in ``model_dir``."""
+    import torch
+
+    from .model import StanceClassifier
+
+    clf = StanceClassifier.load(model_dir)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sample = clf._encode(["a statement to trace the graph with"], ["a target"])
+    names = [n for n in INPUTS if n in sample]
+
+    class Logits(torch.nn.Module):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, *args):
+            return self.model(**dict(zip(names, args))).logits
+
+    fp32 = out / ("model-fp32.onnx" if quantize else ONNX_NAME)
+    axes = {n: {0: "batch", 1: "tokens"} for n in names}
+    axes["logits"] = {0: "batch"}
+    with torch.inference_mode():
+        torch.onnx.export(Logits(clf.model.eval()), tuple(sample[n] for n in names), str(fp32), input_names=names,
+                          output_names=["logits"], dynamic_axes=axes, opset_version=opset, dynamo=False)
+    if quantize:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantize_dynamic(str(fp32), str(out / ONNX_NAME), weight_type=QuantType.QInt8)
+        fp32.unlink()
+    clf.tokenizer.save_pretrained(out)
+    config = StanceConfig.load(model_dir)
+    config.save(out)
+    metrics = Path(model_dir) / METRICS_NAME
+    if metrics.is_file():
+        shutil.copy(metrics, out / METRICS_NAME)
+    (out / "onnx.json").write_text(json.dumps({"source": str(model_dir), "quantized": quantize, "opset": opset,
+                                               "inputs": names}, indent=2) + "\n")
+    return out / ONNX_NAME
+
+
+class OnnxStanceClassifier:
+    """Predicts like :class:`StanceClassifier` from an exported folder (no torch needed at run time)."""
+
+    def __init__(self, config: StanceConfig, session, tokenizer, inputs: Sequence[str]) -> None:
+        self.config, self.session, self.tokenizer, self.inputs = config, session, tokenizer, list(inputs)
+        self.metrics: dict = {}
+        self.name = "onnx"
+
+    @classmethod
+    def load(cls, directory: str | Path, threads: int | None = None) -> "OnnxStanceClassifier":
+        import onnxruntime as ort
+        from transformers import AutoTokenizer
+
+        directory = Path(directory)
+        if not (directory / ONNX_NAME).is_file():
+            raise ConfigError(f"{directory}: no {ONNX_NAME}; create one with `stance export --model DIR --out DIR`")
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        session = ort.InferenceSession(str(directory / ONNX_NAME), options, providers=["CPUExecutionProvider"])
+        meta = json.loads((directory / "onnx.json").read_text())
+        self = cls(StanceConfig.load(directory), session, AutoTokenizer.from_pretrained(directory), meta["inputs"])
+        self.name = directory.name
+        metrics = directory / METRICS_NAME
+        self.metrics = json.loads(metrics.read_text()) if metrics.is_file() else {}
+        return self
+
+    def _logits(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        if len(texts) != len(targets):
+            raise ValueError(f"expected as many targets as texts, found {len(targets)} and {len(texts)}")
+        out = np.zeros((len(texts), len(self.config.labels)), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + len(targets[i]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            enc = self.tokenizer([texts[i] for i in idx], [targets[i] for i in idx], truncation="only_first",
+                                 padding=True, max_length=self.config.max_length, return_tensors="np")
+            feed = {n: enc[n].astype(np.int64) for n in self.inputs}
+            out[idx] = self.session.run(["logits"], feed)[0]
+        return out
+
+    def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        logits = self._logits(texts, targets, batch_size) / self.config.temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list[Scored]:
+        labels = self.config.labels
+        out = []
+        for row in self.predict_proba(texts, targets, batch_size):
+            top = int(row.argmax())
+            abstained = bool(row[top] < self.config.abstain_threshold)
+            out.append(Scored("neutral" if abstained else labels[top], float(row[top]),
+                              {l: float(p) for l, p in zip(labels, row)}, abstained))
+        return out
+
+    def evaluate(self, pairs) -> dict:
+        from .metrics import stance_metrics
+
+        probs = self.predict_proba([p.text for p in pairs], [p.target for p in pairs])
+        predicted = [self.config.labels[i] for i in probs.argmax(1)]
+        return stance_metrics([p.label for p in pairs], predicted, probs=probs, labels=self.config.labels,
+                              targets=[p.issue or p.target for p in pairs])
