@@ -1,0 +1,195 @@
+#!/usr/bin/env python
+"""Throughput on this machine: statements per second and peak memory for the
+whole `stance track` path and for the stance model alone, on a generated corpus,
+against a baseline measured in the same run: the plain `transformers`
+text-classification pipeline over the same pairs, one pair at a time.
+
+    python scripts/benchmark_throughput.py [--articles 2000] [--model models/stance-minilm] [--onnx DIR]
+        [--pairs 600] [--threads 2]
+
+Each measurement runs in its own process, so peak memory is that stage's own.
+ONNX: give an exported folder (`stance export --model ... --out DIR`), or
+--onnx auto to export to a temporary folder; its agreement with the torch model
+is measured on the project's dev split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PEOPLE = ["Foreign Minister Khawaja Asif", "Pentagon Press Secretary John Kirby", "Prime Minister Imran Khan",
+          "Defence Minister Khurram Dastgir", "Taliban spokesman Suhail Shaheen", "Ambassador Aizaz Chaudhry"]
+CLAIMS = ["Pakistan would never give its bases to the United States for operations in Afghanistan",
+          "drone strikes inside Pakistan were a violation of sovereignty and must stop",
+          "the safe havens along the border must be closed down without delay",
+          "intelligence sharing with Washington had been suspended until further notice",
+          "no joint operation on Pakistani soil involving foreign forces would be allowed",
+          "intelligence cooperation with the US would continue at the working level"]
+FILLER = ["The talks are expected to continue next week in Islamabad.",
+          "Officials from both sides met on the sidelines of the conference.",
+          "Analysts said the relationship had been strained for months."]
+
+
+def corpus(n: int, seed: int = 0) -> list[dict]:
+    """``n`` news-like articles of 5-9 paragraphs, 3-5 of them attributed statements."""
+    rng = random.Random(seed)
+    docs = []
+    for k in range(n):
+        paras = [f"{rng.choice(PEOPLE)} said on Monday that {rng.choice(CLAIMS)} ({k}.{j})."
+                 for j in range(rng.randint(3, 5))]
+        paras += rng.sample(FILLER, rng.randint(2, 3))
+        rng.shuffle(paras)
+        docs.append({"id": f"t{k}", "date": f"20{15 + k % 7}-{1 + k % 12:02d}-{1 + k % 28:02d}",
+                     "text": "\n\n".join(paras)})
+    return docs
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _track(model: str, n: int, threads: int, queue) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+    from stance.ingest import make_article
+    from stance.pipeline import Pipeline, load_predictor, load_tagger
+
+    articles = [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n)]
+    pipeline = Pipeline(model=load_predictor(model), tagger=load_tagger("none"))
+    started = time.perf_counter()
+    result = pipeline.run(articles)
+    seconds = time.perf_counter() - started
+    queue.put({"stage": f"track:{Path(model).name}", "statements": len(result.statements), "pairs": len(result.predictions),
+               "seconds": seconds, "peak_mb": _peak_mb()})
+
+
+def _pairs(n: int) -> tuple[list[str], list[str]]:
+    from stance.issues import IssueRegistry
+
+    issues = list(IssueRegistry.load().values())
+    rng = random.Random(1)
+    texts, targets = [], []
+    for k in range(n):
+        texts.append(f"{rng.choice(PEOPLE)} said that {rng.choice(CLAIMS)}.")
+        targets.append(rng.choice(issues).target)
+    return texts, targets
+
+
+def _model(model: str, n: int, threads: int, queue) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+    from stance.pipeline import load_predictor
+
+    clf = load_predictor(model)
+    texts, targets = _pairs(n)
+    clf.predict(texts[:32], targets[:32])  # warm-up
+    started = time.perf_counter()
+    clf.predict(texts, targets, batch_size=32)
+    batch_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for t, g in zip(texts[:100], targets[:100]):
+        clf.predict([t], [g])
+    single_ms = 1000 * (time.perf_counter() - started) / 100
+    queue.put({"stage": f"model:{Path(model).name}", "pairs": n, "seconds": batch_s, "single_ms": single_ms,
+               "peak_mb": _peak_mb()})
+
+
+def _baseline(model: str, n: int, threads: int, queue) -> None:
+    """transformers' text-classification pipeline, one pair per call (the merged model)."""
+    import torch
+
+    torch.set_num_threads(threads)
+    from transformers import pipeline as hf_pipeline
+
+    from stance.classifier.model import StanceClassifier
+
+    clf = StanceClassifier.load(model)
+    pipe = hf_pipeline("text-classification", model=clf.model, tokenizer=clf.tokenizer, device=-1)
+    texts, targets = _pairs(n)
+    pipe({"text": texts[0], "text_pair": targets[0]})
+    started = time.perf_counter()
+    for t, g in zip(texts, targets):
+        pipe({"text": t, "text_pair": g})
+    queue.put({"stage": "baseline", "pairs": n, "seconds": time.perf_counter() - started, "peak_mb": _peak_mb()})
+
+
+def _agreement(model: str, onnx_dir: str, queue) -> None:
+    from stance.classifier.training import project_splits
+    from stance.pipeline import load_predictor
+
+    dev = project_splits(ROOT / "data" / "annotated")["dev"]
+    texts, targets = [p.text for p in dev], [p.target for p in dev]
+    a = load_predictor(model).predict_proba(texts, targets).argmax(1)
+    b = load_predictor(onnx_dir).predict_proba(texts, targets).argmax(1)
+    queue.put({"stage": "agreement", "n": len(dev), "agree": float((a == b).mean())})
+
+
+def run(target, *args) -> dict:
+    queue = mp.get_context("spawn").Queue()
+    proc = mp.get_context("spawn").Process(target=target, args=(*args, queue))
+    proc.start()
+    out = queue.get()
+    proc.join()
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--pairs", type=int, default=600)
+    parser.add_argument("--model", default=str(ROOT / "models" / "stance-minilm"))
+    parser.add_argument("--onnx", default=None, help="an exported folder, or auto")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--json")
+    args = parser.parse_args(argv)
+
+    onnx_dir = args.onnx
+    if onnx_dir == "auto":
+        from stance.classifier.onnx import export_onnx
+
+        onnx_dir = str(Path(tempfile.mkdtemp(prefix="stance-onnx-")))
+        export_onnx(args.model, onnx_dir)
+    results = [run(_baseline, args.model, min(args.pairs, 300), args.threads),
+               run(_model, args.model, args.pairs, args.threads)]
+    if onnx_dir:
+        results.append(run(_model, onnx_dir, args.pairs, args.threads))
+        results.append(run(_agreement, args.model, onnx_dir))
+    results.append(run(_track, onnx_dir or args.model, args.articles, args.threads))
+    if onnx_dir:
+        results.append(run(_track, args.model, args.articles, args.threads))
+    base = results[0]["pairs"] / results[0]["seconds"]
+    print(f"{args.threads} threads; baseline: transformers text-classification pipeline, batch size 1\n")
+    print("| stage | items | seconds | per second | vs baseline | single pair | peak memory |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        if r["stage"] == "agreement":
+            continue
+        n = r.get("statements", r["pairs"])
+        rate = n / r["seconds"]
+        track = r["stage"].startswith("track")
+        unit = "statements" if track else "pairs"
+        ratio = "-" if track else f"{(r['pairs'] / r['seconds']) / base:.1f}x"
+        single = f"{r['single_ms']:.1f} ms" if "single_ms" in r else "-"
+        print(f"| {r['stage']} | {n:,} {unit} | {r['seconds']:.1f} | {rate:.1f} | {ratio} | {single} | "
+              f"{r['peak_mb']:.0f} MB |")
+    for r in results:
+        if r["stage"] == "agreement":
+            print(f"\nONNX int8 agrees with the torch model on {100 * r['agree']:.1f}% of the {r['n']} dev pairs")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
