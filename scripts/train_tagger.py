@@ -32,6 +32,7 @@ def main(argv=None) -> int:
     parser.add_argument("--limit-docs", type=int, default=None, help="train on the first N articles only")
     parser.add_argument("--dev-limit", type=int, default=None, help="score on the first N dev articles only")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    parser.add_argument("--init", default=None, help="go on training from this saved tagger (LoRA)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
@@ -43,7 +44,14 @@ def main(argv=None) -> int:
         import torch
 
         torch.set_num_threads(args.threads)
-    tagger = AttributionTagger(config).fit(train, max_steps=args.max_steps)
+    tagger = AttributionTagger(config).fit(train, max_steps=args.max_steps, init=args.init)
+    if args.init:
+        import json
+        from pathlib import Path
+
+        before = json.loads((Path(args.init) / "metrics.json").read_text())
+        tagger.metrics["history"] = before.get("history", []) + tagger.metrics["history"]
+        tagger.metrics["train_seconds"] += before.get("train_seconds", 0)
     started = time.time()
     predicted = tagger.predict([d.text for d in dev])
     tagger.metrics["dev"] = span_scores(dev, {d.doc_id: p for d, p in zip(dev, predicted)})

@@ -17,7 +17,8 @@ def tagger_card(config: TaggerConfig, metrics: dict, command: str) -> str:
         f"windows of {config.window} tokens).",
         "",
         f"Trained on PolNeAR's train split ({metrics.get('train_docs', '?')} articles, "
-        f"{metrics.get('train_windows', '?')} windows) for {config.epochs} epoch(s) in "
+        f"{metrics.get('train_windows', '?')} windows) for {len(metrics.get('history', [])) or config.epochs} "
+        f"epoch(s) in "
         f"{metrics.get('train_seconds', '?')} s on CPU, with:",
         "",
         f"    {command}",

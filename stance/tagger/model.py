@@ -69,8 +69,9 @@ class AttributionTagger:
         return {"input_ids": ids, "attention_mask": mask}, gold
 
     def fit(self, docs: Sequence[AnnotatedDoc], dev: Sequence[AnnotatedDoc] | None = None, *, model=None,
-            tokenizer=None, progress: bool = True, max_steps: int | None = None) -> "AttributionTagger":
-        """Train on annotated documents; report token accuracy on ``dev`` after each epoch."""
+            tokenizer=None, progress: bool = True, max_steps: int | None = None,
+            init: str | Path | None = None) -> "AttributionTagger":
+        """Train on annotated documents (``init``: go on from a saved LoRA tagger's adapter)."""
         import torch
         from tqdm.auto import tqdm
         from transformers import get_linear_schedule_with_warmup
@@ -79,7 +80,17 @@ class AttributionTagger:
             raise ValueError("fit: expected at least one annotated document, found none")
         cfg = self.config
         random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
-        self.model, self.tokenizer = self._build(model, tokenizer)
+        if init is not None:
+            from peft import PeftModel
+            from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+            base = resolve_base(cfg.base_model)
+            self.model = PeftModel.from_pretrained(AutoModelForTokenClassification.from_pretrained(
+                base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)}),
+                init, is_trainable=True)
+            self.tokenizer = AutoTokenizer.from_pretrained(base)
+        else:
+            self.model, self.tokenizer = self._build(model, tokenizer)
         items, labels = [], []
         for doc in docs:
             spans = {role: doc.spans(role) for role in ROLES}
