@@ -178,6 +178,35 @@ def _collect_right(tokens: list[_Tok], i: int) -> tuple[int, int] | None:
     return (i, j - 1)
 
 
+_IRREGULAR = {"said", "told", "thought", "felt", "wrote", "knew", "meant", "held", "spoke", "made", "saw", "put",
+              "took", "gave", "found", "heard", "says", "thinks", "believes", "wants", "hopes", "fears", "knows"}
+_NOT_CUES = {"is", "was", "are", "were", "has", "had", "have", "be", "been", "asked", "questioned", "to", "on", "in",
+             "about", "statement"}
+_MEDIA_WORDS = {"media", "press", "newspaper", "tribune", "channel", "outlet", "reporters", "journalists", "report",
+                "reports", "daily", "times", "post", "news", "television", "tv", "radio", "website"}
+
+
+def _verbal_cue(text: str) -> bool:
+    """A tagged cue that reads as a verb of saying or thinking (``said``, ``believes``, ``made clear``), not a
+    noun or a preposition (``statement``, ``to speculation``) or a passive question (``was asked about``)."""
+    words = re.findall(r"[a-z’']+", text.lower())
+    if words[:2] == ["according", "to"]:
+        return True
+    if len(words) > 1 and words[0] in ("is", "was", "are", "were") and words[1].endswith("ed") \
+            and words[1] not in _NOT_CUES:  # "is convinced", "were determined"; not "was asked"
+        return True
+    if not words or words[0] in _NOT_CUES:
+        return False
+    head = words[0]
+    return head in _IRREGULAR or (re.fullmatch(r"[a-z]+(?:ed|es|s)", head) is not None and not head.endswith("ss"))
+
+
+def _not_a_speaker(text: str) -> bool:
+    """A tagged source that names an outlet or the press, or is a possessive (``the minister's``)."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return bool(words & _MEDIA_WORDS) or bool(re.search(r"[’']s$", text.strip()))
+
+
 class Attributor:
     """Finds statements in articles, resolving speakers with an :class:`ActorRegistry`."""
 
@@ -273,7 +302,7 @@ class Attributor:
         results = []
         for cue in inside("cue"):
             source, content = nearest(inside("source"), cue), nearest(contents, cue)
-            if source is None or content is None:
+            if source is None or content is None or not _verbal_cue(cue.text) or _not_a_speaker(source.text):
                 continue
             actors = [a for a in self._speakers(source.text, article, state) if a.type != "media"]
             if not actors:

@@ -215,3 +215,15 @@ def test_quote_running_over_several_paragraphs():
     found, _ = extract(text, "2021-06-20")
     assert [s.actor for s in found] == ["Imran Khan"] * 4
     assert found[2].text.text.startswith("We will be partners") and found[2].kind == "direct"
+
+
+def test_tagger_finds_that_are_not_speech_are_dropped():
+    from stance.attribution import Attributor
+
+    text = ("The prime minister was questioned by the US media on granting the CIA access to military bases.\n\n"
+            "A pullout was announced by NATO, giving way to speculation that the Taliban could fill the vacuum.")
+    article = make_article("t", text, "t.txt", date="2021-06-19")
+    tagger = _FakeTagger(source=["the US media", "NATO"], cue=["on", "to speculation"],
+                         content=["granting the CIA access to military bases",
+                                  "that the Taliban could fill the vacuum"])
+    assert Attributor(ActorRegistry.load(), tagger).extract(article) == []
