@@ -109,14 +109,22 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .classifier.config import StanceConfig
     from .classifier.training import train_model
 
-    config = StanceConfig(base_model=args.base, method=args.method, epochs=args.epochs,
-                          learning_rate=args.lr or (5e-4 if args.method == "lora" else 5e-5),
-                          batch_size=args.batch_size, seed=args.seed, lora_r=args.lora_r,
-                          length_buckets=args.length_buckets, max_length=args.max_length)
+    if args.init:  # a second stage: the saved model's architecture, this run's schedule
+        import dataclasses
+
+        saved = StanceConfig.load(args.init)
+        config = dataclasses.replace(saved, epochs=args.epochs, learning_rate=args.lr or saved.learning_rate,
+                                     batch_size=args.batch_size, seed=args.seed, length_buckets=args.length_buckets,
+                                     max_length=args.max_length, temperature=1.0, sources={})
+    else:
+        config = StanceConfig(base_model=args.base, method=args.method, epochs=args.epochs,
+                              learning_rate=args.lr or (5e-4 if args.method == "lora" else 5e-5),
+                              batch_size=args.batch_size, seed=args.seed, lora_r=args.lora_r,
+                              length_buckets=args.length_buckets, max_length=args.max_length)
     metrics = train_model(args.data, args.out, config, public=args.public, public_root=args.public_root,
                           project_weight=args.project_weight, max_steps=args.max_steps,
                           epoch_size=args.epoch_size, public_limit=args.public_eval_limit,
-                          extra=args.extra, columns=args.columns)
+                          extra=args.extra, columns=args.columns, init=args.init)
     for name, m in metrics.get("eval", {}).items():
         print(f"{name:>22}: macro-F1 {100 * m['macro_f1']:.1f}  F_avg {100 * m['f_avg']:.1f}  "
               f"accuracy {100 * m['accuracy']:.1f}  ECE {m.get('ece', 0):.3f}  (n={m['n']})")
@@ -301,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-length", type=int, default=160, help="tokens per pair; longer texts are cut")
     p.add_argument("--length-buckets", action="store_true", help="batch pairs of similar length (faster)")
     p.add_argument("--epoch-size", type=int, help="examples drawn per epoch when mixing sources (default: all)")
+    p.add_argument("--init", help="a saved model to go on training from (a second stage)")
     p.add_argument("--public-eval-limit", type=int, help="evaluate on at most this many dev pairs per public set")
     p.set_defaults(func=cmd_train)
 

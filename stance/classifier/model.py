@@ -75,18 +75,29 @@ class StanceClassifier:
         self.metrics: dict = {}
 
     # ------------------------------------------------------------------ build
-    def _build(self, model=None, tokenizer=None):
+    def _build(self, model=None, tokenizer=None, init: str | Path | None = None):
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         cfg = self.config
         id2label = dict(enumerate(cfg.labels))
+        if init is not None and cfg.method == "lora":  # go on from a saved adapter, still trainable
+            from peft import PeftModel
+
+            base = resolve_base(cfg.base_model)
+            model = AutoModelForSequenceClassification.from_pretrained(
+                base, num_labels=len(cfg.labels), id2label=id2label, label2id={v: k for k, v in id2label.items()})
+            torch.manual_seed(cfg.seed)
+            return PeftModel.from_pretrained(model, init, is_trainable=True), AutoTokenizer.from_pretrained(base)
+        if init is not None:
+            model = AutoModelForSequenceClassification.from_pretrained(init)
+            tokenizer = AutoTokenizer.from_pretrained(init)
         if model is None:
             base = resolve_base(cfg.base_model)
             model = AutoModelForSequenceClassification.from_pretrained(
                 base, num_labels=len(cfg.labels), id2label=id2label, label2id={v: k for k, v in id2label.items()})
             tokenizer = AutoTokenizer.from_pretrained(base)
-        if cfg.method == "lora":
+        if cfg.method == "lora" and init is None:
             from peft import LoraConfig, get_peft_model
 
             model = get_peft_model(model, LoraConfig(
@@ -100,7 +111,7 @@ class StanceClassifier:
     def fit(self, train: Sequence[Pair], dev: Sequence[Pair] | Mapping[str, Sequence[Pair]] | None = None, *,
             model=None, tokenizer=None, weights: Sequence[float] | None = None, progress: bool = True,
             max_steps: int | None = None, epoch_size: int | None = None,
-            checkpoint_dir: str | Path | None = None) -> "StanceClassifier":
+            checkpoint_dir: str | Path | None = None, init: str | Path | None = None) -> "StanceClassifier":
         """Train on ``train``; early-stop and calibrate on ``dev`` when given.
 
         ``dev`` is one list of pairs or several by name (then the model is
@@ -109,7 +120,8 @@ class StanceClassifier:
         BERT); ``weights`` are per-example sampling weights (per-source
         mixing); ``max_steps`` caps optimisation steps (smoke runs);
         ``checkpoint_dir`` receives the best model so far after each epoch
-        that improves on dev (a run cut short still leaves a usable model).
+        that improves on dev (a run cut short still leaves a usable model);
+        ``init`` is a saved model to go on training from (a second stage).
         """
         import torch
         from tqdm.auto import tqdm
@@ -119,7 +131,7 @@ class StanceClassifier:
             raise ValueError("fit: expected at least one training pair, found none")
         cfg = self.config
         random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
-        self.model, self.tokenizer = self._build(model, tokenizer)
+        self.model, self.tokenizer = self._build(model, tokenizer, init)
         label_ids = {label: i for i, label in enumerate(cfg.labels)}
         y = np.array([label_ids[p.label] for p in train])
         counts = np.bincount(y, minlength=len(cfg.labels)).astype(float)

@@ -44,10 +44,12 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
                 project_weight: float = 1.0, progress: bool = True, max_steps: int | None = None,
                 epoch_size: int | None = None, public_limit: int | None = None,
                 extra: dict[str, float] | None = None, columns: dict[str, str] | None = None,
-                select_on_public: bool = True) -> dict:
+                select_on_public: bool = True, init: str | Path | None = None) -> dict:
     """Train on the project's data (and public sets, and ``extra`` CSV/JSONL files or
     saved datasets read with the ``columns`` mapping, each with a sampling weight),
     evaluate on every dev/test split, save to ``out_dir``; return metrics.
+    ``init``: a saved model to go on training from (for example a model trained
+    on the public sets, then tuned on the project's data).
 
     With public sets and ``select_on_public``, the epoch kept is the one with
     the best mean macro-F1 over the project's dev split and each public dev
@@ -79,7 +81,8 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
         # plays no part either, so that its test split measures transfer honestly
         dev = {**({"project": dev or []} if project_weight > 0 else {}), **extra_evals}
     model = StanceClassifier(config).fit(train, dev, weights=weights, progress=progress, max_steps=max_steps,
-                                         epoch_size=epoch_size, checkpoint_dir=Path(out_dir) / "checkpoint")
+                                         epoch_size=epoch_size, checkpoint_dir=Path(out_dir) / "checkpoint",
+                                         init=init)
     evals = {f"project_{s}": model.evaluate(splits[s]) for s in ("dev", "test") if s in splits}
     evals.update({k: model.evaluate(v) for k, v in extra_evals.items()})
     model.metrics["eval"] = evals
