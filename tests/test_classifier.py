@@ -126,3 +126,14 @@ def test_onnx_export_agrees_with_torch(tmp_path, tiny_model_dir):
     assert int8.predict_proba(texts, targets).shape == (4, 3)
     with pytest.raises(ConfigError, match=r"no model.onnx; create one with `stance export"):
         OnnxStanceClassifier.load(tmp_path)
+
+
+def test_second_stage_goes_on_from_a_saved_model(tmp_path, tiny_model_dir):
+    start = StanceClassifier.load(tiny_model_dir)
+    texts, targets = [p.text for p in PAIRS[:3]], [TARGET] * 3
+    before = start.predict_proba(texts, targets)
+    clf = StanceClassifier(StanceConfig(method="full", epochs=1, batch_size=4, learning_rate=1e-3))
+    clf.fit(PAIRS, init=tiny_model_dir, progress=False)
+    after = clf.predict_proba(texts, targets)
+    assert after.shape == before.shape and not np.allclose(after, before)
+    assert clf.model.config.hidden_size == 32  # the saved tiny model, not the base
