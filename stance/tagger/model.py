@@ -15,6 +15,7 @@ import numpy as np
 
 from ..classifier.base import resolve_base
 from ..errors import ConfigError, NotFittedError
+from ..jsonconfig import save_weights
 from ..polnear import AnnotatedDoc
 from ..records import Span
 from .config import ROLES, TAGS, TaggerConfig
@@ -166,14 +167,8 @@ class AttributionTagger:
         self._check_fitted()
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        self.model.save_pretrained(directory)
-        if self.config.method == "full":
-            self.tokenizer.save_pretrained(directory)
-        else:
-            adapter_cfg = directory / "adapter_config.json"
-            data = json.loads(adapter_cfg.read_text())
-            data["base_model_name_or_path"] = self.config.base_model
-            adapter_cfg.write_text(json.dumps(data, indent=2) + "\n")
+        save_weights(self.model, self.tokenizer, directory, method=self.config.method,
+                     base_model=self.config.base_model)
         self.config.save(directory)
         (directory / METRICS_NAME).write_text(json.dumps(self.metrics, indent=2) + "\n", encoding="utf-8")
         if card is not None:
