@@ -13,7 +13,7 @@ _TRIM = " \t\r\n\xa0,.;:!?—–-“”\"‘’'()[]"
 
 
 def _trimmed(span: Span) -> tuple[int, int]:
-    start, end, text = span.start, span.end, span.text
+    start, text = span.start, span.text
     lo, hi = 0, len(text)
     while lo < hi and text[lo] in _TRIM:
         lo += 1

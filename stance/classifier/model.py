@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError, NotFittedError
+from ..errors import NotFittedError
 from .base import resolve_base
 from .calibration import fit_temperature
 from .config import StanceConfig
 from .data import Pair
 from .metrics import stance_metrics
-from ..jsonconfig import save_weights
+from ..jsonconfig import load_weights, read_metrics, save_folder
 
 log = logging.getLogger(__name__)
 METRICS_NAME = "metrics.json"
@@ -282,15 +282,7 @@ class StanceClassifier(Predicting):
         """Weights (adapter only, for LoRA) with ``save_pretrained``, the config
         as JSON, the metrics as JSON, and a model card."""
         self._check_fitted()
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        save_weights(self.model, self.tokenizer, directory, method=self.config.method,
-                     base_model=self.config.base_model)
-        self.config.save(directory)
-        (directory / METRICS_NAME).write_text(json.dumps(self.metrics, indent=2) + "\n", encoding="utf-8")
-        if card is not None:
-            (directory / "README.md").write_text(card, encoding="utf-8")
-        return directory
+        return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
 
     @classmethod
     def load(cls, directory: str | Path, *, base_model=None, tokenizer=None) -> "StanceClassifier":
@@ -299,35 +291,19 @@ class StanceClassifier(Predicting):
         ``base_model``/``tokenizer`` stand in for the configured base (tests).
         """
         import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
-        from transformers.utils import logging as hf_logging
+        from transformers import AutoModelForSequenceClassification
 
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()  # the head is "missing" from the base by design: the adapter holds it
         directory = Path(directory)
         config = StanceConfig.load(directory)
         self = cls(config)
         torch.set_grad_enabled(True)
-        if config.method == "full":
-            self.model = AutoModelForSequenceClassification.from_pretrained(directory)
-            self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(directory)
-        else:
-            from peft import PeftModel
-
-            if not (directory / "adapter_config.json").is_file():
-                raise ConfigError(f"{directory}: no adapter_config.json; expected a LoRA model saved by `stance train`")
-            if base_model is None:
-                base = resolve_base(config.base_model)
-                id2label = dict(enumerate(config.labels))
-                base_model = AutoModelForSequenceClassification.from_pretrained(
-                    base, num_labels=len(config.labels), id2label=id2label,
-                    label2id={v: k for k, v in id2label.items()})
-                tokenizer = tokenizer or AutoTokenizer.from_pretrained(base)
-            self.model = PeftModel.from_pretrained(base_model, directory).merge_and_unload()
-            self.tokenizer = tokenizer
+        id2label = dict(enumerate(config.labels))
+        self.model, self.tokenizer = load_weights(
+            directory, config, AutoModelForSequenceClassification,
+            {"num_labels": len(config.labels), "id2label": id2label, "label2id": {v: k for k, v in id2label.items()}},
+            base_model=base_model, tokenizer=tokenizer)
         self.model.eval()
-        metrics = directory / METRICS_NAME
-        self.metrics = json.loads(metrics.read_text()) if metrics.is_file() else {}
+        self.metrics = read_metrics(directory, METRICS_NAME)
         self.name = directory.name
         return self
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ..classifier.base import resolve_base
-from ..errors import ConfigError, NotFittedError
-from ..jsonconfig import save_weights
+from ..errors import NotFittedError
+from ..jsonconfig import load_weights, read_metrics, save_folder
 from ..polnear import AnnotatedDoc
 from ..records import Span
 from .config import ROLES, TAGS, TaggerConfig
@@ -165,43 +165,19 @@ class AttributionTagger:
 
     def save(self, directory: str | Path, card: str | None = None) -> Path:
         self._check_fitted()
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        save_weights(self.model, self.tokenizer, directory, method=self.config.method,
-                     base_model=self.config.base_model)
-        self.config.save(directory)
-        (directory / METRICS_NAME).write_text(json.dumps(self.metrics, indent=2) + "\n", encoding="utf-8")
-        if card is not None:
-            (directory / "README.md").write_text(card, encoding="utf-8")
-        return directory
+        return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
 
     @classmethod
     def load(cls, directory: str | Path, *, base_model=None, tokenizer=None) -> "AttributionTagger":
         """A saved tagger; a LoRA adapter is merged into its base."""
-        from transformers import AutoModelForTokenClassification, AutoTokenizer
-        from transformers.utils import logging as hf_logging
+        from transformers import AutoModelForTokenClassification
 
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
         directory = Path(directory)
         self = cls(TaggerConfig.load(directory))
-        if self.config.method == "full":
-            self.model = AutoModelForTokenClassification.from_pretrained(directory)
-            self.tokenizer = tokenizer or AutoTokenizer.from_pretrained(directory)
-        else:
-            from peft import PeftModel
-
-            if not (directory / "adapter_config.json").is_file():
-                raise ConfigError(f"{directory}: no adapter_config.json; expected a LoRA tagger")
-            if base_model is None:
-                base = resolve_base(self.config.base_model)
-                base_model = AutoModelForTokenClassification.from_pretrained(
-                    base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)),
-                    label2id={t: i for i, t in enumerate(TAGS)})
-                tokenizer = tokenizer or AutoTokenizer.from_pretrained(base)
-            self.model = PeftModel.from_pretrained(base_model, directory).merge_and_unload()
-            self.tokenizer = tokenizer
+        self.model, self.tokenizer = load_weights(
+            directory, self.config, AutoModelForTokenClassification,
+            {"num_labels": len(TAGS), "id2label": dict(enumerate(TAGS)), "label2id": {t: i for i, t in enumerate(TAGS)}},
+            base_model=base_model, tokenizer=tokenizer)
         self.model.eval()
-        metrics = directory / METRICS_NAME
-        self.metrics = json.loads(metrics.read_text()) if metrics.is_file() else {}
+        self.metrics = read_metrics(directory, METRICS_NAME)
         return self
