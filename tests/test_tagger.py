@@ -1,6 +1,5 @@
 """PolNeAR reading, span scoring and the attribution tagger on a tiny random BERT."""
 
-import numpy as np
 import pytest
 
 from stance.attribution_eval import span_scores
