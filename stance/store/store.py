@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -247,9 +247,19 @@ class Store:
 
     def _stored_twin(self, s: Session, st: Statement) -> str | None:
         """The id of a stored statement this one repeats (same speaker, same words, within a week)."""
-        from ..dedupe import same_statement
+        from ..dedupe import MAX_GAP_DAYS, same_statement
 
-        rows = s.scalars(select(StatementRow).where(StatementRow.actor_id == st.actor_id)).all()
+        query = select(StatementRow).where(StatementRow.actor_id == st.actor_id)
+        if st.date is not None:  # only what can fall within a week: days in the window, its months and years, undated
+            import datetime as dt
+
+            lo = st.date.start() - dt.timedelta(days=MAX_GAP_DAYS)
+            hi = st.date.end() + dt.timedelta(days=MAX_GAP_DAYS)
+            months = {f"{d.year}-{d.month:02d}" for d in (lo, hi, st.date.start(), st.date.end())}
+            years = {str(y) for y in range(lo.year, hi.year + 1)}
+            query = query.where(or_(StatementRow.date.is_(None), StatementRow.date.between(lo.isoformat(), hi.isoformat()),
+                                    StatementRow.date.in_(sorted(months | years))))
+        rows = s.scalars(query).all()
         for row in rows:
             if row.doc_id != st.doc_id and same_statement(st, _statement(row, st.actor, st.actor_type,
                                                                          st.affiliation, ())):
