@@ -52,7 +52,7 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path, *, quantize: bool = 
     if quantize:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        quantize_dynamic(str(fp32), str(out / ONNX_NAME), weight_type=QuantType.QInt8)
+        quantize_dynamic(str(fp32), str(out / ONNX_NAME), weight_type=QuantType.QInt8, per_channel=True)
         fp32.unlink()
     clf.tokenizer.save_pretrained(out)
     config = StanceConfig.load(model_dir)
