@@ -183,7 +183,7 @@ class StanceClassifier(Predicting):
         started = time.time()
         for epoch in range(cfg.epochs):
             self.model.train()
-            order = rng.choice(len(train), size=epoch_size, replace=probs is not None, p=probs)
+            order = rng.choice(len(train), size=epoch_size, replace=probs is not None or epoch_size > len(train), p=probs)
             if cfg.length_buckets:
                 batches = _length_buckets(order, [len(p.text) + len(p.target) for p in train], cfg.batch_size, rng)
             else:
