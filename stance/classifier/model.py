@@ -20,6 +20,7 @@ from .calibration import fit_temperature
 from .config import StanceConfig
 from .data import Pair
 from .metrics import stance_metrics
+from ..epoch import run_epoch
 from ..jsonconfig import load_weights, read_metrics, save_folder
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,6 @@ class StanceClassifier(Predicting):
         ``init`` is a saved model to go on training from (a second stage).
         """
         import torch
-        from tqdm.auto import tqdm
         from transformers import get_linear_schedule_with_warmup
 
         if not train:
@@ -188,21 +188,13 @@ class StanceClassifier(Predicting):
                 batches = _length_buckets(order, [len(p.text) + len(p.target) for p in train], cfg.batch_size, rng)
             else:
                 batches = [order[j:j + cfg.batch_size] for j in range(0, len(order), cfg.batch_size)]
-            bar = tqdm(batches, desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not progress, leave=False)
-            running = 0.0
-            for i, idx in enumerate(bar):
+            def loss_of(idx):
                 batch = self._encode([train[j].text for j in idx], [train[j].target for j in idx])
-                logits = self.model(**batch).logits
-                loss = loss_fn(logits, torch.tensor(y[idx]))
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                optimiser.step(), scheduler.step(), optimiser.zero_grad()
-                running += loss.item()
-                bar.set_postfix(loss=f"{running / (i + 1):.3f}")
-                step += 1
-                if step >= total:
-                    break
-            record = {"epoch": epoch + 1, "train_loss": running / max(1, i + 1)}
+                return loss_fn(self.model(**batch).logits, torch.tensor(y[idx]))
+
+            mean_loss, step = run_epoch(batches, loss_of, params, optimiser, scheduler, step=step, total=total,
+                                        desc=f"epoch {epoch + 1}/{cfg.epochs}", progress=progress)
+            record = {"epoch": epoch + 1, "train_loss": mean_loss}
             if dev_sets:
                 record.update(self._dev_record(dev_sets))
                 score = record["dev_macro_f1"]

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..classifier.base import resolve_base
 from ..errors import NotFittedError
+from ..epoch import run_epoch
 from ..jsonconfig import load_weights, read_metrics, save_folder
 from ..polnear import AnnotatedDoc
 from ..records import Span
@@ -74,7 +75,6 @@ class AttributionTagger:
             init: str | Path | None = None) -> "AttributionTagger":
         """Train on annotated documents (``init``: go on from a saved LoRA tagger's adapter)."""
         import torch
-        from tqdm.auto import tqdm
         from transformers import get_linear_schedule_with_warmup
 
         if not docs:
@@ -112,21 +112,14 @@ class AttributionTagger:
             order = sorted(order, key=lambda i: len(items[i].ids))
             batches = [order[j:j + cfg.batch_size] for j in range(0, len(order), cfg.batch_size)]
             rng.shuffle(batches)
-            bar = tqdm(batches, desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not progress, leave=False)
-            running = 0.0
-            for i, idx in enumerate(bar):
+            def loss_of(idx):
                 batch, gold = self._batch([items[j] for j in idx], [labels[j] for j in idx])
                 logits = self.model(**batch).logits
-                loss = torch.nn.functional.cross_entropy(logits.view(-1, len(TAGS)), gold.view(-1), ignore_index=-100)
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(params, 1.0)
-                optimiser.step(), scheduler.step(), optimiser.zero_grad()
-                running += loss.item()
-                bar.set_postfix(loss=f"{running / (i + 1):.3f}")
-                step += 1
-                if step >= total:
-                    break
-            record = {"epoch": epoch + 1, "train_loss": running / max(1, i + 1)}
+                return torch.nn.functional.cross_entropy(logits.view(-1, len(TAGS)), gold.view(-1), ignore_index=-100)
+
+            mean_loss, step = run_epoch(batches, loss_of, params, optimiser, scheduler, step=step, total=total,
+                                        desc=f"epoch {epoch + 1}/{cfg.epochs}", progress=progress)
+            record = {"epoch": epoch + 1, "train_loss": mean_loss}
             history.append(record)
             log.info("epoch %s: %s", epoch + 1, record)
             if progress:
