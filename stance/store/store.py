@@ -110,6 +110,7 @@ class Store:
         self.url = url
         self.engine = None
         self._sessions: Callable[[], Session] | None = None
+        self._synced = None
 
     # ----------------------------------------------------------- connect
     @classmethod
@@ -267,6 +268,10 @@ class Store:
         return None
 
     def _sync_registries(self, pipeline) -> None:
+        """Registry actors, aliases and issues into their tables, once per pipeline (each POST of a
+        batch reuses it; speakers first met in a document are added as that document is written)."""
+        if self._synced is pipeline:
+            return
         with self.session() as s, s.begin():
             for actor in pipeline.actors.actors.values():
                 s.merge(ActorRow(actor_id=actor.actor_id, name=actor.name, type=actor.type,
@@ -280,6 +285,7 @@ class Store:
             for issue in pipeline.issues.values():
                 s.merge(IssueRow(issue_id=issue.issue_id, label=issue.label, target=issue.target,
                                  keywords=list(issue.keywords)))
+        self._synced = pipeline
 
     def _start_run(self, kind: str, model_version: str) -> int:
         with self.session() as s, s.begin():
