@@ -10,7 +10,7 @@ export TOKENIZERS_PARALLELISM = false
 $(BIN)/stance: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,ray]'
 	touch $@
 
 install: $(BIN)/stance

@@ -54,17 +54,29 @@ def _columns(value: str) -> dict[str, str]:
     return out
 
 
+def _pipeline(args: argparse.Namespace, **fields):
+    """The local pipeline, or with ``--engine ray`` the same stages on Ray."""
+    from .pipeline import Pipeline, load_predictor, load_tagger
+
+    if args.engine == "ray":
+        from .ray_engine import RayPipeline, RaySettings
+
+        settings = RaySettings(address=args.ray_address, workers=args.workers, cpus_per_worker=args.cpus_per_worker,
+                               gpus_per_worker=args.gpus_per_worker)
+        return RayPipeline(model_dir=args.model, tagger_dir=args.tagger, settings=settings, **fields)
+    return Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger), **fields)
+
+
 def cmd_track(args: argparse.Namespace) -> int:
     from .ingest import load_corpus
-    from .pipeline import Pipeline, load_predictor, load_tagger, write_outputs
+    from .pipeline import write_outputs
     from .actors import ActorRegistry
     from .issues import IssueRegistry
 
     issues = IssueRegistry.load(args.issues)
     actors = ActorRegistry.load(args.actors)
     articles = load_corpus(args.corpus, encoding=args.encoding)
-    pipeline = Pipeline(model=load_predictor(args.model), issues=issues, actors=actors, period=args.period,
-                        tagger=load_tagger(args.tagger))
+    pipeline = _pipeline(args, issues=issues, actors=actors, period=args.period)
     result = pipeline.run(articles)
     main = write_outputs(result, args.out, issues, args.format)
     c = result.positions.corpus
@@ -203,13 +215,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .api import model_version
     from .ingest import load_corpus
-    from .pipeline import Pipeline, load_predictor, load_tagger
     from .store import Store
 
     store = Store.open(args.db)
     articles = load_corpus(args.corpus, encoding=args.encoding)
-    pipeline = Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger))
-    report = store.ingest(articles, pipeline, model_version=model_version(args.model), progress=not args.quiet)
+    batch = 16 if args.engine == "local" else 64 * args.workers  # Ray: fewer, larger stages
+    report = store.ingest(articles, _pipeline(args), model_version=model_version(args.model), batch=batch,
+                          progress=not args.quiet)
     print(f"{len(report.added)} documents added, {len(report.known)} already stored, {len(report.rejected)} rejected; "
           f"{report.statements_added} new statements, {report.sources_added} new sources of known statements "
           f"(run {report.run_id}, {store.document_count()} documents in {store._where()})")
@@ -260,6 +272,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    def engine(p):
+        p.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help="local (default) or ray: extraction and classification on a Ray cluster")
+        p.add_argument("--ray-address", default=None,
+                       help="with --engine ray: a running cluster (auto, or ray://HOST:10001); default: start one here")
+        p.add_argument("--workers", type=int, default=1, help="with --engine ray: model copies per stage")
+        p.add_argument("--cpus-per-worker", type=float, default=1.0)
+        p.add_argument("--gpus-per-worker", type=float, default=0.0, help="with --engine ray: e.g. 1 on GPU nodes")
+
     def registries(p):
         p.add_argument("--issues", help="issue registry (YAML/JSON); default: the shipped one")
         p.add_argument("--actors", help="actor registry (YAML); default: the shipped one")
@@ -273,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="day, week, month, quarter, year, or decay:DAYS (a moving window with that half-life)")
     p.add_argument("--format", type=_formats, default=["html", "md", "json"], help="html,md,json")
     p.add_argument("--encoding", default="utf-8")
-    registries(p)
+    registries(p), engine(p)
     p.set_defaults(func=cmd_track)
 
     p = sub.add_parser("report", help="re-render the report of a `stance track` run, with filters")
@@ -335,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus"), p.add_argument("--db", required=True, help="a folder (SQLite) or postgresql://...")
     p.add_argument("--model"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
     p.add_argument("--encoding", default="utf-8"), p.add_argument("--quiet", action="store_true")
+    engine(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("relabel", help="score every stored statement with another model (old scores are kept)")

@@ -127,10 +127,18 @@ class Pipeline:
     tagger: object | None = None
     """An :class:`~stance.tagger.AttributionTagger` added to the attribution rules (see :func:`load_tagger`)."""
 
-    def run(self, articles: Sequence[Article]) -> Result:
+    def extract(self, articles: Sequence[Article]) -> list[list[Statement]]:
+        """The statements of each article, in article order (not merged across articles)."""
         attributor = Attributor(self.actors, self.tagger)
-        statements = merge_duplicates([s for a in articles for s in attributor.extract(a)])
-        predictions = classify(issue_pairs(statements, self.issues), self.issues, self.model, self.batch_size)
+        return [attributor.extract(a) for a in articles]
+
+    def score(self, statements: Sequence[Statement]) -> list[StancePrediction]:
+        """A stance prediction for each (statement, issue) pair the statements hold."""
+        return classify(issue_pairs(statements, self.issues), self.issues, self.model, self.batch_size)
+
+    def run(self, articles: Sequence[Article]) -> Result:
+        statements = merge_duplicates([s for found in self.extract(articles) for s in found])
+        predictions = self.score(statements)
         parents = self.actors.parents()
         positions = aggregate(predictions, self.period, parents, n_documents=len(articles))
         log.info("%d articles, %d statements, %d scored pairs", len(articles), len(statements), len(predictions))

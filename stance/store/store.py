@@ -160,9 +160,7 @@ class Store:
         store, stance for each new statement; one transaction per document."""
         from tqdm.auto import tqdm
 
-        from ..attribution import Attributor
         from ..dedupe import merge_duplicates
-        from ..pipeline import classify, issue_pairs
 
         try:
             run_id = self._start_run("ingest", model_version)
@@ -171,15 +169,13 @@ class Store:
             raise StoreError(f"the database at {self._where()} refused the run ({exc.orig}); nothing was written; "
                              "try again when no other process holds it") from None
         report = IngestReport(run_id)
-        attributor = Attributor(pipeline.actors, pipeline.tagger)
         bar = tqdm(total=len(articles), desc="ingest", unit="doc", disable=not progress)
         try:
             for start in range(0, len(articles), batch):
                 chunk = [a for a in articles[start:start + batch] if not self._known(a, report)]
                 bar.update(len(articles[start:start + batch]) - len(chunk))
-                found = {a.doc_id: merge_duplicates(attributor.extract(a)) for a in chunk}
-                pairs = issue_pairs([s for a in chunk for s in found[a.doc_id]], pipeline.issues)
-                predictions = classify(pairs, pipeline.issues, pipeline.model, pipeline.batch_size)
+                found = {a.doc_id: merge_duplicates(f) for a, f in zip(chunk, pipeline.extract(chunk))}
+                predictions = pipeline.score([s for a in chunk for s in found[a.doc_id]])
                 by_statement: dict[str, list[StancePrediction]] = {}
                 for p in predictions:
                     by_statement.setdefault(p.statement.statement_id, []).append(p)
