@@ -206,7 +206,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .classifier.onnx import export_onnx
     from .pipeline import default_model_dir
 
-    path = export_onnx(args.model or default_model_dir(), args.out, quantize=not args.fp32)
+    path = export_onnx(args.model or default_model_dir(), args.out, quantize=not args.fp32,
+                       recheck_margin=args.recheck_margin)
     print(f"{'fp32' if args.fp32 else 'int8'} ONNX model: {path} ({path.stat().st_size / 1e6:.1f} MB); "
           f"use it with --model {args.out}")
     return 0
@@ -350,6 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="the stance model as ONNX (int8 by default) for ONNX Runtime")
     p.add_argument("--model"), p.add_argument("--out", required=True)
     p.add_argument("--fp32", action="store_true", help="keep fp32 weights (no quantisation)")
+    p.add_argument("--recheck-margin", type=float, default=0.3,
+                   help="int8: re-score in fp32 the pairs whose top two probabilities are closer than this "
+                        "(0 turns it off and drops the fp32 graph)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("ingest", help="add new documents to a store (incremental; re-runs add nothing)")

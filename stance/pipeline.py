@@ -63,9 +63,10 @@ def default_model_dir() -> Path:
     return Path(os.environ.get("STANCE_MODEL") or DEFAULT_MODEL)
 
 
-def load_predictor(model_dir: str | Path | None = None) -> Predictor:
+def load_predictor(model_dir: str | Path | None = None, threads: int | None = None) -> Predictor:
     """The stance model saved in ``model_dir`` (default: the shipped one); a folder
-    written by `stance export` runs on ONNX Runtime."""
+    written by `stance export` runs on ONNX Runtime.  ``threads``: the ONNX session's
+    intra-op threads (torch models follow ``torch.set_num_threads``)."""
     from .classifier.model import StanceClassifier
     from .errors import ConfigError
 
@@ -75,7 +76,7 @@ def load_predictor(model_dir: str | Path | None = None) -> Predictor:
     if (path / "model.onnx").is_file():  # exported with `stance export`: ONNX Runtime
         from .classifier.onnx import OnnxStanceClassifier
 
-        return OnnxStanceClassifier.load(path)
+        return OnnxStanceClassifier.load(path, threads)
     return StanceClassifier.load(path)
 
 

@@ -72,13 +72,23 @@ def start(settings: RaySettings) -> None:
     logging.getLogger("ray.data").setLevel(logging.WARNING)
 
 
+def _threads(cpus: float) -> int:
+    """One worker's share of the node: its torch threads (ONNX gets the same count)."""
+    import torch
+
+    n = max(1, int(cpus))
+    torch.set_num_threads(n)
+    return n
+
+
 class _Extract:
     """A Ray actor: the attribution rules and tagger, loaded once."""
 
-    def __init__(self, actors, tagger_dir: str | None) -> None:
+    def __init__(self, actors, tagger_dir: str | None, cpus: float = 1.0) -> None:
         from .attribution import Attributor
         from .pipeline import load_tagger
 
+        _threads(cpus)
         self.attributor = Attributor(actors, load_tagger(tagger_dir))
 
     def __call__(self, batch: dict) -> dict:
@@ -97,10 +107,11 @@ class _Extract:
 class _Classify:
     """A Ray actor: the stance model, loaded once."""
 
-    def __init__(self, model_dir: str | None, targets: dict[str, str], batch_size: int) -> None:
+    def __init__(self, model_dir: str | None, targets: dict[str, str], batch_size: int, cpus: float = 1.0) -> None:
         from .pipeline import load_predictor
 
-        self.model, self.targets, self.batch_size = load_predictor(model_dir), targets, batch_size
+        self.model = load_predictor(model_dir, threads=_threads(cpus))
+        self.targets, self.batch_size = targets, batch_size
 
     def __call__(self, batch: dict) -> dict:
         import numpy as np
@@ -143,8 +154,8 @@ class RayPipeline(Pipeline):
             return []
         rows = [{"i": i, "article": json.dumps(article_to_row(a), ensure_ascii=False)}
                 for i, a in enumerate(articles)]
-        out = self._map(rows, _Extract, {"actors": self.actors, "tagger_dir": self.tagger_dir},
-                        self.settings.articles_per_batch)
+        kwargs = {"actors": self.actors, "tagger_dir": self.tagger_dir, "cpus": self.settings.cpus_per_worker}
+        out = self._map(rows, _Extract, kwargs, self.settings.articles_per_batch)
         found: list[list[tuple[int, Statement]]] = [[] for _ in articles]
         for row in out:
             found[int(row["i"])].append((int(row["k"]), statement_from_row(json.loads(row["statement"]))))
@@ -178,9 +189,9 @@ class RayPipeline(Pipeline):
             return []
         rows = [{"k": k, "text": st.evidence.text, "issue": issue} for k, (st, issue) in enumerate(pairs)]
         targets = {issue_id: self.issues[issue_id].target for _, issue_id in pairs}
-        out = sorted(self._map(rows, _Classify, {"model_dir": self.model_dir, "targets": targets,
-                                                  "batch_size": self.batch_size}, self.settings.pairs_per_batch),
-                     key=lambda r: int(r["k"]))
+        kwargs = {"model_dir": self.model_dir, "targets": targets, "batch_size": self.batch_size,
+                  "cpus": self.settings.cpus_per_worker}
+        out = sorted(self._map(rows, _Classify, kwargs, self.settings.pairs_per_batch), key=lambda r: int(r["k"]))
         name = _model_name(self.model_dir)
         return [StancePrediction(st, issue, str(r["stance"]), float(r["confidence"]), json.loads(r["scores"]),
                                  bool(r["abstained"]), name) for (st, issue), r in zip(pairs, out)]

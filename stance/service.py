@@ -20,8 +20,10 @@ def _within(label: str, since: str | None, until: str | None) -> bool:
 
 
 def positions(store: Store, period: str = "month", model_version: str | None = None):
-    """Positions over everything stored (the latest model version unless one is named)."""
-    return aggregate(store.predictions(model_version), period, store.parents(), n_documents=store.document_count())
+    """Positions over everything stored (the latest model version unless one is named),
+    computed once per change of the store."""
+    return store.cached(("positions", period, model_version), lambda: aggregate(
+        store.predictions(model_version), period, store.parents(), n_documents=store.document_count()))
 
 
 def point_dict(p: PositionPoint) -> dict:

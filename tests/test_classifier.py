@@ -121,9 +121,17 @@ def test_onnx_export_agrees_with_torch(tmp_path, tiny_model_dir):
     fp32 = load_predictor(tmp_path / "fp32")
     assert isinstance(fp32, OnnxStanceClassifier)
     np.testing.assert_allclose(fp32.predict_proba(texts, targets), torch_probs, atol=1e-4)
-    export_onnx(tiny_model_dir, tmp_path / "int8")
+    export_onnx(tiny_model_dir, tmp_path / "int8", recheck_margin=0)
+    assert not (tmp_path / "int8" / "model-fp32.onnx").exists()
     int8 = OnnxStanceClassifier.load(tmp_path / "int8")
-    assert int8.predict_proba(texts, targets).shape == (4, 3)
+    assert int8.predict_proba(texts, targets).shape == (4, 3) and int8.rechecked == 0
+    # close calls re-scored in fp32: with a margin of 1 every pair is one, so the answers are fp32's
+    export_onnx(tiny_model_dir, tmp_path / "recheck", recheck_margin=1.0)
+    recheck = OnnxStanceClassifier.load(tmp_path / "recheck")
+    np.testing.assert_allclose(recheck.predict_proba(texts, targets), torch_probs, atol=1e-4)
+    assert recheck.rechecked == 4
+    with pytest.raises(ConfigError, match=r"^recheck_margin must be in \[0, 1\], found 2.0$"):
+        export_onnx(tiny_model_dir, tmp_path / "bad", recheck_margin=2.0)
     with pytest.raises(ConfigError, match=r"no model.onnx; create one with `stance export"):
         OnnxStanceClassifier.load(tmp_path)
 

@@ -184,3 +184,19 @@ def test_kill_9_mid_ingestion_then_resume(tmp_path, mini_corpus, tiny_model_dir,
     assert counts(store)["documents"] == 1
     resumed = store.ingest(load_corpus(mini_corpus), pipeline, model_version="tiny@1")
     assert len(resumed.known) == 1 and len(resumed.added) == 2 and counts(store)["documents"] == 3
+
+
+def test_positions_are_computed_once_per_change_of_the_store(store, pipeline, mini_corpus, monkeypatch):
+    from stance import service
+
+    articles = load_corpus(mini_corpus)
+    store.ingest(articles[:2], pipeline, model_version="tiny@1")
+    calls = []
+    real = service.aggregate
+    monkeypatch.setattr(service, "aggregate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = service.positions(store)
+    assert service.positions(store) is first and len(calls) == 1  # unchanged store: the cached answer
+    assert service.positions(store, "year") is not first and len(calls) == 2  # another period: its own entry
+    store.ingest(articles, pipeline, model_version="tiny@1")  # the third document arrives
+    again = service.positions(store)
+    assert len(calls) == 3 and again.corpus.n_documents == first.corpus.n_documents + 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +112,8 @@ class Store:
         self.engine = None
         self._sessions: Callable[[], Session] | None = None
         self._synced = None
+        self._cache: dict = {}
+        self._cache_lock = threading.Lock()
 
     # ----------------------------------------------------------- connect
     @classmethod
@@ -325,6 +328,26 @@ class Store:
         return len(predictions)
 
     # ------------------------------------------------------------ query
+    def revision(self) -> tuple:
+        """Changes whenever anything a position depends on does (new predictions,
+        statements, sources, documents, actors): the key of :meth:`cached`."""
+        with self.session() as s:
+            return (s.scalar(select(func.max(PredictionRow.id))), s.scalar(select(func.count()).select_from(PredictionRow)),
+                    s.scalar(select(func.count()).select_from(StatementSource)),
+                    s.scalar(select(func.count()).select_from(Document)),
+                    s.scalar(select(func.count()).select_from(ActorRow)))
+
+    def cached(self, key: tuple, compute):
+        """``compute()`` memoised on ``key`` and the store's :meth:`revision`: the
+        answer is recomputed only after the store changed (a few entries kept)."""
+        full = (key, self.revision())
+        with self._cache_lock:  # one computation at a time: concurrent requests wait for it, not redo it
+            if full not in self._cache:
+                while len(self._cache) >= 8:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[full] = compute()
+            return self._cache[full]
+
     def model_versions(self) -> list[str]:
         """Model versions with predictions, the latest run's last."""
         with self.session() as s:
