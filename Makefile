@@ -10,7 +10,8 @@ export TOKENIZERS_PARALLELISM = false
 $(BIN)/stance: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,ray]'
+	$(BIN)/pip install -q -e '.[dev,ray,syntax]'
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/syntax.txt
 	touch $@
 
 install: $(BIN)/stance

@@ -6,7 +6,11 @@ and what `stance track` extracts (the rules, plus the tagger's attributions in
 sentences where the rules find none and its source resolves to an actor), in
 one run, beside the published figures.
 
-    python scripts/benchmark_attribution.py [--tagger models/attribution-minilm] [--limit N] [--json out.json]
+    python scripts/benchmark_attribution.py [--tagger models/attribution-minilm] [--parser auto|none]
+        [--limit N] [--json out.json]
+
+With a spaCy pipeline installed (requirements/syntax.txt), the tagger rows are
+repeated with the parser completing the tagger's source phrases.
 
 Exact: the same offsets after trimming surrounding spaces, punctuation and
 quotation marks.  Overlap: at least one shared character, each gold span
@@ -49,6 +53,7 @@ def main(argv=None) -> int:
     parser.add_argument("--polnear", default="../shared/data/polnear")
     parser.add_argument("--tagger", default="models/attribution-minilm")
     parser.add_argument("--limit", type=int, default=None, help="the first N dev articles only")
+    parser.add_argument("--parser", default="auto", help="spaCy pipeline for the '+ parser' rows (none: skip them)")
     parser.add_argument("--json", help="also write every figure here")
     args = parser.parse_args(argv)
 
@@ -72,6 +77,20 @@ def main(argv=None) -> int:
         started = time.time()
         systems["stance track (rules + tagger)"] = rules(docs, tagger)
         seconds["stance track (rules + tagger)"] = time.time() - started
+        from stance.syntax import load_parser, refine
+
+        nlp = load_parser(args.parser)
+        if nlp is not None:
+            started = time.time()
+            refined = refine(nlp, [d.text for d in docs], predicted)
+            seconds["tagger + parser"] = seconds["tagger"] + time.time() - started
+            systems["tagger + parser"] = {d.doc_id: p for d, p in zip(docs, refined)}
+            systems["tagger + parser, then rules"] = {
+                d.doc_id: combine_spans(systems["tagger + parser"][d.doc_id], systems["rules"][d.doc_id]) for d in docs}
+            tagger.parser = nlp
+            started = time.time()
+            systems["stance track (rules + tagger + parser)"] = rules(docs, tagger)
+            seconds["stance track (rules + tagger + parser)"] = time.time() - started
     else:
         print(f"no tagger at {args.tagger}: rules only", file=sys.stderr)
     scores = {name: span_scores(docs, pred) for name, pred in systems.items()}

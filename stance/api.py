@@ -36,6 +36,7 @@ class Settings:
     keys_file: str | None = None
     model: str | None = None
     tagger: str | None = "auto"
+    parser: str | None = "auto"
     max_body: int = MAX_BODY
     key_hashes: frozenset[str] = field(default_factory=frozenset)
 
@@ -105,7 +106,7 @@ def get_pipeline(request: Request):
             from .pipeline import Pipeline, load_predictor, load_tagger
 
             state.pipeline = Pipeline(model=load_predictor(state.settings.model),
-                                      tagger=load_tagger(state.settings.tagger))
+                                      tagger=load_tagger(state.settings.tagger, state.settings.parser))
     return state.pipeline
 
 

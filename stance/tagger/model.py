@@ -30,8 +30,11 @@ class AttributionTagger:
     """Token tagger for attribution spans.  The constructor only stores the
     configuration; :meth:`fit` trains, :meth:`load` restores."""
 
-    def __init__(self, config: TaggerConfig | None = None) -> None:
+    def __init__(self, config: TaggerConfig | None = None, parser=None) -> None:
+        """``parser``: a spaCy pipeline (:func:`stance.syntax.load_parser`) that
+        grows source spans to whole phrases after tagging; ``None``: spans as tagged."""
         self.config = config or TaggerConfig()
+        self.parser = parser
         self.model = None
         self.tokenizer = None
         self.metrics: dict = {}
@@ -154,6 +157,10 @@ class AttributionTagger:
         for spans in out:
             for role in ROLES:
                 spans[role].sort(key=lambda s: s.start)
+        if self.parser is not None:
+            from ..syntax import refine
+
+            out = refine(self.parser, texts, out)
         return out
 
     def save(self, directory: str | Path, card: str | None = None) -> Path:
@@ -161,12 +168,12 @@ class AttributionTagger:
         return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
 
     @classmethod
-    def load(cls, directory: str | Path, *, base_model=None, tokenizer=None) -> "AttributionTagger":
+    def load(cls, directory: str | Path, *, base_model=None, tokenizer=None, parser=None) -> "AttributionTagger":
         """A saved tagger; a LoRA adapter is merged into its base."""
         from transformers import AutoModelForTokenClassification
 
         directory = Path(directory)
-        self = cls(TaggerConfig.load(directory))
+        self = cls(TaggerConfig.load(directory), parser)
         self.model, self.tokenizer = load_weights(
             directory, self.config, AutoModelForTokenClassification,
             {"num_labels": len(TAGS), "id2label": dict(enumerate(TAGS)), "label2id": {t: i for i, t in enumerate(TAGS)}},
