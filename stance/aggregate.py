@@ -109,19 +109,41 @@ def period_of(date: PartialDate, period: str) -> tuple[str, _dt.date, _dt.date]:
     return str(date.year), _dt.date(date.year, 1, 1), _dt.date(date.year, 12, 31)
 
 
-def position(preds: Sequence[StancePrediction], prior: float = PRIOR,
-             weights: Sequence[float] | None = None) -> tuple[float, float, float]:
-    """(score, low, high) for a set of predictions; score in [-1, 1].  Each
-    statement counts with its confidence, times its weight when ``weights`` are given."""
+def _posterior(preds: Sequence[StancePrediction], prior: float = PRIOR,
+               weights: Sequence[float] | None = None) -> tuple[float, float]:
+    """Mean and variance of ``p(favor) - p(against)`` under the Dirichlet posterior."""
     alpha = {"favor": prior, "against": prior, "neutral": prior}
     for i, p in enumerate(preds):
         alpha[p.stance] += p.confidence * (1.0 if weights is None else weights[i])
     a0 = sum(alpha.values())
     af, aa = alpha["favor"], alpha["against"]
-    mean = (af - aa) / a0
-    var = (af * (a0 - af) + aa * (a0 - aa) + 2 * af * aa) / (a0 * a0 * (a0 + 1))
+    return (af - aa) / a0, (af * (a0 - af) + aa * (a0 - aa) + 2 * af * aa) / (a0 * a0 * (a0 + 1))
+
+
+def position(preds: Sequence[StancePrediction], prior: float = PRIOR,
+             weights: Sequence[float] | None = None) -> tuple[float, float, float]:
+    """(score, low, high) for a set of predictions; score in [-1, 1].  Each
+    statement counts with its confidence, times its weight when ``weights`` are given."""
+    mean, var = _posterior(preds, prior, weights)
     half = 1.96 * math.sqrt(var)
     return mean, max(-1.0, mean - half), min(1.0, mean + half)
+
+
+SHIFT_PROBABILITY = 0.8
+"""A shift is reported only when the posterior probability that the position
+moved the way it seems to is at least this (see :func:`shift_probability`)."""
+
+
+def shift_probability(before: Sequence[StancePrediction], after: Sequence[StancePrediction]) -> float:
+    """The posterior probability that the position after differs from the one
+    before in the direction of their means: the two segments' Dirichlet
+    posteriors (as in :func:`position`), compared under a normal approximation.
+    One confident statement against one confident statement of the other side
+    gives 0.89; two confident statements on each side 0.98; weak statements less."""
+    mb, vb = _posterior(before)
+    ma, va = _posterior(after)
+    z = abs(ma - mb) / math.sqrt(vb + va)
+    return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
 
 def leaning(score: float) -> str:
@@ -283,15 +305,21 @@ def _shifts(key_of, preds: Sequence[StancePrediction], names: Mapping[str, str],
     out = []
     for (key, issue), group in series.items():
         group.sort(key=time_key)
-        for k, before, after in detect_shifts(group):
+        found = detect_shifts(group)
+        bounds = [0] + [k for k, _, _ in found] + [len(group)]
+        for j, (k, before, after) in enumerate(found):
             same_day = group[k - 1].statement.date == group[k].statement.date
             if same_day and abs(after - before) < SAME_DATE_MIN_CHANGE:
+                continue
+            probability = shift_probability(group[bounds[j]:k], group[k:bounds[j + 2]])
+            if probability < SHIFT_PROBABILITY:
                 continue
             out.append(Shift(
                 actor_id=key, actor=names.get(key, key), issue=issue, before=before, after=after,
                 date=str(group[k].statement.date),
                 before_ids=tuple(p.statement.statement_id for p in group[max(0, k - evidence):k]),
                 after_ids=tuple(p.statement.statement_id for p in group[k:k + evidence]),
+                probability=probability,
             ))
     return sorted(out, key=lambda s: (s.actor, s.issue, s.date))
 
@@ -317,10 +345,17 @@ def _group_shifts(points: Sequence[PositionPoint], by_id: Mapping[str, StancePre
     for (key, issue), pts in series.items():
         pts.sort(key=lambda p: (p.start, p.end))
         means = [_weighted_mean(p.statement_ids, by_id) for p in pts]
-        for k, before, after in change_points(means, [p.n_statements for p in pts], min_change):
+        found = change_points(means, [p.n_statements for p in pts], min_change)
+        bounds = [0] + [k for k, _, _ in found] + [len(pts)]
+        for j, (k, before, after) in enumerate(found):
+            segments = [[by_id[i] for p in pts[lo:hi] for i in p.statement_ids]
+                        for lo, hi in ((bounds[j], k), (k, bounds[j + 2]))]
+            probability = shift_probability(*segments)
+            if probability < SHIFT_PROBABILITY:
+                continue
             out.append(Shift(actor_id=key, actor=pts[k].actor, issue=issue, before=before, after=after,
                              date=pts[k].period, before_ids=pts[k - 1].statement_ids[-2:],
-                             after_ids=pts[k].statement_ids[:2]))
+                             after_ids=pts[k].statement_ids[:2], probability=probability))
     return sorted(out, key=lambda s: (s.actor, s.issue, s.date))
 
 

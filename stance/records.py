@@ -286,6 +286,8 @@ class Shift:
     """The date of the first statement after the change."""
     before_ids: tuple[str, ...]
     after_ids: tuple[str, ...]
+    probability: float = 1.0
+    """Posterior probability that the position moved this way (see ``aggregate.shift_probability``)."""
 
     @property
     def direction(self) -> str:
@@ -302,6 +304,7 @@ class Shift:
             "direction": self.direction,
             "before_ids": list(self.before_ids),
             "after_ids": list(self.after_ids),
+            "probability": round(self.probability, 3),
         }
 
 

@@ -99,3 +99,14 @@ def test_moving_window_month_precision_dates():
 
     points = aggregate([pred("s1", "against", "2018-01"), pred("s2", "favor", "2018-03")], period="decay:20").points
     assert [p.period for p in points] == ["2018-01", "2018-02", "2018-03"]
+
+
+def test_weak_reversal_is_not_a_shift_and_shifts_carry_their_probability():
+    weak = [pred("w1", "favor", "2017-10-02", confidence=0.5), pred("w2", "against", "2017-10-20", confidence=0.5)]
+    assert aggregate(weak, "month").shifts == ()
+    strong = [pred(f"s{i}", s, f"2017-{m}") for i, (s, m) in
+              enumerate([("favor", "09"), ("favor", "10"), ("against", "11"), ("against", "12")])]
+    (shift,) = [s for s in aggregate(strong, "month").shifts if s.actor == "Khawaja Asif"]
+    assert shift.probability == pytest.approx(0.984, abs=1e-3) and shift.to_dict()["probability"] == 0.984
+    one_each = aggregate([pred("a", "favor", "2017-10-02"), pred("b", "against", "2017-10-20")], "month").shifts
+    assert one_each[0].probability == pytest.approx(0.887, abs=1e-3)

@@ -64,8 +64,9 @@ def _cell(cur: Current | None) -> str:
 
 
 def change(s: Shift) -> str:
-    """``against (-0.80) → favor (+0.90)``."""
-    return f"{leaning(s.before)} ({s.before:+.2f}) → {leaning(s.after)} ({s.after:+.2f})"
+    """``against (-0.80) → favor (+0.90), probability 0.96``."""
+    return (f"{leaning(s.before)} ({s.before:+.2f}) → {leaning(s.after)} ({s.after:+.2f}), "
+            f"probability {s.probability:.2f}")
 
 
 def _entity_link(ent: Entity, root: str) -> str:
