@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -294,6 +295,22 @@ def change_points(values: Sequence[float], weights: Sequence[float], min_change:
 SAME_DATE_MIN_CHANGE = 1.5
 """A change between statements of the same date (one report) counts only as a full reversal."""
 
+REVERSAL = re.compile(
+    r"\b(?:never said|did not say|didn't say|denied|denies|deny|withdr[ae]w|withdrawn|took back|taken back|"
+    r"back(?:ed|s)? (?:down|away|off)|backtrack\w*|retract\w*|revers\w*|u-turn|no longer|clarif\w*|"
+    r"changed (?:his|her|their|its) (?:mind|position|stance)|now (?:says?|said|opposes?|supports?))\b", re.I)
+"""Words with which a report says that its speaker changed position."""
+
+
+def _one_report(before: StancePrediction, after: StancePrediction) -> bool:
+    """Two statements of one document on one date: a single report, not two moments."""
+    a, b = before.statement, after.statement
+    return a.date == b.date and bool(set(a.all_sources) & set(b.all_sources))
+
+
+def _says_it_changed(p: StancePrediction) -> bool:
+    return bool(REVERSAL.search(p.statement.text.text) or REVERSAL.search(p.statement.quote.text))
+
 
 def _shifts(key_of, preds: Sequence[StancePrediction], names: Mapping[str, str], evidence: int = 2) -> list[Shift]:
     series: dict[tuple[str, str], list[StancePrediction]] = defaultdict(list)
@@ -311,6 +328,8 @@ def _shifts(key_of, preds: Sequence[StancePrediction], names: Mapping[str, str],
             same_day = group[k - 1].statement.date == group[k].statement.date
             if same_day and abs(after - before) < SAME_DATE_MIN_CHANGE:
                 continue
+            if _one_report(group[k - 1], group[k]) and not _says_it_changed(group[k]):
+                continue  # two readings of one report differ: noise unless the text reports a change
             probability = shift_probability(group[bounds[j]:k], group[k:bounds[j + 2]])
             if probability < SHIFT_PROBABILITY:
                 continue

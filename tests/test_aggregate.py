@@ -110,3 +110,16 @@ def test_weak_reversal_is_not_a_shift_and_shifts_carry_their_probability():
     assert shift.probability == pytest.approx(0.984, abs=1e-3) and shift.to_dict()["probability"] == 0.984
     one_each = aggregate([pred("a", "favor", "2017-10-02"), pred("b", "against", "2017-10-20")], "month").shifts
     assert one_each[0].probability == pytest.approx(0.887, abs=1e-3)
+
+
+def test_one_report_moves_only_when_it_says_so():
+    """Two readings of one article on one date are not a movement, unless the text reports one."""
+    noisy = [pred("h", "against", "2021-08-11", actor="Pentagon", issue="safe_havens", text="must shut havens"),
+             pred("b", "favor", "2021-08-11", actor="Pentagon", issue="safe_havens", text="talks about havens")]
+    assert [s for s in aggregate(noisy, "month").shifts if s.actor == "Pentagon"] == []
+    withdrawn = [pred("offer", "favor", "2017-10", text="Pakistan offered a joint operation"),
+                 pred("back", "against", "2017-10", text="he never said foreign boots would be allowed")]
+    (shift,) = [s for s in aggregate(withdrawn, "month").shifts if s.actor == "Khawaja Asif"]
+    assert shift.after_ids == ("back",)
+    elsewhere = [noisy[0], pred("b", "favor", "2021-08-11", actor="Pentagon", issue="safe_havens", doc="d2")]
+    assert [s.actor for s in aggregate(elsewhere, "month").shifts if s.actor == "Pentagon"] == ["Pentagon"]
