@@ -97,3 +97,16 @@ def test_tagger_fit_save_load_identical(tmp_path, tiny_token_bert):
     loaded = AttributionTagger.load(tmp_path, base_model=base, tokenizer=tokenizer)
     assert loaded.predict([TEXT, "He said no."]) == before
     assert loaded.metrics["train_windows"] == 4
+
+
+def test_nested_source_and_cue_keep_their_tags_inside_content(tiny_token_bert):
+    _, tokenizer = tiny_token_bert()
+    text = "Officials said the senator claimed victory."
+    spans = {"source": [Span(0, 9, "Officials"), Span(19, 26, "senator")],
+             "cue": [Span(10, 14, "said"), Span(27, 34, "claimed")],
+             "content": [Span(15, 43, text[15:43]), Span(35, 43, "victory.")]}
+    (w,) = windows(text, tokenizer, 64)
+    decoded = decode(w, bio_labels(w, spans), text)
+    assert [s.text for s in decoded["source"]] == ["Officials", "senator"]
+    assert [s.text for s in decoded["cue"]] == ["said", "claimed"]
+    assert [s.text for s in decoded["content"]] == ["the", "victory."]

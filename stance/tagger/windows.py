@@ -35,10 +35,19 @@ def windows(text: str, tokenizer, size: int) -> list[Window]:
     return out
 
 
+# Painting order: a source or cue nested in another attribution's content
+# ("X said that Y claimed ...") keeps its own tag; the content around it is
+# split there.  Painting content last taught the tagger that about one nested
+# source or cue in seven (PolNeAR train) is content.
+_PAINT_ORDER = ("content", "cue", "source")
+
+
 def bio_labels(window: Window, spans: dict[str, Sequence[Span]]) -> list[int]:
-    """One tag id per token: ``B-role`` on a span's first token, ``I-role`` inside it, ``O`` elsewhere."""
+    """One tag id per token: ``B-role`` on a span's first token, ``I-role`` inside it, ``O`` elsewhere.
+    Where spans nest, a source or cue wins over the content that holds it."""
     labels = [0] * len(window.ids)
-    for role, role_spans in spans.items():
+    for role in sorted(spans, key=lambda r: _PAINT_ORDER.index(r) if r in _PAINT_ORDER else -1):
+        role_spans = spans[role]
         for span in role_spans:
             first = True
             for k, (lo, hi) in enumerate(window.offsets):
