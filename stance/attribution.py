@@ -42,7 +42,10 @@ _DASH_CREDIT = re.compile(r"^(?P<claim>.{12,}?)[\s,]*\s(?P<dash>[—–])\s*(?P<
 """``The US has made no request for bases — Foreign Office spokesman Zahid Hafeez Chaudhri.``"""
 _FROM_LEAD = re.compile(r"^(?P<cue>From) (?P<who>[^:]{2,60}):\s*(?P<claim>\S.{10,})$")
 """``From the Foreign Office: “...”``"""
-_QUOTES = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]|(?<![\w])‘([^‘’]{3,}?)’(?![\w])|(?<![\w])'([^']{12,}?)'(?![\w])")
+_QUOTES = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]|(?<![\w])‘([^‘’]{3,}?)’(?![\w])|(?<![\w])'([^']{12,}?)'(?![\w])"
+                     r"|(?<![\w])‘([^‘’“”\n]{12,}?)”")
+"""Double, single and straight quotation marks, and a single mark closed by a double one (‘...”), a slip
+common in scraped news."""
 _TOKEN = re.compile(r"\w[\w.’'\-]*\w|\w|[^\w\s]")
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
              "they": "group", "them": "group", "we": "group"}
@@ -105,7 +108,7 @@ def _quotes(text: str) -> list[tuple[int, int]]:
     """Spans (inside the marks) of quotations of three words or more."""
     out = []
     for m in _QUOTES.finditer(text):
-        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+        group = next(g for g in (1, 2, 3, 4) if m.group(g) is not None)
         if len(m.group(group).split()) >= 3:
             out.append((m.start(group), m.end(group)))
     return out

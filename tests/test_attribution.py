@@ -227,3 +227,11 @@ def test_tagger_finds_that_are_not_speech_are_dropped():
                          content=["granting the CIA access to military bases",
                                   "that the Taliban could fill the vacuum"])
     assert Attributor(ActorRegistry.load(), tagger).extract(article) == []
+
+
+def test_quote_opened_single_and_closed_double_is_a_quote():
+    text = ("Asked about the exchange of intelligence with Washington, Imran Khan said, "
+            "‘Both sides stay in touch on security at the working level.”")
+    sts, _ = extract(text)
+    assert who(sts) == [("Imran Khan", "direct")]
+    assert sts[0].text.text == "Both sides stay in touch on security at the working level."

@@ -12,7 +12,7 @@ from conftest import SEEDS
 from stance.aggregate import current_position, leaning
 from stance.pipeline import DEFAULT_MODEL
 
-SEEDS_MIN = {"precision": 0.80, "recall": 0.75}
+SEEDS_MIN = {"precision": 0.88, "recall": 0.85}
 """Floors under the measured figures of the shipped model (README: scripts/benchmark_seeds.py)."""
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir() or not DEFAULT_MODEL.is_dir(),
@@ -56,17 +56,19 @@ def test_pakistan_intelligence_sharing_2017_to_2018(result):
     assert points["2018-01"].n_statements >= 3
 
 
-@pytest.mark.xfail(strict=True, reason="known miss of the shipped model: it reads the defence minister's "
-                   "'intelligence sharing ... has been suspended' (2018-01) as neutral, a reported fact, so the "
-                   "government's members do not disagree and its position does not move; the news-only model "
-                   "of earlier versions read it as against")
 def test_pakistan_divided_on_intelligence_sharing_in_2018(result):
+    """2017-10: the government is for strengthening intelligence sharing; 2018-01: the defence minister says it
+    has been suspended (recalled in the ambassador's interview) while the ambassador and the Foreign Office
+    spokesman call it ongoing and an imperative.  A reader codes that as a government divided in 2018, two
+    voices for and one against, not as a reversal of the whole government, so no group shift is expected."""
     divided = [d for d in result.positions.disagreements
                if d.group == "Government of Pakistan" and d.issue == "intelligence_sharing"]
-    assert divided and divided[0].period == "2018-01" and "Khurram Dastgir Khan" in divided[0].against
-    (shift,) = [s for s in result.positions.shifts
+    assert divided and divided[0].period == "2018-01"
+    assert "Khurram Dastgir Khan" in divided[0].against
+    assert {"Aizaz Ahmad Chaudhry", "Mohammad Faisal"} <= set(divided[0].favor)
+    assert current_position(series(result, "Khurram Dastgir Khan", "intelligence_sharing")).leaning == "against"
+    assert not [s for s in result.positions.shifts
                 if s.actor == "Government of Pakistan" and s.issue == "intelligence_sharing"]
-    assert shift.date == "2018-01" and shift.before > 0.5 > shift.after
 
 
 def test_same_interview_two_outlets(result):
