@@ -110,3 +110,70 @@ def test_nested_source_and_cue_keep_their_tags_inside_content(tiny_token_bert):
     assert [s.text for s in decoded["source"]] == ["Officials", "senator"]
     assert [s.text for s in decoded["cue"]] == ["said", "claimed"]
     assert [s.text for s in decoded["content"]] == ["the", "victory."]
+
+
+def _log_probs(tokens, tags):
+    """Per-token log-probabilities that put 0.9 on the given tag names."""
+    import numpy as np
+
+    lp = np.full((len(tokens), len(TAGS)), np.log(0.1 / (len(TAGS) - 1)))
+    for k, tag in enumerate(tags):
+        lp[k, TAGS.index(tag)] = np.log(0.9)
+    return lp
+
+
+def _hand_window(text, pieces):
+    from stance.tagger.windows import Window
+
+    offsets, pos = [], 0
+    for piece in pieces:
+        pos = text.index(piece, pos)
+        offsets.append((pos, pos + len(piece)))
+        pos += len(piece)
+    return Window(tuple(range(len(offsets))), tuple(offsets))
+
+
+def test_word_decoding_keeps_words_whole_and_joins_titles():
+    from stance.tagger.windows import words
+
+    text = "Mr. Obama told Tompkins it was fine."
+    w = _hand_window(text, ["Mr", ".", "Obama", "told", "Tomp", "kins", "it", "was", "fine", "."])
+    assert [text[w.offsets[i][0]:w.offsets[j - 1][1]] for i, j in words(w, text)] == [
+        "Mr", ".", "Obama", "told", "Tompkins", "it", "was", "fine", "."]
+    # the full stop after the title is tagged O, and so is the second piece of a name
+    tags = ["B-source", "O", "B-source", "B-cue", "B-source", "O", "O", "O", "O", "O"]
+    decoded = decode_words(w, tags, text)
+    assert [s.text for s in decoded["source"]] == ["Mr. Obama"]  # "Tompkins" is O as a whole word
+    assert [s.text for s in decoded["cue"]] == ["told"]
+    tags[5] = "I-source"
+    assert [s.text for s in decode_words(w, tags, text)["source"]] == ["Mr. Obama", "Tompkins"]
+
+
+def test_word_decoding_joins_a_full_stop_only_after_a_title_or_initial():
+    text = "said Smith. Jones added"
+    w = _hand_window(text, ["said", "Smith", ".", "Jones", "added"])
+    decoded = decode_words(w, ["B-cue", "B-source", "O", "B-source", "B-cue"], text)
+    assert [s.text for s in decoded["source"]] == ["Smith", "Jones"]
+
+
+def decode_words(window, tags, text):
+    from stance.tagger.windows import viterbi_words
+
+    return viterbi_words(window, _log_probs(window.ids, tags), text)
+
+
+def test_word_decoding_never_opens_a_span_with_inside():
+    from stance.tagger.windows import Window, viterbi_words
+
+    text = "said that the talks would go on"
+    spans, offsets = text.split(" "), []
+    pos = 0
+    for piece in spans:
+        offsets.append((pos, pos + len(piece)))
+        pos += len(piece) + 1
+    w = Window(tuple(range(len(offsets))), tuple(offsets))
+    tags = ["B-cue", "O", "I-content", "I-content", "I-content", "I-content", "I-content"]
+    decoded = decode_words(w, tags, text)
+    assert [s.text for s in decoded["cue"]] == ["said"]
+    # an I- after O is not allowed: the best valid reading opens the content with a B-
+    assert [s.text for s in decoded["content"]] in (["the talks would go on"], ["that the talks would go on"])

@@ -32,11 +32,15 @@ class TaggerConfig(JsonConfig):
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     seed: int = 13
+    decoding: str = "words"
+    """``words``: a tag per word, the best BIO-valid sequence (:func:`viterbi_words`);
+    ``tokens``: each token's most likely tag."""
 
     def __post_init__(self) -> None:
         self.lora_targets = tuple(self.lora_targets)
         checks = [
             (self.method in ("lora", "full"), f"method must be 'lora' or 'full', found {self.method!r}"),
+            (self.decoding in ("words", "tokens"), f"decoding must be 'words' or 'tokens', found {self.decoding!r}"),
             (32 <= self.window <= 512, f"window must be in [32, 512], found {self.window}"),
             (self.lora_r >= 1, f"lora_r must be at least 1, found {self.lora_r}"),
             (self.epochs >= 1, f"epochs must be at least 1, found {self.epochs}"),

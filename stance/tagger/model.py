@@ -20,7 +20,7 @@ from ..jsonconfig import load_weights, read_metrics, save_folder
 from ..polnear import AnnotatedDoc
 from ..records import Span
 from .config import ROLES, TAGS, TaggerConfig
-from .windows import Window, bio_labels, decode, windows
+from .windows import Window, bio_labels, decode, viterbi_words, windows
 
 log = logging.getLogger(__name__)
 METRICS_NAME = "metrics.json"
@@ -150,9 +150,12 @@ class AttributionTagger:
             for start in range(0, len(order), batch_size):
                 chunk = [jobs[k] for k in order[start:start + batch_size]]
                 batch, _ = self._batch([w for _, w in chunk])
-                tags = self.model(**batch).logits.argmax(-1).numpy()
-                for (t, w), row in zip(chunk, tags):
-                    for role, spans in decode(w, row[1:len(w.ids) + 1], texts[t]).items():
+                log_probs = torch.log_softmax(self.model(**batch).logits.float(), -1).numpy()
+                for (t, w), row in zip(chunk, log_probs):
+                    row = row[1:len(w.ids) + 1]
+                    found = (viterbi_words(w, row, texts[t]) if self.config.decoding == "words"
+                             else decode(w, row.argmax(-1), texts[t]))
+                    for role, spans in found.items():
                         out[t][role].extend(spans)
         for spans in out:
             for role in ROLES:

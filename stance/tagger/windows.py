@@ -3,6 +3,7 @@ character spans from predicted tags."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -80,3 +81,83 @@ def decode(window: Window, tags: Sequence[int], text: str) -> dict[str, list[Spa
             current = [role, lo, hi]
     close()
     return out
+
+
+def words(window: Window, text: str) -> list[tuple[int, int]]:
+    """Token index ranges ``[i, j)`` of the window's words: a token joins the one
+    before it when nothing separates them and both sides of the seam are letters
+    or digits (word pieces: "Tomp" + "kins"); punctuation is a word of its own."""
+    out, start = [], 0
+    offsets = window.offsets
+    for k in range(1, len(offsets) + 1):
+        if k == len(offsets) or offsets[k][0] != offsets[k - 1][1] or not (
+                text[offsets[k - 1][1] - 1].isalnum() and text[offsets[k][0]].isalnum()):
+            out.append((start, k))
+            start = k
+    return out
+
+
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Pres|Prof|Rev|Sr|Jr|St|Ft)|\b[A-Z])$")
+"""A span ending in a title or an initial goes on over the full stop ("Mr. Obama", "Donald J. Trump")."""
+
+
+_JOINED = ("source", "cue")
+
+
+def _joins(role: str, current: list, start: int, text: str) -> bool:
+    """Whether a new span of ``role`` at ``start`` goes on the one before it (``[role, start, end, ...]``)."""
+    gap = text[current[2]:start]
+    return role in _JOINED and (gap == " " or (gap in (".", ". ") and bool(_ABBREVIATION.search(text[current[1]:current[2]]))))
+
+
+def _allowed(prev: str, tag: str) -> bool:
+    """BIO: an ``I-role`` follows a ``B-role`` or ``I-role`` of the same role."""
+    return not tag.startswith("I-") or (prev != "O" and prev[2:] == tag[2:])
+
+
+def viterbi_words(window: Window, log_probs, text: str) -> dict[str, list[Span]]:
+    """Spans per role from per-token log-probabilities (``[tokens, tags]``): a
+    tag per word, the best BIO-valid sequence.  A word's ``B-role`` score is its
+    first token's ``B-role`` plus its other tokens' ``I-role``; ``I-role`` and
+    ``O`` sum over all its tokens, so a word is never split between a span and
+    the text around it.  Source or cue spans separated by a single space are
+    joined ("Donald" + "Trump"); contents are not (two sentences, two quotes)."""
+    import numpy as np
+
+    lp = np.asarray(log_probs, dtype=float)
+    spans_of_words = words(window, text)
+    n_tags = len(TAGS)
+    inside = {t: TAGS.index(f"I-{t[2:]}") if t != "O" else 0 for t in TAGS}
+    scores = np.empty((len(spans_of_words), n_tags))
+    for w, (i, j) in enumerate(spans_of_words):
+        for k, tag in enumerate(TAGS):
+            rest = lp[i + 1:j, inside[tag]].sum()
+            scores[w, k] = lp[i, k] + rest
+    allowed = np.array([[_allowed(p, t) for t in TAGS] for p in TAGS])
+    start_ok = np.array([not t.startswith("I-") for t in TAGS])
+    best = np.where(start_ok, scores[0], -np.inf) if len(scores) else np.empty(0)
+    back = []
+    for w in range(1, len(scores)):
+        cand = best[:, None] + np.where(allowed, 0.0, -np.inf)
+        back.append(cand.argmax(0))
+        best = cand.max(0) + scores[w]
+    tags = [int(best.argmax())] if len(scores) else []
+    for ptr in reversed(back):
+        tags.append(int(ptr[tags[-1]]))
+    tags.reverse()
+    found: list[list] = []  # [role, start, end, index of the token after it], in text order
+    for (i, j), tag in zip(spans_of_words, tags):
+        name = TAGS[tag]
+        if name == "O":
+            continue
+        lo, hi = window.offsets[i][0], window.offsets[j - 1][1]
+        previous = found[-1] if found else None
+        continues = name.startswith("I-") and previous is not None and previous[0] == name[2:] and previous[3] == i
+        if continues or (previous is not None and previous[0] == name[2:] and _joins(name[2:], previous, lo, text)):
+            previous[2], previous[3] = hi, j
+        else:
+            found.append([name[2:], lo, hi, j])
+    out: dict[str, list] = {role: [] for role in ROLES}
+    for role, start, end, _ in found:
+        out[role].append((role, start, end))
+    return {role: [Span(s, e, text[s:e]) for _, s, e in found] for role, found in out.items()}
