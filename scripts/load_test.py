@@ -130,7 +130,7 @@ def main(argv=None) -> int:
                           .having(func.count() > 1)).all()
     attributor = Attributor(pipeline.actors, pipeline.tagger)
     articles = [make_article(d["id"], d["text"], "load", date=d["date"], source=d["source"]) for d in docs]
-    expected = merge_duplicates([st for a in articles for st in attributor.extract(a)])
+    expected = merge_duplicates([st for found in attributor.extract_many(articles) for st in found])
     print(f"{len(docs):,} documents in {len(plan)} batches of {args.batch} ({len(plan) - len(batches)} posted twice) "
           f"to {store._where()} in {seconds:.0f} s: {added / seconds:.1f} documents/s, "
           f"{stored / seconds:.1f} statements/s")

@@ -257,10 +257,18 @@ class Attributor:
         return self.registry.by_name(_GOVERNMENTS.get(country or ""))
 
     # ------------------------------------------------------------ extraction
-    def extract(self, article: Article, sentences: Sequence[Sentence] | None = None) -> list[Statement]:
-        """Every attributed statement in ``article``, in reading order."""
+    def extract_many(self, articles: Sequence[Article]) -> list[list[Statement]]:
+        """:meth:`extract` for each article, the tagger run once over all of them (batched)."""
+        tagged = self.tagger.predict([a.text for a in articles]) if self.tagger is not None and articles else None
+        return [self.extract(a, tagged=None if tagged is None else tagged[k]) for k, a in enumerate(articles)]
+
+    def extract(self, article: Article, sentences: Sequence[Sentence] | None = None,
+                tagged: dict[str, list[Span]] | None = None) -> list[Statement]:
+        """Every attributed statement in ``article``, in reading order.  ``tagged``:
+        the tagger's spans for this article when they were found already (:meth:`extract_many`)."""
         sentences = split_sentences(article) if sentences is None else sentences
-        tagged = self.tagger.predict([article.text])[0] if self.tagger is not None else None
+        if tagged is None and self.tagger is not None:
+            tagged = self.tagger.predict([article.text])[0]
         state = _State()
         out: list[Statement] = []
         for sentence in sentences:
@@ -519,5 +527,4 @@ class Attributor:
 
 def extract_statements(articles: Sequence[Article], registry: ActorRegistry, tagger=None) -> list[Statement]:
     """Statements of every article, in corpus order."""
-    attributor = Attributor(registry, tagger)
-    return [s for a in articles for s in attributor.extract(a)]
+    return [s for found in Attributor(registry, tagger).extract_many(articles) for s in found]

@@ -185,7 +185,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     attributor = Attributor(ActorRegistry.load(args.actors), load_tagger(args.tagger, args.parser))
     articles = load_corpus(args.corpus, encoding=args.encoding)
-    statements = merge_duplicates([s for a in articles for s in attributor.extract(a)])
+    statements = merge_duplicates([s for found in attributor.extract_many(articles) for s in found])
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
         for st in statements:

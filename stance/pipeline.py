@@ -132,8 +132,7 @@ class Pipeline:
 
     def extract(self, articles: Sequence[Article]) -> list[list[Statement]]:
         """The statements of each article, in article order (not merged across articles)."""
-        attributor = Attributor(self.actors, self.tagger)
-        return [attributor.extract(a) for a in articles]
+        return Attributor(self.actors, self.tagger).extract_many(articles)
 
     def score(self, statements: Sequence[Statement]) -> list[StancePrediction]:
         """A stance prediction for each (statement, issue) pair the statements hold."""

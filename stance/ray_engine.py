@@ -93,8 +93,9 @@ class _Extract:
 
     def __call__(self, batch: dict) -> dict:
         index, rows = [], []
-        for i, article in zip(batch["i"], batch["article"]):
-            for k, st in enumerate(self.attributor.extract(article_from_row(json.loads(article)))):
+        articles = [article_from_row(json.loads(article)) for article in batch["article"]]
+        for i, found in zip(batch["i"], self.attributor.extract_many(articles)):
+            for k, st in enumerate(found):
                 index.append((int(i), k))
                 rows.append(json.dumps(statement_to_row(st), ensure_ascii=False))
         import numpy as np

@@ -235,3 +235,22 @@ def test_quote_opened_single_and_closed_double_is_a_quote():
     sts, _ = extract(text)
     assert who(sts) == [("Imran Khan", "direct")]
     assert sts[0].text.text == "Both sides stay in touch on security at the working level."
+
+
+def test_extract_many_runs_the_tagger_once_and_equals_extract():
+    from stance.attribution import Attributor
+
+    texts = ["Khawaja Asif is convinced that US bases in Pakistan would never serve the country.",
+             "The foreign minister believes that drone strikes must end at once."]
+    articles = [make_article(f"t{k}", t, "t.txt", date="2017-10-05") for k, t in enumerate(texts)]
+    tagger = _FakeTagger(source=["Khawaja Asif", "The foreign minister"], cue=["is convinced", "believes"],
+                         content=["that US bases in Pakistan would never serve the country",
+                                  "that drone strikes must end at once"])
+    calls = []
+    predict = tagger.predict
+    tagger.predict = lambda batch: calls.append(len(batch)) or predict(batch)
+    attributor = Attributor(ActorRegistry.load(), tagger)
+    many = attributor.extract_many(articles)
+    assert calls == [2]
+    assert many == [attributor.extract(a) for a in articles] and all(len(found) == 1 for found in many)
+    assert attributor.extract_many([]) == []
