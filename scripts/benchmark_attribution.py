@@ -1,6 +1,7 @@
 #!/usr/bin/env python
 """Attribution on PolNeAR dev: source, cue and content span F1 (exact and
-overlap) for the rules alone, the trained tagger alone, their span-level
+overlap) for the rules alone, the trained tagger alone (its word-level
+decoding, and each token's most likely tag for comparison), their span-level
 combinations (one system's spans, plus the other's where they overlap none),
 and what `stance track` extracts (the rules, plus the tagger's attributions in
 sentences where the rules find none and its source resolves to an actor), in
@@ -66,6 +67,12 @@ def main(argv=None) -> int:
         from stance.tagger import AttributionTagger
 
         tagger = AttributionTagger.load(args.tagger)
+        decoding = tagger.config.decoding
+        tagger.config.decoding = "tokens"  # each token's most likely tag: the decoding before word-level Viterbi
+        started = time.time()
+        systems["tagger, token argmax"] = {d.doc_id: p for d, p in zip(docs, tagger.predict([d.text for d in docs]))}
+        seconds["tagger, token argmax"] = time.time() - started
+        tagger.config.decoding = decoding
         started = time.time()
         predicted = tagger.predict([d.text for d in docs])
         seconds["tagger"] = time.time() - started

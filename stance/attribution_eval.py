@@ -23,8 +23,10 @@ def _trimmed(span: Span) -> tuple[int, int]:
 
 
 def _matches(gold: list[tuple[int, int]], predicted: list[tuple[int, int]], exact: bool) -> int:
-    """One-to-one matches: exact (same trimmed offsets) or overlap (at least
-    one shared character), pairing the largest overlaps first."""
+    """One-to-one matches: exact (same trimmed offsets) or overlap (at least one
+    shared character).  Overlap pairs gold and predicted spans so that as many as
+    possible are matched (an assignment, larger overlaps preferred among equals),
+    so every exact match can also count as an overlap match."""
     if exact:
         remaining = list(gold)
         hits = 0
@@ -33,13 +35,16 @@ def _matches(gold: list[tuple[int, int]], predicted: list[tuple[int, int]], exac
                 remaining.remove(p)
                 hits += 1
         return hits
-    candidates = sorted(((min(g[1], p[1]) - max(g[0], p[0]), i, j) for i, g in enumerate(gold)
-                         for j, p in enumerate(predicted) if min(g[1], p[1]) > max(g[0], p[0])), reverse=True)
-    used_g, used_p = set(), set()
-    for _, i, j in candidates:
-        if i not in used_g and j not in used_p:
-            used_g.add(i), used_p.add(j)
-    return len(used_g)
+    if not gold or not predicted:
+        return 0
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    shared = np.array([[max(0, min(g[1], p[1]) - max(g[0], p[0])) for p in predicted] for g in gold], dtype=float)
+    longest = max(1.0, float(shared.max()))
+    weight = np.where(shared > 0, 1.0 + shared / (longest * (len(gold) + len(predicted) + 1)), 0.0)
+    rows, cols = linear_sum_assignment(weight, maximize=True)
+    return int(sum(1 for r, c in zip(rows, cols) if shared[r, c] > 0))
 
 
 def _prf(hits: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:

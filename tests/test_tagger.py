@@ -177,3 +177,14 @@ def test_word_decoding_never_opens_a_span_with_inside():
     assert [s.text for s in decoded["cue"]] == ["said"]
     # an I- after O is not allowed: the best valid reading opens the content with a B-
     assert [s.text for s in decoded["content"]] in (["the talks would go on"], ["that the talks would go on"])
+
+
+def test_overlap_matching_pairs_as_many_spans_as_it_can():
+    from stance.attribution_eval import _matches
+
+    gold = [(0, 10), (10, 12)]
+    predicted = [(2, 11), (0, 1)]  # a greedy pairing by largest overlap would match one
+    assert _matches(gold, predicted, exact=False) == 2
+    assert _matches([(0, 4), (0, 4)], [(0, 4), (1, 3)], exact=False) == 2
+    assert _matches([(0, 4), (0, 4)], [(0, 4), (1, 3)], exact=True) == 1
+    assert _matches([], [(0, 4)], exact=False) == 0
