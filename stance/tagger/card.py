@@ -16,6 +16,10 @@ def tagger_card(config: TaggerConfig, metrics: dict, command: str) -> str:
         "tags, token by token, the source, cue and content of each attribution in a news article (BIO tags, "
         f"windows of {config.window} tokens).",
         "",
+        ("Decoding: a tag per word (its word pieces scored together) and the best sequence that is valid BIO "
+         "(Viterbi); source and cue spans go on over a title's or an initial's full stop."
+         if config.decoding == "words" else "Decoding: each token's most likely tag."),
+        "",
         f"Trained on PolNeAR's train split ({metrics.get('train_docs', '?')} articles, "
         f"{metrics.get('train_windows', '?')} windows) for {len(metrics.get('history', [])) or config.epochs} "
         f"epoch(s) in "
