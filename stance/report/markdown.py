@@ -18,10 +18,16 @@ from .model import Current, Entity, ReportModel
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
 
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+_PLAIN = re.compile(r"[^\\`*_\[\]|&<>\r\n]*")
+
+
 def md(value: object) -> str:
     """``value`` as inert Markdown text on one line."""
-    text = escape(str(value), quote=False)
-    return re.sub(r"\s*[\r\n]+\s*", " ", _MD_SPECIAL.sub(r"\\\1", text))
+    text = str(value)
+    if _PLAIN.fullmatch(text):  # nothing to escape: most names, dates and labels
+        return text
+    return _NEWLINES.sub(" ", _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False)))
 
 
 def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
