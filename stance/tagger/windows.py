@@ -115,6 +115,12 @@ def _allowed(prev: str, tag: str) -> bool:
     return not tag.startswith("I-") or (prev != "O" and prev[2:] == tag[2:])
 
 
+_INSIDE = [TAGS.index(f"I-{t[2:]}") if t != "O" else 0 for t in TAGS]
+"""For each tag, the tag a word's later pieces carry under it (``I-role`` for ``B-`` and ``I-role``; ``O``)."""
+_TRANSITION = [[0.0 if _allowed(p, t) else float("-inf") for t in TAGS] for p in TAGS]
+_FIRST = [0.0 if not t.startswith("I-") else float("-inf") for t in TAGS]
+
+
 def viterbi_words(window: Window, log_probs, text: str) -> dict[str, list[Span]]:
     """Spans per role from per-token log-probabilities (``[tokens, tags]``): a
     tag per word, the best BIO-valid sequence.  A word's ``B-role`` score is its
@@ -126,22 +132,16 @@ def viterbi_words(window: Window, log_probs, text: str) -> dict[str, list[Span]]
 
     lp = np.asarray(log_probs, dtype=float)
     spans_of_words = words(window, text)
-    n_tags = len(TAGS)
-    inside = {t: TAGS.index(f"I-{t[2:]}") if t != "O" else 0 for t in TAGS}
-    scores = np.empty((len(spans_of_words), n_tags))
-    for w, (i, j) in enumerate(spans_of_words):
-        for k, tag in enumerate(TAGS):
-            rest = lp[i + 1:j, inside[tag]].sum()
-            scores[w, k] = lp[i, k] + rest
-    allowed = np.array([[_allowed(p, t) for t in TAGS] for p in TAGS])
-    start_ok = np.array([not t.startswith("I-") for t in TAGS])
-    best = np.where(start_ok, scores[0], -np.inf) if len(scores) else np.empty(0)
-    back = []
+    if not spans_of_words:
+        return {role: [] for role in ROLES}
+    scores = np.stack([lp[i] + lp[i + 1:j][:, _INSIDE].sum(0) for i, j in spans_of_words])
+    transition = np.array(_TRANSITION)
+    best, back = scores[0] + np.array(_FIRST), []
     for w in range(1, len(scores)):
-        cand = best[:, None] + np.where(allowed, 0.0, -np.inf)
+        cand = best[:, None] + transition
         back.append(cand.argmax(0))
         best = cand.max(0) + scores[w]
-    tags = [int(best.argmax())] if len(scores) else []
+    tags = [int(best.argmax())]
     for ptr in reversed(back):
         tags.append(int(ptr[tags[-1]]))
     tags.reverse()
@@ -157,7 +157,7 @@ def viterbi_words(window: Window, log_probs, text: str) -> dict[str, list[Span]]
             previous[2], previous[3] = hi, j
         else:
             found.append([name[2:], lo, hi, j])
-    out: dict[str, list] = {role: [] for role in ROLES}
+    out: dict[str, list[Span]] = {role: [] for role in ROLES}
     for role, start, end, _ in found:
-        out[role].append((role, start, end))
-    return {role: [Span(s, e, text[s:e]) for _, s, e in found] for role, found in out.items()}
+        out[role].append(Span(start, end, text[start:end]))
+    return out
