@@ -14,8 +14,8 @@ is measured on the project's dev split.  ``--ray 1,2`` adds the whole path on
 the Ray engine (a local Ray, one CPU per worker) with 1 and 2 workers; Ray's
 start and the workers' model loading are inside the time, peak memory is the
 driver's alone.  The `stance track` rows run the rules alone, the rules with
-the attribution tagger, and the default (tagger and spaCy's parser); the Ray
-rows the rules alone.
+the attribution tagger (the default), and both with spaCy's parser
+(``--parser auto``); the Ray rows the rules alone.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def _peak_mb() -> float:
 
 
 EXTRACTION = {"rules": ("none", "none"), "rules+tagger": ("auto", "none"), "rules+tagger+parser": ("auto", "auto")}
-"""Extraction set-ups of the track rows: (--tagger, --parser).  `stance track`'s default is the last."""
+"""Extraction set-ups of the track rows: (--tagger, --parser).  `stance track`'s default is the second."""
 
 
 def _track(model: str, n: int, threads: int, extraction: str, queue) -> None:

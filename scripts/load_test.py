@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     import uvicorn
 
     from stance.api import Settings, create_app
-    from stance.attribution import Attributor
+    from stance.attribution import extract_statements
     from stance.dedupe import merge_duplicates
     from stance.ingest import make_article
     from stance.pipeline import Pipeline, load_predictor, load_tagger
@@ -128,9 +128,8 @@ def main(argv=None) -> int:
         twins = s.execute(select(StatementRow.actor_id, StatementRow.doc_id, StatementRow.text_start, func.count())
                           .group_by(StatementRow.actor_id, StatementRow.doc_id, StatementRow.text_start)
                           .having(func.count() > 1)).all()
-    attributor = Attributor(pipeline.actors, pipeline.tagger)
     articles = [make_article(d["id"], d["text"], "load", date=d["date"], source=d["source"]) for d in docs]
-    expected = merge_duplicates([st for found in attributor.extract_many(articles) for st in found])
+    expected = merge_duplicates(extract_statements(articles, pipeline.actors, pipeline.tagger))
     print(f"{len(docs):,} documents in {len(plan)} batches of {args.batch} ({len(plan) - len(batches)} posted twice) "
           f"to {store._where()} in {seconds:.0f} s: {added / seconds:.1f} documents/s, "
           f"{stored / seconds:.1f} statements/s")

@@ -25,6 +25,7 @@ from . import service
 from .errors import StanceError
 from .store import Store
 from .store.store import StoreError
+from .syntax import DEFAULT_PARSER
 
 log = logging.getLogger("stance.api")
 MAX_BODY = 10 * 1024 * 1024
@@ -36,7 +37,7 @@ class Settings:
     keys_file: str | None = None
     model: str | None = None
     tagger: str | None = "auto"
-    parser: str | None = "none"
+    parser: str | None = DEFAULT_PARSER
     max_body: int = MAX_BODY
     key_hashes: frozenset[str] = field(default_factory=frozenset)
 

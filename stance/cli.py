@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 from .errors import StanceError
+from .syntax import DEFAULT_PARSER
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -178,14 +179,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from .actors import ActorRegistry
-    from .attribution import Attributor
+    from .attribution import extract_statements
     from .dedupe import merge_duplicates
     from .ingest import load_corpus
     from .pipeline import load_tagger
 
-    attributor = Attributor(ActorRegistry.load(args.actors), load_tagger(args.tagger, args.parser))
     articles = load_corpus(args.corpus, encoding=args.encoding)
-    statements = merge_duplicates([s for found in attributor.extract_many(articles) for s in found])
+    statements = merge_duplicates(extract_statements(articles, ActorRegistry.load(args.actors),
+                                                     load_tagger(args.tagger, args.parser)))
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     try:
         for st in statements:
@@ -296,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--model", help="stance model folder (default: models/stance-minilm)")
     p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
-    p.add_argument("--parser", default="none", help=PARSER_HELP)
+    p.add_argument("--parser", default=DEFAULT_PARSER, help=PARSER_HELP)
     p.add_argument("--period", default="month", type=_period,
                    help="day, week, month, quarter, year, or decay:DAYS (a moving window with that half-life)")
     p.add_argument("--format", type=_formats, default=["html", "md", "json"], help="html,md,json")
@@ -353,7 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="attributions only: who said what, with offsets")
     p.add_argument("corpus"), p.add_argument("--out"), p.add_argument("--encoding", default="utf-8")
     p.add_argument("--actors"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
-    p.add_argument("--parser", default="none", help=PARSER_HELP)
+    p.add_argument("--parser", default=DEFAULT_PARSER, help=PARSER_HELP)
     p.set_defaults(func=cmd_extract)
     p = sub.add_parser("export", help="the stance model as ONNX (int8 by default) for ONNX Runtime")
     p.add_argument("--model"), p.add_argument("--out", required=True)
@@ -366,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="add new documents to a store (incremental; re-runs add nothing)")
     p.add_argument("corpus"), p.add_argument("--db", required=True, help="a folder (SQLite) or postgresql://...")
     p.add_argument("--model"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
-    p.add_argument("--parser", default="none", help=PARSER_HELP)
+    p.add_argument("--parser", default=DEFAULT_PARSER, help=PARSER_HELP)
     p.add_argument("--encoding", default="utf-8"), p.add_argument("--quiet", action="store_true")
     engine(p)
     p.set_defaults(func=cmd_ingest)
@@ -379,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True), p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000), p.add_argument("--keys", help="file of API key hashes")
     p.add_argument("--model"), p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
-    p.add_argument("--parser", default="none", help=PARSER_HELP)
+    p.add_argument("--parser", default=DEFAULT_PARSER, help=PARSER_HELP)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("key", help="API keys: `stance key new --keys FILE` prints a new key, keeps its hash")

@@ -24,6 +24,7 @@ from .dedupe import merge_duplicates
 from .issues import IssueRegistry
 from .network import actor_network, write_network_csv, write_network_graphml
 from .records import Article, StancePrediction, Statement
+from .syntax import DEFAULT_PARSER
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ DEFAULT_TAGGER = Path(__file__).resolve().parents[1] / "models" / "attribution-m
 """The shipped attribution tagger, added to the rules when present (``--tagger none`` turns it off)."""
 
 
-def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = "none"):
+def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = DEFAULT_PARSER):
     """The attribution tagger in ``tagger_dir``; ``"auto"``: the shipped one when
     it is there, else none; ``None`` or ``"none"``: rules only.  ``parser``: the
     spaCy pipeline that completes its source phrases (:func:`stance.syntax.load_parser`)."""

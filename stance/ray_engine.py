@@ -21,6 +21,7 @@ from .codec import article_from_row, article_to_row, statement_from_row, stateme
 from .errors import ConfigError
 from .pipeline import Pipeline
 from .records import Actor, Article, StancePrediction, Statement
+from .syntax import DEFAULT_PARSER
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def _threads(cpus: float) -> int:
 class _Extract:
     """A Ray actor: the attribution rules and tagger, loaded once."""
 
-    def __init__(self, actors, tagger_dir: str | None, parser: str | None = "none", cpus: float = 1.0) -> None:
+    def __init__(self, actors, tagger_dir: str | None, parser: str | None = DEFAULT_PARSER, cpus: float = 1.0) -> None:
         from .attribution import Attributor
         from .pipeline import load_tagger
 
@@ -138,7 +139,7 @@ class RayPipeline(Pipeline):
     model_dir: str | None = None
     """The stance model's folder (``None``: the shipped one)."""
     tagger_dir: str | None = "auto"
-    parser: str | None = "none"
+    parser: str | None = DEFAULT_PARSER
     """The spaCy pipeline that completes the tagger's source phrases (``"none"``: without)."""
     settings: RaySettings = field(default_factory=RaySettings)
 

