@@ -4,7 +4,7 @@ reader codes in them (tests/fixtures/seeds_gold.yaml): precision and recall of
 (document, actor, issue, stance), with and without the tuples that need context
 beyond the sentence, and which tuples were missed or extra.
 
-    python scripts/benchmark_seeds.py [--seeds ../shared/seeds] [--model DIR] [--tagger DIR]
+    python scripts/benchmark_seeds.py [--seeds ../shared/seeds] [--model DIR] [--tagger DIR] [--first rules|tagger]
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", default="../shared/seeds")
     parser.add_argument("--model", default=None)
     parser.add_argument("--tagger", default="auto", help="attribution tagger folder, auto (the shipped one if present) or none")
+    parser.add_argument("--first", choices=("rules", "tagger"), default="rules",
+                        help="which attributions win in a sentence where rules and tagger both find some")
     args = parser.parse_args(argv)
 
     from stance import Pipeline, load_corpus, load_predictor
@@ -34,7 +36,8 @@ def main(argv=None) -> int:
     started = time.time()
     from stance.pipeline import load_tagger
 
-    result = Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger)).run(load_corpus(args.seeds))
+    result = Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger),
+                      first=args.first).run(load_corpus(args.seeds))
     seconds = time.time() - started
     predicted = predicted_tuples(result.predictions)
     for label, include_hard in (("all tuples", True), ("sentence-level tuples only", False)):

@@ -6,6 +6,7 @@ text-classification pipeline over the same pairs, one pair at a time.
 
     python scripts/benchmark_throughput.py [--articles 2000] [--model models/stance-minilm] [--onnx DIR]
         [--pairs 600] [--threads 2] [--ray 1,2] [--extraction rules,rules+tagger,rules+tagger+parser]
+        [--corpus varied|repeated]
 
 Each measurement runs in its own process, so peak memory is that stage's own.
 ONNX: give an exported folder (`stance export --model ... --out DIR`), or
@@ -14,8 +15,10 @@ is measured on the project's dev split.  ``--ray 1,2`` adds the whole path on
 the Ray engine (a local Ray, one CPU per worker) with 1 and 2 workers; Ray's
 start and the workers' model loading are inside the time, peak memory is the
 driver's alone.  The `stance track` rows run the rules alone, the rules with
-the attribution tagger (the default), and both with spaCy's parser
-(``--parser auto``); the Ray rows the rules alone.
+the attribution tagger (the default: the tagger reads only the paragraphs
+where the rules find nothing and an issue is named), and both with spaCy's
+parser (``--parser auto``); the Ray rows the default.  ``--corpus repeated``
+generates the earlier figures' corpus (see :func:`corpus`).
 """
 
 from __future__ import annotations
@@ -42,19 +45,50 @@ CLAIMS = ["Pakistan would never give its bases to the United States for operatio
 FILLER = ["The talks are expected to continue next week in Islamabad.",
           "Officials from both sides met on the sidelines of the conference.",
           "Analysts said the relationship had been strained for months."]
+CUES = ["{who} said on Monday that {claim}", "{who} told reporters in Islamabad that {claim}",
+        "{who} said in a television interview that {claim}", "“{Claim},” {who} said.",
+        "According to {who}, {claim}"]
+TAILS = ["as long as the talks in Doha remain stalled", "whatever pressure comes from Washington this year",
+         "after a cabinet meeting chaired by the prime minister", "in a policy that parliament endorsed last month",
+         "despite repeated requests from American officials", "because public opinion would not accept anything else",
+         "until the two governments agree on a new framework", "and the army leadership was fully on board",
+         "in line with the resolution passed by the national assembly", "following a review of the security situation"]
+BACKGROUND = ["Drone strikes in the tribal areas have killed hundreds of people since 2004.",
+              "The United States used the Shamsi airbase until 2011, when it was asked to leave.",
+              "Intelligence cooperation between the two countries dates back to the 1980s.",
+              "Safe havens along the border have been a source of friction for two decades.",
+              "A joint operation in 2008 led to a diplomatic row over sovereignty."]
 
 
-def corpus(n: int, seed: int = 0) -> list[dict]:
-    """``n`` news-like articles of 5-9 paragraphs, 3-5 of them attributed statements."""
+def corpus(n: int, seed: int = 0, kind: str = "varied") -> list[dict]:
+    """``n`` news-like articles of 5-10 paragraphs, 3-5 of them attributed statements.
+
+    ``varied`` (the default): dates spread over seven years, each claim with one of
+    ten tails and one of five attribution forms (reported, direct quote, ``according
+    to``), and half the articles with a background paragraph that names an issue and
+    nobody's position (which the tagger reads).  ``repeated``: the corpus of the
+    earlier figures, six claims on 84 distinct dates, so that about two in three
+    statements repeat an earlier one and are merged (2,000 articles: 2,829 statements)."""
     rng = random.Random(seed)
     docs = []
+    first = 735599  # 2015-01-01 as a proleptic ordinal
     for k in range(n):
-        paras = [f"{rng.choice(PEOPLE)} said on Monday that {rng.choice(CLAIMS)} ({k}.{j})."
-                 for j in range(rng.randint(3, 5))]
+        if kind == "repeated":
+            paras = [f"{rng.choice(PEOPLE)} said on Monday that {rng.choice(CLAIMS)} ({k}.{j})."
+                     for j in range(rng.randint(3, 5))]
+            date = f"20{15 + k % 7}-{1 + k % 12:02d}-{1 + k % 28:02d}"
+        else:
+            paras = []
+            for j in range(rng.randint(3, 5)):
+                claim = f"{rng.choice(CLAIMS)} {rng.choice(TAILS)}"
+                text = rng.choice(CUES).format(who=rng.choice(PEOPLE), claim=claim, Claim=claim[0].upper() + claim[1:])
+                paras.append(text if text.endswith(".") else text + ".")
+            if rng.random() < 0.5:
+                paras.append(rng.choice(BACKGROUND))
+            date = __import__("datetime").date.fromordinal(first + rng.randrange(7 * 365)).isoformat()
         paras += rng.sample(FILLER, rng.randint(2, 3))
         rng.shuffle(paras)
-        docs.append({"id": f"t{k}", "date": f"20{15 + k % 7}-{1 + k % 12:02d}-{1 + k % 28:02d}",
-                     "text": "\n\n".join(paras)})
+        docs.append({"id": f"t{k}", "date": date, "text": "\n\n".join(paras)})
     return docs
 
 
@@ -73,35 +107,35 @@ EXTRACTION = {"rules": ("none", "none"), "rules+tagger": ("auto", "none"), "rule
 """Extraction set-ups of the track rows: (--tagger, --parser).  `stance track`'s default is the second."""
 
 
-def _track(model: str, n: int, threads: int, extraction: str, queue) -> None:
+def _track(model: str, n: int, threads: int, extraction: str, kind: str, queue) -> None:
     import torch
 
     torch.set_num_threads(threads)
     from stance.ingest import make_article
     from stance.pipeline import Pipeline, load_predictor, load_tagger
 
-    articles = [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n)]
+    articles = [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n, kind=kind)]
     tagger, parser = EXTRACTION[extraction]
     pipeline = Pipeline(model=load_predictor(model), tagger=load_tagger(tagger, parser))
     started = time.perf_counter()
     result = pipeline.run(articles)
     seconds = time.perf_counter() - started
     queue.put({"stage": f"track:{Path(model).name}:{extraction}", "statements": len(result.statements),
-               "pairs": len(result.predictions), "seconds": seconds, "peak_mb": _peak_mb()})
+               "articles": n, "pairs": len(result.predictions), "seconds": seconds, "peak_mb": _peak_mb()})
 
 
-def _track_ray(model: str, n: int, workers: int, queue) -> None:
+def _track_ray(model: str, n: int, workers: int, kind: str, queue) -> None:
     from stance.ingest import make_article
     from stance.ray_engine import RayPipeline, RaySettings, start
 
-    articles = [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n)]
+    articles = [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n, kind=kind)]
     settings = RaySettings(workers=workers, cpus_per_worker=1, articles_per_batch=64, pairs_per_batch=256)
     start(settings)
     started = time.perf_counter()
-    result = RayPipeline(model_dir=model, tagger_dir="none", settings=settings).run(articles)
+    result = RayPipeline(model_dir=model, tagger_dir="auto", settings=settings).run(articles)
     seconds = time.perf_counter() - started
     queue.put({"stage": f"track:ray x{workers}:{Path(model).name}", "statements": len(result.statements),
-               "pairs": len(result.predictions), "seconds": seconds, "peak_mb": _peak_mb()})
+               "articles": n, "pairs": len(result.predictions), "seconds": seconds, "peak_mb": _peak_mb()})
 
 
 def _pairs(n: int) -> tuple[list[str], list[str]]:
@@ -209,6 +243,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip-local", action="store_true", help="only the Ray runs (with --ray)")
     parser.add_argument("--extraction", default="rules,rules+tagger,rules+tagger+parser",
                         help=f"track rows, of {', '.join(EXTRACTION)} (the torch row uses the first)")
+    parser.add_argument("--corpus", choices=("varied", "repeated"), default="varied",
+                        help="the generated corpus (see corpus()); repeated: the earlier figures' corpus")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
 
@@ -225,15 +261,17 @@ def main(argv=None) -> int:
             results.append(run(_model, onnx_dir, args.pairs, args.threads))
             results.append(run(_agreement, args.model, onnx_dir))
         for extraction in args.extraction.split(","):
-            results.append(run(_track, onnx_dir or args.model, args.articles, args.threads, extraction))
+            results.append(run(_track, onnx_dir or args.model, args.articles, args.threads, extraction, args.corpus))
         if onnx_dir:
-            results.append(run(_track, args.model, args.articles, args.threads, args.extraction.split(",")[0]))
+            results.append(run(_track, args.model, args.articles, args.threads, args.extraction.split(",")[0],
+                               args.corpus))
     for workers in filter(None, args.ray.split(",")):
-        results.append(run(_track_ray, onnx_dir or args.model, args.articles, int(workers)))
+        results.append(run(_track_ray, onnx_dir or args.model, args.articles, int(workers), args.corpus))
     base = results[0]["pairs"] / results[0]["seconds"]
     print(f"{args.threads} threads; baseline: transformers text-classification pipeline, batch size 1\n")
-    print("| stage | items | seconds | per second | vs baseline | single pair | peak memory |")
-    print("|---|---|---|---|---|---|---|")
+    print(f"corpus: {args.articles:,} generated articles ({args.corpus})\n")
+    print("| stage | items | seconds | per second | vs baseline | single pair | articles/s | peak memory |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         if r["stage"] == "agreement":
             continue
@@ -243,8 +281,9 @@ def main(argv=None) -> int:
         unit = "statements" if track else "pairs"
         ratio = "-" if track else f"{(r['pairs'] / r['seconds']) / base:.1f}x"
         single = f"{r['single_ms']:.1f} ms" if "single_ms" in r else "-"
+        per_article = f"{r['articles'] / r['seconds']:.1f}" if "articles" in r else "-"
         print(f"| {r['stage']} | {n:,} {unit} | {r['seconds']:.1f} | {rate:.1f} | {ratio} | {single} | "
-              f"{r['peak_mb']:.0f} MB |")
+              f"{per_article} | {r['peak_mb']:.0f} MB |")
     for r in results:
         if r["stage"] == "agreement":
             print(f"\nAgreement of ONNX labels with the torch model's (close calls: top two within {r['margin']})\n")

@@ -129,7 +129,8 @@ def main(argv=None) -> int:
                           .group_by(StatementRow.actor_id, StatementRow.doc_id, StatementRow.text_start)
                           .having(func.count() > 1)).all()
     articles = [make_article(d["id"], d["text"], "load", date=d["date"], source=d["source"]) for d in docs]
-    expected = merge_duplicates(extract_statements(articles, pipeline.actors, pipeline.tagger))
+    expected = merge_duplicates(extract_statements(articles, pipeline.actors, pipeline.tagger,
+                                                    pipeline.issues.mentions))
     print(f"{len(docs):,} documents in {len(plan)} batches of {args.batch} ({len(plan) - len(batches)} posted twice) "
           f"to {store._where()} in {seconds:.0f} s: {added / seconds:.1f} documents/s, "
           f"{stored / seconds:.1f} statements/s")

@@ -12,7 +12,7 @@ is the minister's statement.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .actors import _GOVERNMENTS, ActorRegistry, country_of
@@ -213,11 +213,24 @@ def _not_a_speaker(text: str) -> bool:
 class Attributor:
     """Finds statements in articles, resolving speakers with an :class:`ActorRegistry`."""
 
-    def __init__(self, registry: ActorRegistry, tagger=None) -> None:
+    def __init__(self, registry: ActorRegistry, tagger=None, relevant: Callable[[str], bool] | None = None,
+                 first: str = "rules") -> None:
         """``tagger`` (an :class:`~stance.tagger.AttributionTagger`, optional) adds
-        the attributions it finds in sentences where the rules find none."""
+        the attributions it finds in sentences where the rules find none.
+        ``relevant``: a test on a sentence's text.  When given, the tagger reads
+        only the paragraphs that hold a sentence the rules leave empty and that
+        passes the test (the pipeline passes its issue registry's keywords, so
+        the tagger reads only what could become a scored statement); when
+        ``None``, it reads whole documents.  ``first``: ``"rules"`` (the rules'
+        statements, the tagger's only in sentences where the rules find none) or
+        ``"tagger"`` (the other way round; ``scripts/benchmark_seeds.py --first``
+        compares the two)."""
+        if first not in ("rules", "tagger"):
+            raise ValueError(f"first must be 'rules' or 'tagger', found {first!r}")
         self.registry = registry
         self.tagger = tagger
+        self.relevant = relevant
+        self.first = first
 
     # ----------------------------------------------------------- resolution
     def _resolve(self, phrase: str, article: Article, state: _State) -> Actor | None:
@@ -259,22 +272,65 @@ class Attributor:
     # ------------------------------------------------------------ extraction
     def extract_many(self, articles: Sequence[Article]) -> list[list[Statement]]:
         """:meth:`extract` for each article, the tagger run once over all of them (batched)."""
-        tagged = self.tagger.predict([a.text for a in articles]) if self.tagger is not None and articles else None
-        return [self.extract(a, tagged=None if tagged is None else tagged[k]) for k, a in enumerate(articles)]
+        sentences = [split_sentences(a) for a in articles]
+        if self.tagger is None or not articles:
+            return [self.extract(a, sentences[k]) for k, a in enumerate(articles)]
+        tagged, rules = self._tag(articles, sentences)
+        return [self.extract(a, sentences[k], tagged[k], rules[k]) for k, a in enumerate(articles)]
+
+    def _tag(self, articles: Sequence[Article], sentences: Sequence[Sequence[Sentence]]
+             ) -> tuple[list[dict[str, list[Span]]], list[list | None]]:
+        """The tagger's spans per article: over whole documents, or (with ``relevant``)
+        over the paragraphs that need it, in one batch, with offsets into each article;
+        and, for an article the tagger did not read, the rules' results per sentence
+        (what :meth:`extract` would find again)."""
+        if self.relevant is None:
+            return self.tagger.predict([a.text for a in articles]), [None] * len(articles)
+        jobs: list[tuple[int, Span]] = []  # (article, paragraph span)
+        rules: list[list | None] = []
+        for k, (article, found) in enumerate(zip(articles, sentences)):
+            paragraphs = article.paragraphs or (Span(0, len(article.text), article.text),)
+            state, wanted, kept = _State(), [], []
+            for sentence in found:  # the rules alone, as extract() will run them
+                results = self._sentence(article, sentence, state)
+                kept.append(results)
+                for actors, *_ in results:
+                    for actor in actors:
+                        state.seen(actor, sentence.paragraph)
+                if not results:
+                    self._track_mentions(sentence, state)
+                if (not results or self.first == "tagger") and (not wanted or wanted[-1] != sentence.paragraph) \
+                        and self.relevant(sentence.span.text):
+                    wanted.append(sentence.paragraph)
+            jobs.extend((k, paragraphs[p]) for p in wanted)
+            rules.append(None if wanted else kept)
+        out: list[dict[str, list[Span]]] = [{} for _ in articles]
+        for (k, para), spans in zip(jobs, self.tagger.predict([para.text for _, para in jobs]) if jobs else []):
+            for role, found in spans.items():
+                out[k].setdefault(role, []).extend(
+                    Span(para.start + s.start, para.start + s.end, s.text) for s in found)
+        return out, rules
 
     def extract(self, article: Article, sentences: Sequence[Sentence] | None = None,
-                tagged: dict[str, list[Span]] | None = None) -> list[Statement]:
+                tagged: dict[str, list[Span]] | None = None, rules: Sequence[list] | None = None) -> list[Statement]:
         """Every attributed statement in ``article``, in reading order.  ``tagged``:
-        the tagger's spans for this article when they were found already (:meth:`extract_many`)."""
+        the tagger's spans for this article when they were found already
+        (:meth:`extract_many`); ``rules``: the rules' results per sentence, when
+        found already and the tagger found nothing."""
         sentences = split_sentences(article) if sentences is None else sentences
         if tagged is None and self.tagger is not None:
-            tagged = self.tagger.predict([article.text])[0]
+            (tagged,), (rules,) = self._tag([article], [sentences])
         state = _State()
         out: list[Statement] = []
-        for sentence in sentences:
-            found = self._sentence(article, sentence, state)
-            if not found and tagged:
-                found = self._tagged(article, sentence, tagged, state)
+        for i, sentence in enumerate(sentences):
+            if rules is not None and not tagged:
+                found = rules[i]
+            elif self.first == "tagger" and tagged:
+                found = self._tagged(article, sentence, tagged, state) or self._sentence(article, sentence, state)
+            else:
+                found = self._sentence(article, sentence, state)
+                if not found and tagged:
+                    found = self._tagged(article, sentence, tagged, state)
             for k, (actors, kind, content, speaker, cue) in enumerate(found):
                 for m, actor in enumerate(actors):
                     scope = sentence.span
@@ -525,6 +581,7 @@ class Attributor:
         return start, len(text)
 
 
-def extract_statements(articles: Sequence[Article], registry: ActorRegistry, tagger=None) -> list[Statement]:
-    """Statements of every article, in corpus order."""
-    return [s for found in Attributor(registry, tagger).extract_many(articles) for s in found]
+def extract_statements(articles: Sequence[Article], registry: ActorRegistry, tagger=None,
+                       relevant: Callable[[str], bool] | None = None) -> list[Statement]:
+    """Statements of every article, in corpus order (``relevant``: see :class:`Attributor`)."""
+    return [s for found in Attributor(registry, tagger, relevant).extract_many(articles) for s in found]

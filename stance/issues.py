@@ -79,5 +79,9 @@ class IssueRegistry(Mapping[str, Issue]):
                 found.append((issue_id, matched))
         return found
 
+    def mentions(self, text: str) -> bool:
+        """Whether ``text`` concerns any issue (:meth:`detect` without the details)."""
+        return any(p.search(text) for patterns in self._patterns.values() for _, p in patterns)
+
     def targets(self) -> dict[str, str]:
         return {i: issue.target for i, issue in self._issues.items()}

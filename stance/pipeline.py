@@ -130,10 +130,13 @@ class Pipeline:
     batch_size: int = 32
     tagger: object | None = None
     """An :class:`~stance.tagger.AttributionTagger` added to the attribution rules (see :func:`load_tagger`)."""
+    first: str = "rules"
+    """Which attributions win in a sentence where both find some: ``rules`` or ``tagger``."""
 
     def extract(self, articles: Sequence[Article]) -> list[list[Statement]]:
-        """The statements of each article, in article order (not merged across articles)."""
-        return Attributor(self.actors, self.tagger).extract_many(articles)
+        """The statements of each article, in article order (not merged across articles).
+        The tagger reads only paragraphs where the rules find nothing and an issue is named."""
+        return Attributor(self.actors, self.tagger, self.issues.mentions, self.first).extract_many(articles)
 
     def score(self, statements: Sequence[Statement]) -> list[StancePrediction]:
         """A stance prediction for each (statement, issue) pair the statements hold."""

@@ -85,12 +85,16 @@ def _threads(cpus: float) -> int:
 class _Extract:
     """A Ray actor: the attribution rules and tagger, loaded once."""
 
-    def __init__(self, actors, tagger_dir: str | None, parser: str | None = DEFAULT_PARSER, cpus: float = 1.0) -> None:
+    def __init__(self, actors, tagger_dir: str | None, parser: str | None = DEFAULT_PARSER, cpus: float = 1.0,
+                 issues=None, first: str = "rules") -> None:
+        """``issues``: an :class:`~stance.issues.IssueRegistry`; the tagger then reads only
+        paragraphs where the rules find nothing and an issue is named, as the local engine."""
         from .attribution import Attributor
         from .pipeline import load_tagger
 
         _threads(cpus)
-        self.attributor = Attributor(actors, load_tagger(tagger_dir, parser))
+        self.attributor = Attributor(actors, load_tagger(tagger_dir, parser),
+                                     issues.mentions if issues else None, first)
 
     def __call__(self, batch: dict) -> dict:
         index, rows = [], []
@@ -159,7 +163,7 @@ class RayPipeline(Pipeline):
         rows = [{"i": i, "article": json.dumps(article_to_row(a), ensure_ascii=False)}
                 for i, a in enumerate(articles)]
         kwargs = {"actors": self.actors, "tagger_dir": self.tagger_dir, "parser": self.parser,
-                  "cpus": self.settings.cpus_per_worker}
+                  "cpus": self.settings.cpus_per_worker, "issues": self.issues, "first": self.first}
         out = self._map(rows, _Extract, kwargs, self.settings.articles_per_batch)
         found: list[list[tuple[int, Statement]]] = [[] for _ in articles]
         for row in out:

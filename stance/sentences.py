@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from .records import Article, Sentence, Span
 
@@ -34,12 +35,31 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
+class _Piece(NamedTuple):
+    sent: str
+    start: int
+
+
+_INNER_BREAK = re.compile(r"[.!?…:;\n\r]")
+_CLOSERS = " \t\r\n\"'”’)]"
+
+
+def _pieces(text: str) -> list:
+    """pysbd's sentences of ``text`` (``.sent``, ``.start``); a text with no
+    sentence mark before its last one is one sentence without asking pysbd,
+    which costs about 7 ms a paragraph."""
+    core = text.rstrip(_CLOSERS).rstrip(".!?…")
+    if not _INNER_BREAK.search(core):
+        return [_Piece(text, 0)]
+    return _segmenter().segment(text)
+
+
 def split_sentences(article: Article) -> list[Sentence]:
     """The sentences of an article's kept paragraphs, each a span of ``article.text``."""
     out: list[Sentence] = []
     paragraphs = article.paragraphs or (Span(0, len(article.text), article.text),)
     for p_index, para in enumerate(paragraphs):
-        for piece in _segmenter().segment(para.text):
+        for piece in _pieces(para.text):
             raw = piece.sent
             lead = len(raw) - len(raw.lstrip())
             body = raw.strip()

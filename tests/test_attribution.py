@@ -5,7 +5,7 @@ from stance.attribution import Attributor
 from stance.dedupe import merge_duplicates
 from stance.errors import RegistryError
 from stance.ingest import make_article
-from stance.records import PartialDate
+from stance.records import PartialDate, Span
 
 
 def extract(text, date="2021-06-19", doc_id="d1"):
@@ -254,3 +254,36 @@ def test_extract_many_runs_the_tagger_once_and_equals_extract():
     assert calls == [2]
     assert many == [attributor.extract(a) for a in articles] and all(len(found) == 1 for found in many)
     assert attributor.extract_many([]) == []
+
+
+def test_with_relevant_the_tagger_reads_only_paragraphs_the_rules_leave_empty_on_an_issue():
+    from stance.attribution import Attributor
+    from stance.issues import IssueRegistry
+
+    paragraphs = ["Imran Khan said drone strikes must end.",
+                  "Khawaja Asif is convinced that US bases in Pakistan would never serve the country.",
+                  "The foreign minister is persuaded that the weather in Sialkot is fine this week."]
+    text = "\n\n".join(paragraphs)
+    article = make_article("t", text, "t.txt", date="2017-10-05")
+    tagger = _FakeTagger(source=["Khawaja Asif", "The foreign minister"], cue=["is convinced", "is persuaded"],
+                         content=["that US bases in Pakistan would never serve the country",
+                                  "that the weather in Sialkot is fine this week"])
+    seen = []
+    predict = tagger.predict
+    tagger.predict = lambda batch: seen.extend(batch) or predict(batch)
+    everything = Attributor(ActorRegistry.load(), tagger).extract(article)
+    assert seen == [text]
+    seen.clear()
+    scoped = Attributor(ActorRegistry.load(), tagger, IssueRegistry.load().mentions).extract_many([article])[0]
+    # the first paragraph has the rules' statement, the third names no issue
+    assert seen == [paragraphs[1]]
+    assert [s.cue.text for s in everything] == ["said", "is convinced", "is persuaded"]
+    assert scoped == everything[:2]
+    assert scoped[1].speaker == Span(41, 53, "Khawaja Asif") and text[scoped[1].text.start:].startswith("that US")
+
+
+def test_issue_registry_mentions():
+    from stance.issues import IssueRegistry
+
+    issues = IssueRegistry.load()
+    assert issues.mentions("They spoke about drone strikes.") and not issues.mentions("The weather is fine.")

@@ -127,3 +127,22 @@ def test_duplicate_ids(tmp_path):
     path.write_text("\n".join(json.dumps({"id": "same", "text": BODY}) for _ in range(2)))
     with pytest.raises(InputError, match="document id 'same' appears twice"):
         load_corpus(path)
+
+
+def test_one_sentence_paragraphs_skip_the_segmenter_and_split_the_same(monkeypatch):
+    from stance import sentences
+    from stance.ingest import make_article
+
+    text = ("Imran Khan said Pakistan would not allow bases (he was firm).\n\n"
+            "“We will not allow it,” he said. Dr. Faisal disagreed; talks went on!\n\n"
+            "“It is over,” the minister told reporters, “and there is no going back.”")
+    article = make_article("s", text, "s.txt")
+    fast, pieces = sentences.split_sentences(article), sentences._pieces
+    monkeypatch.setattr(sentences, "_pieces", lambda t: sentences._segmenter().segment(t))
+    assert sentences.split_sentences(article) == fast
+    assert [s.span.text for s in fast] == [
+        "Imran Khan said Pakistan would not allow bases (he was firm).", "“We will not allow it,” he said.",
+        "Dr. Faisal disagreed; talks went on!", "“It is over,” the minister told reporters, “and there is no going back.”"]
+    calls = []
+    monkeypatch.setattr(sentences, "_segmenter", lambda: calls.append(1))
+    assert len(pieces("The minister said there would be no bases.”")) == 1 and calls == []
