@@ -5,7 +5,7 @@ against a baseline measured in the same run: the plain `transformers`
 text-classification pipeline over the same pairs, one pair at a time.
 
     python scripts/benchmark_throughput.py [--articles 2000] [--model models/stance-minilm] [--onnx DIR]
-        [--pairs 600] [--threads 2] [--ray 1,2] [--extraction rules,rules+tagger,rules+tagger+parser]
+        [--pairs 3000] [--threads 2] [--ray 1,2] [--extraction rules,rules+tagger,rules+tagger+parser]
         [--corpus varied|repeated]
 
 Each measurement runs in its own process, so peak memory is that stage's own.
@@ -235,7 +235,7 @@ def run(target, *args) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--pairs", type=int, default=600)
+    parser.add_argument("--pairs", type=int, default=3000)
     parser.add_argument("--model", default=str(ROOT / "models" / "stance-minilm"))
     parser.add_argument("--onnx", default=None, help="an exported folder, or auto")
     parser.add_argument("--threads", type=int, default=2)
