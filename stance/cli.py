@@ -359,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="the stance model as ONNX (int8 by default) for ONNX Runtime")
     p.add_argument("--model"), p.add_argument("--out", required=True)
     p.add_argument("--fp32", action="store_true", help="keep fp32 weights (no quantisation)")
-    p.add_argument("--recheck-margin", type=float, default=0.3,
+    p.add_argument("--recheck-margin", type=float, default=0.5,  # stance.classifier.onnx.RECHECK_MARGIN
                    help="int8: re-score in fp32 the pairs whose top two probabilities are closer than this "
                         "(0 turns it off and drops the fp32 graph)")
     p.set_defaults(func=cmd_export)

@@ -37,6 +37,11 @@ def _same_time(a: Statement, b: Statement) -> bool:
     return gap.days <= MAX_GAP_DAYS
 
 
+def _weeks(st: Statement, slack: int) -> tuple[int, int]:
+    """The first and last week (day ordinal // 7) that ``st``'s date, widened by ``slack`` days, can fall in."""
+    return (st.date.start().toordinal() - slack) // 7, (st.date.end().toordinal() + slack) // 7
+
+
 def same_statement(a: Statement, b: Statement) -> bool:
     if a.actor_id != b.actor_id or not _same_time(a, b):
         return False
@@ -50,17 +55,41 @@ def merge_duplicates(statements: Sequence[Statement]) -> list[Statement]:
     repeats (same speaker, same words, within a week of that first report; the
     store applies the same rule to what it already holds).  The kept record is the one with the
     most precise date (then the earliest in corpus order); ``sources`` lists
-    every document that carries it, the kept one first."""
+    every document that carries it, the kept one first.
+
+    Each statement is compared only with its speaker's earlier reports that could
+    fall within a week of it (an index by week; undated ones with all), so a
+    corpus costs about linear time rather than quadratic."""
     clusters: list[list[Statement]] = []
-    by_actor: dict[str, list[int]] = defaultdict(list)
+    words: list[set[str]] = []  # the tokens of each cluster's first report
+    by_week: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    undated: dict[str, list[int]] = defaultdict(list)
+    every: dict[str, list[int]] = defaultdict(list)
     for st in statements:
-        for c in by_actor[st.actor_id]:
-            if same_statement(st, clusters[c][0]):  # against the first report: no chaining week after week
+        toks = tokens(st.text.text)
+        if st.date is None:
+            candidates = every[st.actor_id]
+        else:
+            lo, hi = _weeks(st, MAX_GAP_DAYS)
+            weeks = by_week[st.actor_id]
+            candidates = sorted({c for w in range(lo, hi + 1) for c in weeks.get(w, ())} | set(undated[st.actor_id]))
+        for c in candidates:
+            first = clusters[c][0]  # against the first report: no chaining week after week
+            shorter = min(len(toks), len(words[c]))
+            if _same_time(st, first) and shorter >= MIN_TOKENS and len(toks & words[c]) / shorter >= OVERLAP:
                 clusters[c].append(st)
                 break
         else:
-            by_actor[st.actor_id].append(len(clusters))
+            c = len(clusters)
             clusters.append([st])
+            words.append(toks)
+            every[st.actor_id].append(c)
+            if st.date is None:
+                undated[st.actor_id].append(c)
+            else:
+                lo, hi = _weeks(st, 0)
+                for w in range(lo, hi + 1):
+                    by_week[st.actor_id][w].append(c)
     out = []
     for cluster in clusters:
         keep = min(cluster, key=lambda s: _PRECISION[s.date.precision] if s.date else 3)

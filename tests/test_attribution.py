@@ -115,6 +115,32 @@ def test_same_words_on_a_later_date_stay_separate():
     assert len(merge_duplicates(a + b)) == 2
 
 
+def test_merge_duplicates_index_finds_what_comparing_every_pair_finds():
+    """The week index is only a shortcut: the same clusters as comparing each statement with every earlier
+    report of its speaker, with day, month, year and missing dates mixed (a month or a year can be within a
+    week of a day; an undated report can match anything)."""
+    import random
+    from dataclasses import replace
+
+    from stance.dedupe import same_statement
+
+    base, _ = extract('"There is no way we will allow any bases on our territory," Imran Khan said.')
+    other, _ = extract('"Drone strikes inside Pakistan are a violation of our sovereignty," Imran Khan said.')
+    rng = random.Random(3)
+    dates = [None, PartialDate(2021), PartialDate(2021, 6), PartialDate(2021, 7)] + [
+        PartialDate(2021, m, d) for m in (5, 6, 7) for d in (1, 8, 20, 28, 30)]
+    statements = [replace(rng.choice(base + other), doc_id=f"d{k}", date=rng.choice(dates)) for k in range(120)]
+    clusters = []
+    for st in statements:
+        match = next((c for c in clusters if same_statement(st, c[0])), None)
+        match.append(st) if match else clusters.append([st])
+    merged = merge_duplicates(statements)
+    assert [m.sources for m in merged] == [tuple(dict.fromkeys(
+        [min(c, key=lambda s: {"day": 0, "month": 1, "year": 2}[s.date.precision] if s.date else 3).doc_id]
+        + [s.doc_id for s in c])) for c in clusters]
+    assert 2 < len(merged) < 60
+
+
 def test_reporter_voice_is_not_a_statement():
     sts, _ = extract("The US is in talks with regional governments about future operations.")
     assert sts == []

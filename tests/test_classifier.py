@@ -145,3 +145,11 @@ def test_second_stage_goes_on_from_a_saved_model(tmp_path, tiny_model_dir):
     after = clf.predict_proba(texts, targets)
     assert after.shape == before.shape and not np.allclose(after, before)
     assert clf.model.config.hidden_size == 32  # the saved tiny model, not the base
+
+
+def test_export_cli_default_margin_is_the_library_default():
+    from stance.classifier.onnx import RECHECK_MARGIN
+    from stance.cli import build_parser
+
+    args = build_parser().parse_args(["export", "--out", "x"])
+    assert args.recheck_margin == RECHECK_MARGIN == 0.5

@@ -12,7 +12,7 @@ from conftest import SEEDS
 from stance.aggregate import current_position, leaning
 from stance.pipeline import DEFAULT_MODEL
 
-SEEDS_MIN = {"precision": 0.88, "recall": 0.85}
+SEEDS_MIN = {"precision": 0.93, "recall": 0.85}
 """Floors under the measured figures of the shipped model (README: scripts/benchmark_seeds.py)."""
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir() or not DEFAULT_MODEL.is_dir(),
@@ -96,3 +96,21 @@ def test_positions_a_careful_reader_codes(result):
     sentence_level = tuple_scores(predicted, gold_tuples(gold, include_hard=False), statement_speakers(result.statements))
     assert overall["precision"] >= SEEDS_MIN["precision"] and overall["recall"] >= SEEDS_MIN["recall"], overall
     assert sentence_level["actor_recall"] == 1.0  # every named speaker resolved to its canonical actor
+
+
+def test_no_label_a_reader_would_call_wrong(result):
+    """Every favor/against the report shows matches the reader's coding, save one: the anonymous sources'
+    demand to dismantle sanctuaries, coded as the government's (the reader resolved "sources said that
+    Pakistani officials would ask ..." to the government; the tracker keeps the anonymous sources)."""
+    import yaml
+
+    from conftest import ROOT
+    from stance.position_eval import gold_tuples, predicted_tuples
+
+    gold = gold_tuples(yaml.safe_load((ROOT / "tests" / "fixtures" / "seeds_gold.yaml").read_text())["seeds"])
+    extra = predicted_tuples(result.predictions) - gold
+    assert {(actor, issue, stance) for _, actor, issue, stance in extra} <= {
+        ("Anonymous sources (Government of Pakistan)", "safe_havens", "against")}, extra
+    haqqani = [p for p in series(result, "Aizaz Ahmad Chaudhry", "safe_havens") if "Haqqani" in p.statement.evidence.text]
+    assert haqqani and all(p.stance == "against" for p in haqqani)
+
