@@ -343,6 +343,30 @@ def _shifts(key_of, preds: Sequence[StancePrediction], names: Mapping[str, str],
     return sorted(out, key=lambda s: (s.actor, s.issue, s.date))
 
 
+def _superseded(preds: Sequence[StancePrediction], shifts: Sequence[Shift], period: str) -> set[tuple[str, str]]:
+    """(statement id, issue) of statements an actor took back in the same period: those
+    before one of the actor's own shifts and in the period of its first statement after.
+    A group's point counts what its members hold at the period's end (an offer
+    withdrawn within the month is not the government's position for that month)."""
+    if not shifts:
+        return set()
+    series: dict[tuple[str, str], list[StancePrediction]] = defaultdict(list)
+    for p in preds:
+        if p.statement.date is not None:
+            series[(p.statement.actor_id, p.issue)].append(p)
+    out = set()
+    for s in shifts:
+        group = sorted(series.get((s.actor_id, s.issue), []), key=time_key)
+        index = {p.statement.statement_id: i for i, p in enumerate(group)}
+        k = index.get(s.after_ids[0]) if s.after_ids else None
+        if k is None:
+            continue
+        label = period_of(group[k].statement.date, period)[0]
+        out |= {(p.statement.statement_id, p.issue) for p in group[:k]
+                if period_of(p.statement.date, period)[0] == label}
+    return out
+
+
 GROUP_MIN_CHANGE = 0.5
 """Groups speak with many voices: their shifts are found between periods, on period positions."""
 
@@ -417,7 +441,9 @@ def aggregate(
     ``parents`` maps a group to the group above it (``Government of
     Pakistan`` -> ``Pakistan``); a person's statements count toward their
     affiliation and every group above it.  An actor that is itself a group
-    (a government speaking) counts toward its own roll-up.
+    (a government speaking) counts toward its own roll-up.  A statement its
+    speaker took back within the same period (before the speaker's own
+    shift) does not count toward the groups' points for that period.
     """
     parents = parents or {}
     preds = tuple(sorted(predictions, key=time_key))
@@ -438,16 +464,19 @@ def aggregate(
                 members[g].add(p.statement.actor_id)
 
     half_life = decay_days(period)
+    own_shifts = _shifts(own, preds, names)
     if half_life is None:
         points = _points(own, preds, period, names)
-        group_points = _points(groups, preds, period, {g: g for g in group_names | set(parents)})
+        gone = _superseded(preds, own_shifts, period)
+        group_points = _points(groups, [p for p in preds if (p.statement.statement_id, p.issue) not in gone], period,
+                               {g: g for g in group_names | set(parents)})
     else:
         points = _decayed_points(own, preds, half_life, names)
         group_points = _decayed_points(groups, preds, half_life, {g: g for g in group_names | set(parents)})
     by_issue_id = {}
     for p in preds:
         by_issue_id.setdefault(p.issue, {})[p.statement.statement_id] = p
-    shifts = _shifts(own, preds, names) + [
+    shifts = own_shifts + [
         s for issue, by_id in by_issue_id.items()
         for s in _group_shifts([g for g in group_points if g.issue == issue], by_id)]
     dated = [p.statement.date for p in preds if p.statement.date]

@@ -1,7 +1,7 @@
 import pytest
 
 from helpers import pred
-from stance.aggregate import aggregate, current_position, detect_shifts, period_of, position
+from stance.aggregate import aggregate, current_position, detect_shifts, leaning, period_of, position
 from stance.records import PartialDate
 
 
@@ -56,6 +56,30 @@ def test_rollup_with_internal_disagreement():
     assert groups[("Pakistan Foreign Office", "2018-01")].n_statements == 1
     (d,) = [d for d in result.disagreements if d.group == "Government of Pakistan"]
     assert d.favor == ("Aizaz Chaudhry", "Mohammad Faisal") and d.against == ("Khurram Dastgir",)
+
+
+def test_an_offer_withdrawn_in_the_period_does_not_count_toward_the_group():
+    """The minister offers joint operations and takes it back in the same month; the government says no:
+    the government is against that month, while the minister's own point keeps both statements."""
+    preds = [pred("offer", "favor", "2017-10-02", order=1, confidence=0.98),
+             pred("back", "against", "2017-10-20", order=2, confidence=0.96),
+             pred("gov", "against", "2017-10-21", actor="Government of Pakistan", actor_type="organisation",
+                  affiliation="Pakistan", confidence=0.97),
+             pred("headline", "neutral", "2017-10-21", actor="Government of Pakistan", actor_type="organisation",
+                  affiliation="Pakistan", confidence=0.94)]
+    parents = {"Government of Pakistan": "Pakistan"}
+    result = aggregate(preds, "month", parents)
+    groups = {p.actor: p for p in result.group_points}
+    assert groups["Government of Pakistan"].statement_ids == ("back", "gov", "headline")
+    assert leaning(groups["Government of Pakistan"].score) == "against"
+    (minister,) = [p for p in result.points if p.actor == "Khawaja Asif"]
+    assert minister.statement_ids == ("offer", "back")
+    counted = {p.actor: p.statement_ids for p in aggregate(preds, "month", parents).group_points}
+    assert counted["Pakistan"] == ("back", "gov", "headline")
+    # without the shift (a second, later month) the offer counts in its own month
+    later = [preds[0], pred("back", "against", "2017-11-20", order=2, confidence=0.96)]
+    assert {p.period: p.statement_ids for p in aggregate(later, "month", parents).group_points
+            if p.actor == "Government of Pakistan"} == {"2017-10": ("offer",), "2017-11": ("back",)}
 
 
 def test_group_shift_between_periods():
