@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -54,6 +55,15 @@ _ANONYMOUS = re.compile(
     r"(?<!\w)(?:sources?|officials?|diplomats?|insiders?|aides?|people familiar|a person familiar|"
     r"an? (?:senior |top |government |security )?(?:official|source|diplomat))(?!\w)", re.I)
 _ANON_HEADS = {"source", "sources", "official", "officials", "diplomat", "diplomats", "insiders", "aides"}
+_WORDS = re.compile(r"\w+")
+
+
+def _first_word(alias: str) -> str:
+    """The first word of an alias in lower case ("" when it has none: checked against every phrase)."""
+    m = _WORDS.search(alias.lower())
+    return m.group() if m else ""
+
+
 _NAME_WORD = re.compile(r"^[A-Z][a-zA-Z.\-’']+$")
 _DROP_WORDS = {"the", "a", "an", "some", "another", "its", "their", "his", "her", "our", "and"}
 _TITLE_WORDS = {"minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "president", "general", "gen",
@@ -108,6 +118,9 @@ class ActorRegistry:
         self.roles: dict[str, tuple[Role, ...]] = {k: tuple(v) for k, v in (roles or {}).items()}
         self.default_country = default_country
         self._aliases: list[tuple[re.Pattern, str, int]] = []
+        self._by_word: dict[str, list[int]] = defaultdict(list)
+        """An alias's first word (lower case) -> its places in ``_aliases``: a phrase can
+        only contain the aliases whose first word is one of its words."""
         for actor in actors:
             self.add(actor)
 
@@ -151,8 +164,15 @@ class ActorRegistry:
         for alias in {actor.name, *actor.aliases}:
             pattern = re.compile(r"(?<![\w])" + re.escape(alias).replace(r"\ ", r"\s+") + r"(?:'s|’s)?(?![\w])",
                                  0 if alias.isupper() or len(alias) <= 3 else re.I)
+            self._by_word[_first_word(alias)].append(len(self._aliases))
             self._aliases.append((pattern, actor.actor_id, rank))
         return actor
+
+    def _candidates(self, phrase: str) -> list[tuple[re.Pattern, str, int]]:
+        """The aliases that may occur in ``phrase``, in registry order."""
+        words = set(_WORDS.findall(phrase.lower())) | {""}
+        found = sorted({i for w in words for i in self._by_word.get(w, ())})
+        return [self._aliases[i] for i in found]
 
     def __contains__(self, actor_id: str) -> bool:
         return actor_id in self.actors
@@ -171,7 +191,7 @@ class ActorRegistry:
     def match_alias(self, phrase: str) -> Actor | None:
         """The actor whose alias the phrase contains: people first, then the longest alias."""
         best = None
-        for pattern, actor_id, rank in self._aliases:
+        for pattern, actor_id, rank in self._candidates(phrase):
             m = pattern.search(phrase)
             if m and rank == 0 and self._inside_longer_name(phrase, m.start()):
                 continue
@@ -191,7 +211,8 @@ class ActorRegistry:
             return False
         if any(p.fullmatch(word) for p in _COUNTRY_RE.values()):
             return False
-        return not any(rank > 0 and pattern.search(" ".join(before[-3:])) for pattern, _, rank in self._aliases)
+        context = " ".join(before[-3:])
+        return not any(rank > 0 and pattern.search(context) for pattern, _, rank in self._candidates(context))
 
     def holder(self, title: str, country: str | None, date: PartialDate | None) -> Actor | None:
         """Who held ``title`` (in ``country``) on ``date``; None if nobody or the date is missing."""
@@ -246,7 +267,7 @@ class ActorRegistry:
     def _unknown_name(self, phrase: str, alias: Actor | None) -> str | None:
         """A personal name in the phrase that is not a known alias: two or more
         capitalised words at the end of the phrase that are not a title or place."""
-        for pattern, _, rank in self._aliases:
+        for pattern, _, rank in self._candidates(phrase):
             if rank > 0:
                 phrase = pattern.sub(" | ", phrase)
         words = [w.strip(",") for w in phrase.split()]

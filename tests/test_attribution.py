@@ -313,3 +313,13 @@ def test_issue_registry_mentions():
 
     issues = IssueRegistry.load()
     assert issues.mentions("They spoke about drone strikes.") and not issues.mentions("The weather is fine.")
+
+
+def test_alias_index_offers_every_alias_a_phrase_contains():
+    registry = ActorRegistry.load()
+    for actor in list(registry.actors.values()):
+        for alias in {actor.name, *actor.aliases}:
+            phrase = f"in a statement, {alias}’s office said on Monday"
+            candidates = {actor_id for _, actor_id, _ in registry._candidates(phrase)}
+            assert actor.actor_id in candidates, alias
+            assert registry.match_alias(phrase) is not None, alias
