@@ -24,6 +24,7 @@ generates the earlier figures' corpus (see :func:`corpus`).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import multiprocessing as mp
 import random
@@ -71,7 +72,7 @@ def corpus(n: int, seed: int = 0, kind: str = "varied") -> list[dict]:
     statements repeat an earlier one and are merged (2,000 articles: 2,829 statements)."""
     rng = random.Random(seed)
     docs = []
-    first = 735599  # 2015-01-01 as a proleptic ordinal
+    first = dt.date(2015, 1, 1).toordinal()
     for k in range(n):
         if kind == "repeated":
             paras = [f"{rng.choice(PEOPLE)} said on Monday that {rng.choice(CLAIMS)} ({k}.{j})."
@@ -85,7 +86,7 @@ def corpus(n: int, seed: int = 0, kind: str = "varied") -> list[dict]:
                 paras.append(text if text.endswith(".") else text + ".")
             if rng.random() < 0.5:
                 paras.append(rng.choice(BACKGROUND))
-            date = __import__("datetime").date.fromordinal(first + rng.randrange(7 * 365)).isoformat()
+            date = dt.date.fromordinal(first + rng.randrange(7 * 365)).isoformat()
         paras += rng.sample(FILLER, rng.randint(2, 3))
         rng.shuffle(paras)
         docs.append({"id": f"t{k}", "date": date, "text": "\n\n".join(paras)})
