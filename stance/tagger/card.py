@@ -23,7 +23,7 @@ def tagger_card(config: TaggerConfig, metrics: dict, command: str) -> str:
         f"Trained on PolNeAR's train split ({metrics.get('train_docs', '?')} articles, "
         f"{metrics.get('train_windows', '?')} windows) for {len(metrics.get('history', [])) or config.epochs} "
         f"epoch(s) in "
-        f"{metrics.get('train_seconds', '?')} s on CPU, with:",
+        f"{round(metrics['train_seconds']) if 'train_seconds' in metrics else '?'} s on CPU, with:",
         "",
         f"    {command}",
         "",
