@@ -108,14 +108,19 @@ EXTRACTION = {"rules": ("none", "none"), "rules+tagger": ("auto", "none"), "rule
 """Extraction set-ups of the track rows: (--tagger, --parser).  `stance track`'s default is the second."""
 
 
+def _articles(n: int, kind: str) -> list:
+    from stance.ingest import make_article
+
+    return [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n, kind=kind)]
+
+
 def _track(model: str, n: int, threads: int, extraction: str, kind: str, queue) -> None:
     import torch
 
     torch.set_num_threads(threads)
-    from stance.ingest import make_article
     from stance.pipeline import Pipeline, load_predictor, load_tagger
 
-    articles = [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n, kind=kind)]
+    articles = _articles(n, kind)
     tagger, parser = EXTRACTION[extraction]
     pipeline = Pipeline(model=load_predictor(model), tagger=load_tagger(tagger, parser))
     started = time.perf_counter()
@@ -126,10 +131,9 @@ def _track(model: str, n: int, threads: int, extraction: str, kind: str, queue) 
 
 
 def _track_ray(model: str, n: int, workers: int, kind: str, queue) -> None:
-    from stance.ingest import make_article
     from stance.ray_engine import RayPipeline, RaySettings, start
 
-    articles = [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n, kind=kind)]
+    articles = _articles(n, kind)
     settings = RaySettings(workers=workers, cpus_per_worker=1, articles_per_batch=64, pairs_per_batch=256)
     start(settings)
     started = time.perf_counter()

@@ -294,11 +294,7 @@ class Attributor:
             for sentence in found:  # the rules alone, as extract() will run them
                 results = self._sentence(article, sentence, state)
                 kept.append(results)
-                for actors, *_ in results:
-                    for actor in actors:
-                        state.seen(actor, sentence.paragraph)
-                if not results:
-                    self._track_mentions(sentence, state)
+                self._advance(sentence, results, state)
                 if (not results or self.first == "tagger") and (not wanted or wanted[-1] != sentence.paragraph) \
                         and self.relevant(sentence.span.text):
                     wanted.append(sentence.paragraph)
@@ -348,10 +344,17 @@ class Attributor:
                         doc_id=article.doc_id, date=article.date, actor_id=actor.actor_id, actor=actor.name,
                         actor_type=actor.type, affiliation=actor.affiliation, kind=kind, text=content,
                         quote=sentence.span, speaker=speaker, cue=cue, order=sentence.index * 10 + k, scope=scope))
-                    state.seen(actor, sentence.paragraph)
-            if not found:
-                self._track_mentions(sentence, state)
+            self._advance(sentence, found, state)
         return out
+
+    def _advance(self, sentence: Sentence, found: Sequence[tuple], state: _State) -> None:
+        """After a sentence: its speakers are the latest seen; a sentence without
+        statements may still name who a later ``he`` or passive cue refers to."""
+        for actors, *_ in found:
+            for actor in actors:
+                state.seen(actor, sentence.paragraph)
+        if not found:
+            self._track_mentions(sentence, state)
 
     def _tagged(self, article: Article, sentence: Sentence, tagged: dict[str, list[Span]],
                 state: _State) -> list[tuple]:

@@ -42,12 +42,15 @@ def _weeks(st: Statement, slack: int) -> tuple[int, int]:
     return (st.date.start().toordinal() - slack) // 7, (st.date.end().toordinal() + slack) // 7
 
 
+def _same_words(ta: set[str], tb: set[str]) -> bool:
+    shorter = min(len(ta), len(tb))
+    return shorter >= MIN_TOKENS and len(ta & tb) / shorter >= OVERLAP
+
+
 def same_statement(a: Statement, b: Statement) -> bool:
     if a.actor_id != b.actor_id or not _same_time(a, b):
         return False
-    ta, tb = tokens(a.text.text), tokens(b.text.text)
-    shorter = min(len(ta), len(tb))
-    return shorter >= MIN_TOKENS and len(ta & tb) / shorter >= OVERLAP
+    return _same_words(tokens(a.text.text), tokens(b.text.text))
 
 
 def merge_duplicates(statements: Sequence[Statement]) -> list[Statement]:
@@ -74,9 +77,8 @@ def merge_duplicates(statements: Sequence[Statement]) -> list[Statement]:
             weeks = by_week[st.actor_id]
             candidates = sorted({c for w in range(lo, hi + 1) for c in weeks.get(w, ())} | set(undated[st.actor_id]))
         for c in candidates:
-            first = clusters[c][0]  # against the first report: no chaining week after week
-            shorter = min(len(toks), len(words[c]))
-            if _same_time(st, first) and shorter >= MIN_TOKENS and len(toks & words[c]) / shorter >= OVERLAP:
+            # against the first report (its tokens kept in words[c]): no chaining week after week
+            if _same_time(st, clusters[c][0]) and _same_words(toks, words[c]):
                 clusters[c].append(st)
                 break
         else:
