@@ -6,7 +6,8 @@ combinations (one system's spans, plus the other's where they overlap none),
 and what `stance track` extracts (the rules, plus the tagger's attributions in
 sentences where the rules find none and its source resolves to an actor; and
 the tagger's first, the rules' where it finds none), in one run, beside the
-published figures.
+published figures and the agreement between PolNeAR's own annotators on the
+articles several of them read.
 
     python scripts/benchmark_attribution.py [--tagger models/attribution-minilm] [--parser auto|none]
         [--limit N] [--json out.json]
@@ -52,6 +53,30 @@ def rules(docs, tagger=None, first="rules"):
     return out
 
 
+def agreement_rows(root, tagger=None) -> dict[str, dict[str, float]]:
+    """The ceiling: PolNeAR's annotators scored against each other on the
+    articles that several of them read (dev and train), and the tagger against
+    each annotator on the dev ones.  Dev alone holds two such articles, so the
+    pooled row is the steadier one."""
+    from stance.attribution_eval import agreement
+    from stance.polnear import load_versions
+
+    shared = {split: {k: v for k, v in load_versions(root, split).items() if len(v) > 1} for split in ("dev", "train")}
+    pooled = {f"{split}/{k}": v for split, group in shared.items() for k, v in group.items()}
+    n = {split: len(group) for split, group in shared.items()}
+    rows = {f"annotators against each other, dev + train ({n['dev']} + {n['train']} articles)": agreement(pooled),
+            f"annotators against each other, dev ({n['dev']} articles)": agreement(shared["dev"])}
+    if tagger is not None and shared["dev"]:
+        gold, predicted = [], {}
+        for k, versions in shared["dev"].items():
+            found = tagger.predict([versions[0].text])[0]
+            for i, version in enumerate(versions):
+                gold.append(type(version)(f"{k}#{i}", version.text, version.attributions))
+                predicted[f"{k}#{i}"] = found
+        rows[f"tagger against each annotator, dev ({n['dev']} articles)"] = span_scores(gold, predicted)
+    return rows
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--polnear", default="../shared/data/polnear")
@@ -66,6 +91,7 @@ def main(argv=None) -> int:
     started = time.time()
     systems["rules"] = rules(docs)
     seconds["rules"] = time.time() - started
+    tagger = None
     if Path(args.tagger).is_dir():
         from stance.tagger import AttributionTagger
 
@@ -119,6 +145,15 @@ def main(argv=None) -> int:
     for name, s in scores.items():
         print(f"- {name}: " + "; ".join(f"{role} {100 * s[f'{role}_exact_p']:.0f}/{100 * s[f'{role}_exact_r']:.0f}"
                                          for role in ROLES))
+    ceiling = agreement_rows(args.polnear, tagger)
+    print("\nAgreement between PolNeAR's own annotators (every ordered pair of versions of an article read by "
+          "several; precision equals recall):\n")
+    print("| who | " + " | ".join(f"{role} exact F1 | {role} overlap F1" for role in ROLES) + " |")
+    print("|---|" + "---|---|" * len(ROLES))
+    for name, s in ceiling.items():
+        cells = " | ".join(f"{100 * s[f'{role}_exact_f1']:.1f} | {100 * s[f'{role}_overlap_f1']:.1f}" for role in ROLES)
+        print(f"| {name} | {cells} |")
+    scores.update(ceiling)
     print(f"\nPublished: {PUBLISHED}")
     if args.json:
         Path(args.json).write_text(json.dumps(scores, indent=1))

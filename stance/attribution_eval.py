@@ -73,6 +73,23 @@ def span_scores(docs: Sequence[AnnotatedDoc], predicted: Mapping[str, Mapping[st
     return out
 
 
+def agreement(versions: Mapping[str, Sequence[AnnotatedDoc]]) -> dict[str, float]:
+    """How far annotators agree with each other, in :func:`span_scores`' measures:
+    every ordered pair of two versions of one article scored as prediction and
+    gold, micro-averaged (so precision equals recall), over the articles with
+    at least two versions; ``pairs`` counts the ordered pairs.  The ceiling a
+    tagger scored against one annotator can be expected to reach."""
+    gold, predicted = [], {}
+    for doc_id, docs in versions.items():
+        for i, first in enumerate(docs):
+            for j, second in enumerate(docs):
+                if i != j:
+                    pair = f"{doc_id}#{i}-{j}"
+                    gold.append(AnnotatedDoc(pair, second.text, second.attributions))
+                    predicted[pair] = {role: first.spans(role) for role in ROLES}
+    return {**span_scores(gold, predicted), "pairs": float(len(gold))}
+
+
 def statement_spans(statements) -> dict[str, list[Span]]:
     """The rules' statements as role spans (speaker, cue, content), one each per utterance."""
     seen, out = set(), {"source": [], "cue": [], "content": []}

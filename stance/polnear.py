@@ -80,21 +80,28 @@ def parse_ann(ann: str, text: str, path: str | Path = "<ann>") -> tuple[Attribut
     return tuple(sorted(out, key=lambda a: (a.cue or a.content or a.source).start))
 
 
-def load_polnear(root: str | Path, split: str = "dev", limit: int | None = None) -> list[AnnotatedDoc]:
-    """The ``split`` compartment of PolNeAR under ``root`` (``text/*.txt`` and
-    ``attributions/*.ann``); where an article has one file per annotator, the
-    first in name order is used."""
+def load_versions(root: str | Path, split: str = "dev", limit: int | None = None) -> dict[str, list[AnnotatedDoc]]:
+    """Every annotator's version of each article in the ``split`` compartment
+    under ``root`` (``text/*.txt`` and ``attributions/<article>_<annotator>.ann``),
+    keyed by article id; versions in file-name order.  Most articles have one;
+    a few were read by five or six annotators."""
     root = Path(root) / split
     if not (root / "text").is_dir():
         raise InputError(root, "not found; expected PolNeAR's text/ and attributions/ folders (../shared/data/polnear)")
-    anns: dict[str, Path] = {}
+    anns: dict[str, list[Path]] = {}
     for ann in sorted((root / "attributions").glob("*.ann")):
-        anns.setdefault(ann.stem.rsplit("_", 1)[0], ann)
-    docs = []
+        anns.setdefault(ann.stem.rsplit("_", 1)[0], []).append(ann)
+    out: dict[str, list[AnnotatedDoc]] = {}
     for txt in sorted((root / "text").glob("*.txt"))[:limit]:
-        ann = anns.get(txt.stem)
-        if ann is None:
+        if txt.stem not in anns:
             continue
         text = txt.read_text(encoding="utf-8")
-        docs.append(AnnotatedDoc(txt.stem, text, parse_ann(ann.read_text(encoding="utf-8"), text, ann)))
-    return docs
+        out[txt.stem] = [AnnotatedDoc(txt.stem, text, parse_ann(ann.read_text(encoding="utf-8"), text, ann))
+                         for ann in anns[txt.stem]]
+    return out
+
+
+def load_polnear(root: str | Path, split: str = "dev", limit: int | None = None) -> list[AnnotatedDoc]:
+    """The ``split`` compartment of PolNeAR under ``root``; where an article has
+    one file per annotator, the first in name order is used."""
+    return [versions[0] for versions in load_versions(root, split, limit).values()]

@@ -40,6 +40,32 @@ def test_parse_ann_errors_name_file_and_line():
         parse_ann("T1\tCue 13 17\tsaid\nE1\tAttribution:T1 Source:T9\n", TEXT, "a.ann")
 
 
+def test_versions_per_annotator_and_their_agreement(tmp_path):
+    """Two annotators read article a (one drops the second source and cuts the first short), one reads b."""
+    from stance.attribution_eval import agreement
+    from stance.polnear import load_polnear, load_versions
+
+    for folder in ("text", "attributions"):
+        (tmp_path / "dev" / folder).mkdir(parents=True)
+    for doc in ("a", "b"):
+        (tmp_path / "dev" / "text" / f"{doc}.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "dev" / "attributions" / "a_ann1.ann").write_text(ANN, encoding="utf-8")
+    (tmp_path / "dev" / "attributions" / "a_ann2.ann").write_text(
+        ANN.replace("T1\tSource 0 12\tThe minister", "T1\tSource 4 12\tminister").replace(" Source:T6", ""),
+        encoding="utf-8")
+    (tmp_path / "dev" / "attributions" / "b_ann3.ann").write_text(ANN, encoding="utf-8")
+    versions = load_versions(tmp_path)
+    assert {k: len(v) for k, v in versions.items()} == {"a": 2, "b": 1}
+    assert [d.doc_id for d in load_polnear(tmp_path)] == ["a", "b"]
+    assert load_polnear(tmp_path)[0].attributions == versions["a"][0].attributions  # the first annotator's
+    scores = agreement(versions)  # b, read once, does not count
+    assert scores["pairs"] == 2.0
+    assert scores["source_exact_f1"] == 0.0  # "The minister" against "minister"
+    assert scores["source_overlap_p"] == scores["source_overlap_r"] == pytest.approx(2 / 3)  # 1 match each way; 3 and 3 spans
+    assert scores["cue_exact_f1"] == scores["content_exact_f1"] == 1.0
+    assert agreement({"b": versions["b"]})["pairs"] == 0.0
+
+
 def test_span_scores_exact_and_overlap():
     doc = AnnotatedDoc("d", TEXT, parse_ann(ANN, TEXT))
     predicted = {"d": {"source": [Span(0, 12, "The minister"), Span(65, 82, TEXT[65:82])],
