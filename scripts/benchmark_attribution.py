@@ -147,7 +147,7 @@ def main(argv=None) -> int:
                                          for role in ROLES))
     ceiling = agreement_rows(args.polnear, tagger)
     print("\nAgreement between PolNeAR's own annotators (every ordered pair of versions of an article read by "
-          "several; precision equals recall):\n")
+          "several, where precision equals recall; and the tagger against each of them):\n")
     print("| who | " + " | ".join(f"{role} exact F1 | {role} overlap F1" for role in ROLES) + " |")
     print("|---|" + "---|---|" * len(ROLES))
     for name, s in ceiling.items():
