@@ -26,10 +26,11 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
-from stance.attribution_eval import combine_spans, span_scores, statement_spans
-from stance.polnear import ROLES, load_polnear
+from stance.attribution_eval import agreement, combine_spans, span_scores, statement_spans
+from stance.polnear import ROLES, load_versions
 
 PUBLISHED = ("PARC 3.0, trained tagger: source exact F1 82.0, whole quote exact F1 56.7; rule-based news quote "
              "extractor: quote F1 83.7 at 0.3 overlap, speaker match 86%")
@@ -53,28 +54,31 @@ def rules(docs, tagger=None, first="rules"):
     return out
 
 
-def agreement_rows(root, tagger=None) -> dict[str, dict[str, float]]:
+def agreement_rows(root, dev: dict, tagged: dict | None = None) -> dict[str, dict[str, float]]:
     """The ceiling: PolNeAR's annotators scored against each other on the
-    articles that several of them read (dev and train), and the tagger against
-    each annotator on the dev ones.  Dev alone holds two such articles, so the
-    pooled row is the steadier one."""
-    from stance.attribution_eval import agreement
-    from stance.polnear import load_versions
-
-    shared = {split: {k: v for k, v in load_versions(root, split).items() if len(v) > 1} for split in ("dev", "train")}
+    articles that several of them read (``dev``, every version of each dev
+    article, and the train split under ``root``), and the tagger's spans
+    (``tagged``, by doc id, already found) against each annotator on the dev
+    ones.  Dev alone holds two such articles, so the pooled row is the steadier one."""
+    shared = {"dev": {k: v for k, v in dev.items() if len(v) > 1},
+              "train": {k: v for k, v in load_versions(root, "train").items() if len(v) > 1}}
     pooled = {f"{split}/{k}": v for split, group in shared.items() for k, v in group.items()}
     n = {split: len(group) for split, group in shared.items()}
-    rows = {f"annotators against each other, dev + train ({n['dev']} + {n['train']} articles)": agreement(pooled),
-            f"annotators against each other, dev ({n['dev']} articles)": agreement(shared["dev"])}
-    if tagger is not None and shared["dev"]:
-        gold, predicted = [], {}
-        for k, versions in shared["dev"].items():
-            found = tagger.predict([versions[0].text])[0]
-            for i, version in enumerate(versions):
-                gold.append(type(version)(f"{k}#{i}", version.text, version.attributions))
-                predicted[f"{k}#{i}"] = found
-        rows[f"tagger against each annotator, dev ({n['dev']} articles)"] = span_scores(gold, predicted)
+    rows = {f"annotators against each other, dev + train ({n['dev']} + {n['train']} articles)": agreement(pooled)}
+    if shared["dev"]:  # none when --limit leaves them out
+        rows[f"annotators against each other, dev ({n['dev']} articles)"] = agreement(shared["dev"])
+    if tagged is not None and shared["dev"]:
+        gold = [replace(version, doc_id=f"{k}#{i}") for k, versions in shared["dev"].items()
+                for i, version in enumerate(versions)]
+        rows[f"tagger against each annotator, dev ({n['dev']} articles)"] = span_scores(
+            gold, {d.doc_id: tagged[d.doc_id.rsplit("#", 1)[0]] for d in gold})
     return rows
+
+
+def _cells(scores: dict[str, float]) -> str:
+    """Exact and overlap F1 per role, as table cells."""
+    return " | ".join(f"{100 * scores[f'{role}_exact_f1']:.1f} | {100 * scores[f'{role}_overlap_f1']:.1f}"
+                      for role in ROLES)
 
 
 def main(argv=None) -> int:
@@ -86,12 +90,12 @@ def main(argv=None) -> int:
     parser.add_argument("--json", help="also write every figure here")
     args = parser.parse_args(argv)
 
-    docs = load_polnear(args.polnear, "dev", limit=args.limit)
+    versions = load_versions(args.polnear, "dev", limit=args.limit)
+    docs = [v[0] for v in versions.values()]  # the first annotator's, as load_polnear
     systems, seconds = {}, {}
     started = time.time()
     systems["rules"] = rules(docs)
     seconds["rules"] = time.time() - started
-    tagger = None
     if Path(args.tagger).is_dir():
         from stance.tagger import AttributionTagger
 
@@ -139,20 +143,18 @@ def main(argv=None) -> int:
     print("| system | " + " | ".join(f"{role} exact F1 | {role} overlap F1" for role in ROLES) + " | seconds |")
     print("|---|" + "---|---|" * len(ROLES) + "---|")
     for name, s in scores.items():
-        cells = " | ".join(f"{100 * s[f'{role}_exact_f1']:.1f} | {100 * s[f'{role}_overlap_f1']:.1f}" for role in ROLES)
-        print(f"| {name} | {cells} | {seconds.get(name, 0):.0f} |")
+        print(f"| {name} | {_cells(s)} | {seconds.get(name, 0):.0f} |")
     print("\nPrecision / recall (exact):\n")
     for name, s in scores.items():
         print(f"- {name}: " + "; ".join(f"{role} {100 * s[f'{role}_exact_p']:.0f}/{100 * s[f'{role}_exact_r']:.0f}"
                                          for role in ROLES))
-    ceiling = agreement_rows(args.polnear, tagger)
+    ceiling = agreement_rows(args.polnear, versions, systems.get("tagger"))
     print("\nAgreement between PolNeAR's own annotators (every ordered pair of versions of an article read by "
           "several, where precision equals recall; and the tagger against each of them):\n")
     print("| who | " + " | ".join(f"{role} exact F1 | {role} overlap F1" for role in ROLES) + " |")
     print("|---|" + "---|---|" * len(ROLES))
     for name, s in ceiling.items():
-        cells = " | ".join(f"{100 * s[f'{role}_exact_f1']:.1f} | {100 * s[f'{role}_overlap_f1']:.1f}" for role in ROLES)
-        print(f"| {name} | {cells} |")
+        print(f"| {name} | {_cells(s)} |")
     scores.update(ceiling)
     print(f"\nPublished: {PUBLISHED}")
     if args.json:

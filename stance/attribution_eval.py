@@ -5,6 +5,8 @@ Returns plain dicts and writes no files."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from itertools import permutations
 
 from .polnear import ROLES, AnnotatedDoc
 from .records import Span
@@ -81,12 +83,10 @@ def agreement(versions: Mapping[str, Sequence[AnnotatedDoc]]) -> dict[str, float
     tagger scored against one annotator can be expected to reach."""
     gold, predicted = [], {}
     for doc_id, docs in versions.items():
-        for i, first in enumerate(docs):
-            for j, second in enumerate(docs):
-                if i != j:
-                    pair = f"{doc_id}#{i}-{j}"
-                    gold.append(AnnotatedDoc(pair, second.text, second.attributions))
-                    predicted[pair] = {role: first.spans(role) for role in ROLES}
+        for (i, first), (j, second) in permutations(enumerate(docs), 2):
+            pair = f"{doc_id}#{i}-{j}"
+            gold.append(replace(second, doc_id=pair))
+            predicted[pair] = {role: first.spans(role) for role in ROLES}
     return {**span_scores(gold, predicted), "pairs": float(len(gold))}
 
 
