@@ -9,7 +9,7 @@ the tagger's first, the rules' where it finds none), in one run, beside the
 published figures and the agreement between PolNeAR's own annotators on the
 articles several of them read.
 
-    python scripts/benchmark_attribution.py [--tagger models/attribution-minilm] [--parser auto|none]
+    python scripts/benchmark_attribution.py [--tagger stance/models/attribution-minilm] [--parser auto|none]
         [--limit N] [--json out.json]
 
 With a spaCy pipeline installed (requirements/syntax.txt), the tagger rows are
@@ -29,8 +29,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from stance.attribution_eval import agreement, combine_spans, span_scores, statement_spans
-from stance.polnear import ROLES, load_versions
+from stance.evaluation.attribution import agreement, combine_spans, span_scores, statement_spans
+from stance.attribution.polnear import ROLES, load_versions
 
 PUBLISHED = ("PARC 3.0, trained tagger: source exact F1 82.0, whole quote exact F1 56.7; rule-based news quote "
              "extractor: quote F1 83.7 at 0.3 overlap, speaker match 86%")
@@ -41,9 +41,9 @@ def rules(docs, tagger=None, first="rules"):
     tagger in sentences where the rules find nothing when ``tagger`` is given
     (``first="tagger"``: the other way round).  The tagger reads whole
     documents here, as if every sentence named an issue."""
-    from stance.actors import ActorRegistry
-    from stance.attribution import Attributor
-    from stance.clean import clean_paragraphs, split_paragraphs
+    from stance.registries.actors import ActorRegistry
+    from stance.attribution.rules import Attributor
+    from stance.ingest.clean import clean_paragraphs, split_paragraphs
     from stance.records import Article
 
     attributor = Attributor(ActorRegistry.load(None), tagger, first=first)
@@ -84,7 +84,7 @@ def _cells(scores: dict[str, float]) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--polnear", default="../shared/data/polnear")
-    parser.add_argument("--tagger", default="models/attribution-minilm")
+    parser.add_argument("--tagger", default="stance/models/attribution-minilm")
     parser.add_argument("--limit", type=int, default=None, help="the first N dev articles only")
     parser.add_argument("--parser", default="auto", help="spaCy pipeline for the '+ parser' rows (none: skip them)")
     parser.add_argument("--json", help="also write every figure here")
@@ -97,7 +97,7 @@ def main(argv=None) -> int:
     systems["rules"] = rules(docs)
     seconds["rules"] = time.time() - started
     if Path(args.tagger).is_dir():
-        from stance.tagger import AttributionTagger
+        from stance.attribution.tagger import AttributionTagger
 
         tagger = AttributionTagger.load(args.tagger)
         decoding = tagger.config.decoding
@@ -120,7 +120,7 @@ def main(argv=None) -> int:
         started = time.time()
         systems["stance track, tagger first"] = rules(docs, tagger, first="tagger")
         seconds["stance track, tagger first"] = time.time() - started
-        from stance.syntax import load_parser, refine
+        from stance.attribution.parser import load_parser, refine
 
         nlp = load_parser(args.parser)
         if nlp is not None:

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from stance.aggregate import aggregate
+from stance.positions.aggregate import aggregate
 from stance.records import Article, Issue, PartialDate, Span, StancePrediction, Statement
 from stance.report import write_report
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from stance.position_eval import gold_tuples, predicted_tuples, statement_speakers, tuple_scores
+from stance.evaluation.positions import gold_tuples, predicted_tuples, statement_speakers, tuple_scores
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seeds_gold.yaml"
 
@@ -34,7 +34,7 @@ def main(argv=None) -> int:
 
     gold = yaml.safe_load(GOLD.read_text(encoding="utf-8"))["seeds"]
     started = time.time()
-    from stance.pipeline import load_tagger
+    from stance.pipeline.local import load_tagger
 
     result = Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger),
                       first=args.first).run(load_corpus(args.seeds))

@@ -3,7 +3,7 @@
 on the same data in the same run, on the project's test split and on the public
 sets' dev splits, beside the published figures.
 
-    python scripts/benchmark_stance.py --models default=models/stance-minilm[,other=DIR...]
+    python scripts/benchmark_stance.py --models default=stance/models/stance-minilm[,other=DIR...]
         [--sets project,semeval2016,pstance,vast,covid19_stance] [--limit N] [--json out.json]
 
 Each row scores one evaluation split with the measure its published figure uses
@@ -34,10 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
-from stance.classifier.data import Pair
-from stance.classifier.metrics import stance_metrics
-from stance.classifier.public import load_public
-from stance.classifier.training import project_splits
+from stance.stance_model.data import Pair
+from stance.stance_model.metrics import stance_metrics
+from stance.stance_model.public import load_public
+from stance.stance_model.training import project_splits
 
 LABELS = ("favor", "against", "neutral")
 PUBLISHED = {
@@ -133,7 +133,7 @@ def parse_models(spec: str) -> dict[str, str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--models", "--model", default="default=models/stance-minilm",
+    parser.add_argument("--models", "--model", default="default=stance/models/stance-minilm",
                         help="NAME=DIR pairs, comma-separated; the first is described in detail")
     parser.add_argument("--sets", default="project,semeval2016,pstance,vast,covid19_stance")
     parser.add_argument("--data", default="data/annotated")
@@ -145,7 +145,7 @@ def main(argv=None) -> int:
                         help="also put the tables in the first model's card (its README.md, section Benchmark)")
     args = parser.parse_args(argv)
 
-    from stance.classifier.model import StanceClassifier
+    from stance.stance_model.model import StanceClassifier
 
     models = {name: StanceClassifier.load(path) for name, path in parse_models(args.models).items()}
     results: dict = {}

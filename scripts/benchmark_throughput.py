@@ -4,7 +4,7 @@ whole `stance track` path and for the stance model alone, on a generated corpus,
 against a baseline measured in the same run: the plain `transformers`
 text-classification pipeline over the same pairs, one pair at a time.
 
-    python scripts/benchmark_throughput.py [--articles 2000] [--model models/stance-minilm] [--onnx DIR]
+    python scripts/benchmark_throughput.py [--articles 2000] [--model stance/models/stance-minilm] [--onnx DIR]
         [--pairs 3000] [--threads 2] [--ray 1,2] [--extraction rules,rules+tagger,rules+tagger+parser]
         [--corpus varied|repeated]
 
@@ -109,7 +109,7 @@ EXTRACTION = {"rules": ("none", "none"), "rules+tagger": ("auto", "none"), "rule
 
 
 def _articles(n: int, kind: str) -> list:
-    from stance.ingest import make_article
+    from stance.ingest.corpus import make_article
 
     return [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n, kind=kind)]
 
@@ -118,7 +118,7 @@ def _track(model: str, n: int, threads: int, extraction: str, kind: str, queue) 
     import torch
 
     torch.set_num_threads(threads)
-    from stance.pipeline import Pipeline, load_predictor, load_tagger
+    from stance.pipeline.local import Pipeline, load_predictor, load_tagger
 
     articles = _articles(n, kind)
     tagger, parser = EXTRACTION[extraction]
@@ -131,7 +131,7 @@ def _track(model: str, n: int, threads: int, extraction: str, kind: str, queue) 
 
 
 def _track_ray(model: str, n: int, workers: int, kind: str, queue) -> None:
-    from stance.ray_engine import RayPipeline, RaySettings, start
+    from stance.pipeline.ray_engine import RayPipeline, RaySettings, start
 
     articles = _articles(n, kind)
     settings = RaySettings(workers=workers, cpus_per_worker=1, articles_per_batch=64, pairs_per_batch=256)
@@ -144,7 +144,7 @@ def _track_ray(model: str, n: int, workers: int, kind: str, queue) -> None:
 
 
 def _pairs(n: int) -> tuple[list[str], list[str]]:
-    from stance.issues import IssueRegistry
+    from stance.registries.issues import IssueRegistry
 
     issues = list(IssueRegistry.load().values())
     rng = random.Random(1)
@@ -159,7 +159,7 @@ def _model(model: str, n: int, threads: int, queue) -> None:
     import torch
 
     torch.set_num_threads(threads)
-    from stance.pipeline import load_predictor
+    from stance.pipeline.local import load_predictor
 
     clf = load_predictor(model)
     texts, targets = _pairs(n)
@@ -182,7 +182,7 @@ def _baseline(model: str, n: int, threads: int, queue) -> None:
     torch.set_num_threads(threads)
     from transformers import pipeline as hf_pipeline
 
-    from stance.classifier.model import StanceClassifier
+    from stance.stance_model.model import StanceClassifier
 
     clf = StanceClassifier.load(model)
     pipe = hf_pipeline("text-classification", model=clf.model, tokenizer=clf.tokenizer, device=-1)
@@ -200,9 +200,9 @@ def _agreement(model: str, onnx_dir: str, queue) -> None:
     dev and test splits and, when present, 600 pairs of each public dev split."""
     import random
 
-    from stance.classifier.public import load_public
-    from stance.classifier.training import project_splits
-    from stance.pipeline import load_predictor
+    from stance.stance_model.public import load_public
+    from stance.stance_model.training import project_splits
+    from stance.pipeline.local import load_predictor
 
     splits = project_splits(ROOT / "data" / "annotated")
     sets = {"project dev+test": splits["dev"] + splits["test"]}
@@ -241,7 +241,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--pairs", type=int, default=3000)
-    parser.add_argument("--model", default=str(ROOT / "models" / "stance-minilm"))
+    parser.add_argument("--model", default=str(ROOT / "stance" / "models" / "stance-minilm"))
     parser.add_argument("--onnx", default=None, help="an exported folder, or auto")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--ray", default="", help="worker counts for the Ray engine, e.g. 1,2")
@@ -255,7 +255,7 @@ def main(argv=None) -> int:
 
     onnx_dir = args.onnx
     if onnx_dir == "auto":
-        from stance.classifier.onnx import export_onnx
+        from stance.stance_model.onnx import export_onnx
 
         onnx_dir = str(Path(tempfile.mkdtemp(prefix="stance-onnx-")))
         export_onnx(args.model, onnx_dir)

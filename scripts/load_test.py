@@ -69,11 +69,11 @@ def main(argv=None) -> int:
     import httpx
     import uvicorn
 
-    from stance.api import Settings, create_app
-    from stance.attribution import extract_statements
-    from stance.dedupe import merge_duplicates
-    from stance.ingest import make_article
-    from stance.pipeline import Pipeline, load_predictor, load_tagger
+    from stance.serve.api import Settings, create_app
+    from stance.attribution.rules import extract_statements
+    from stance.attribution.dedupe import merge_duplicates
+    from stance.ingest.corpus import make_article
+    from stance.pipeline.local import Pipeline, load_predictor, load_tagger
 
     db = args.db or tempfile.mkdtemp(prefix="stance-load-")
     pipeline = Pipeline(model=load_predictor(args.model), tagger=load_tagger("auto"))
@@ -120,7 +120,7 @@ def main(argv=None) -> int:
     store = app.state.store
     from sqlalchemy import func, select
 
-    from stance.store.schema import StatementRow, StatementSource
+    from stance.serve.store.schema import StatementRow, StatementSource
 
     with store.session() as s:
         stored = s.scalar(select(func.count()).select_from(StatementRow))

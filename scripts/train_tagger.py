@@ -2,7 +2,7 @@
 """Train the attribution tagger on PolNeAR (train split), score it on the dev
 split and save it with its config, metrics and model card.
 
-    python scripts/train_tagger.py [--polnear ../shared/data/polnear] [--out models/attribution-minilm]
+    python scripts/train_tagger.py [--polnear ../shared/data/polnear] [--out stance/models/attribution-minilm]
         [--epochs 2] [--max-steps N] [--limit-docs N]
 """
 
@@ -13,16 +13,16 @@ import logging
 import sys
 import time
 
-from stance.attribution_eval import span_scores
-from stance.polnear import load_polnear
-from stance.tagger import AttributionTagger, TaggerConfig
-from stance.tagger.card import tagger_card
+from stance.evaluation.attribution import span_scores
+from stance.attribution.polnear import load_polnear
+from stance.attribution.tagger import AttributionTagger, TaggerConfig
+from stance.attribution.tagger.card import tagger_card
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--polnear", default="../shared/data/polnear")
-    parser.add_argument("--out", default="models/attribution-minilm")
+    parser.add_argument("--out", default="stance/models/attribution-minilm")
     parser.add_argument("--base", default=None)
     parser.add_argument("--method", choices=("lora", "full"), default="lora")
     parser.add_argument("--epochs", type=int, default=2)

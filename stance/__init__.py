@@ -4,15 +4,15 @@ The public surface, re-exported from one place.  Nothing heavy (torch,
 transformers) is imported here: the stance model loads on first use.
 """
 
-from .actors import ActorRegistry
-from .aggregate import Positions, aggregate, current_position, detect_shifts, position
-from .attribution import Attributor, extract_statements
-from .dedupe import merge_duplicates
-from .errors import ConfigError, InputError, NotFittedError, RegistryError, StanceError
-from .ingest import load_corpus
-from .issues import IssueRegistry
-from .pipeline import Pipeline, Result, classify, issue_pairs, load_predictor, write_outputs
-from .records import (
+from stance.registries.actors import ActorRegistry
+from stance.positions.aggregate import Positions, aggregate, current_position, detect_shifts, position
+from stance.attribution.rules import Attributor, extract_statements
+from stance.attribution.dedupe import merge_duplicates
+from stance.errors import ConfigError, InputError, NotFittedError, RegistryError, StanceError
+from stance.ingest.corpus import load_corpus
+from stance.registries.issues import IssueRegistry
+from stance.pipeline.local import Pipeline, Result, classify, issue_pairs, load_predictor, write_outputs
+from stance.records import (
     Actor, Article, Issue, PartialDate, PositionPoint, Sentence, Shift, Span, StancePrediction, Statement,
 )
 

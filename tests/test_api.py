@@ -3,11 +3,11 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from stance.api import Settings, check_bind, create_app
+from stance.serve.api import Settings, check_bind, create_app
 from stance.errors import StanceError
-from stance.pipeline import Pipeline, load_predictor
-from stance.service import hash_key, load_key_hashes, new_key
-from stance.store import Store
+from stance.pipeline.local import Pipeline, load_predictor
+from stance.serve.queries import hash_key, load_key_hashes, new_key
+from stance.serve.store import Store
 
 DOCS = [
     {"id": "a", "date": "2017-10-09", "source": "Ledger",

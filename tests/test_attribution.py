@@ -1,10 +1,10 @@
 import pytest
 
-from stance.actors import ActorRegistry
-from stance.attribution import Attributor
-from stance.dedupe import merge_duplicates
+from stance.registries.actors import ActorRegistry
+from stance.attribution.rules import Attributor
+from stance.attribution.dedupe import merge_duplicates
 from stance.errors import RegistryError
-from stance.ingest import make_article
+from stance.ingest.corpus import make_article
 from stance.records import PartialDate, Span
 
 
@@ -122,7 +122,7 @@ def test_merge_duplicates_index_finds_what_comparing_every_pair_finds():
     import random
     from dataclasses import replace
 
-    from stance.dedupe import same_statement
+    from stance.attribution.dedupe import same_statement
 
     base, _ = extract('"There is no way we will allow any bases on our territory," Imran Khan said.')
     other, _ = extract('"Drone strikes inside Pakistan are a violation of our sovereignty," Imran Khan said.')
@@ -162,7 +162,7 @@ FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
 @pytest.mark.parametrize("corpus", ["mini_corpus", "articles.jsonl", "articles.csv"])
 def test_fixture_corpora_speakers(corpus):
     """The named speakers EXPECTED.md lists, resolved to canonical actors, in every input format."""
-    from stance.ingest import load_corpus
+    from stance.ingest.corpus import load_corpus
 
     registry = ActorRegistry.load()
     found = {(s.doc_id.split("_")[0].split("-")[0], s.actor)
@@ -193,7 +193,7 @@ class _FakeTagger:
 
 
 def test_tagger_adds_attributions_the_rules_miss():
-    from stance.attribution import Attributor
+    from stance.attribution.rules import Attributor
 
     text = ("Khawaja Asif is convinced that US bases in Pakistan would never serve the country.\n\n"
             "The foreign minister said drone strikes must end.")
@@ -210,7 +210,7 @@ def test_tagger_adds_attributions_the_rules_miss():
 
 
 def test_tagger_source_that_resolves_to_no_actor_is_dropped():
-    from stance.attribution import Attributor
+    from stance.attribution.rules import Attributor
 
     article = make_article("t", "The weather believes in nothing at all today.", "t.txt", date="2017-10-05")
     tagger = _FakeTagger(source=["The weather"], cue=["believes"], content=["in nothing at all today"])
@@ -244,7 +244,7 @@ def test_quote_running_over_several_paragraphs():
 
 
 def test_tagger_finds_that_are_not_speech_are_dropped():
-    from stance.attribution import Attributor
+    from stance.attribution.rules import Attributor
 
     text = ("The prime minister was questioned by the US media on granting the CIA access to military bases.\n\n"
             "A pullout was announced by NATO, giving way to speculation that the Taliban could fill the vacuum.")
@@ -264,7 +264,7 @@ def test_quote_opened_single_and_closed_double_is_a_quote():
 
 
 def test_extract_many_runs_the_tagger_once_and_equals_extract():
-    from stance.attribution import Attributor
+    from stance.attribution.rules import Attributor
 
     texts = ["Khawaja Asif is convinced that US bases in Pakistan would never serve the country.",
              "The foreign minister believes that drone strikes must end at once."]
@@ -283,8 +283,8 @@ def test_extract_many_runs_the_tagger_once_and_equals_extract():
 
 
 def test_with_relevant_the_tagger_reads_only_paragraphs_the_rules_leave_empty_on_an_issue():
-    from stance.attribution import Attributor
-    from stance.issues import IssueRegistry
+    from stance.attribution.rules import Attributor
+    from stance.registries.issues import IssueRegistry
 
     paragraphs = ["Imran Khan said drone strikes must end.",
                   "Khawaja Asif is convinced that US bases in Pakistan would never serve the country.",
@@ -309,7 +309,7 @@ def test_with_relevant_the_tagger_reads_only_paragraphs_the_rules_leave_empty_on
 
 
 def test_issue_registry_mentions():
-    from stance.issues import IssueRegistry
+    from stance.registries.issues import IssueRegistry
 
     issues = IssueRegistry.load()
     assert issues.mentions("They spoke about drone strikes.") and not issues.mentions("The weather is fine.")

@@ -3,11 +3,11 @@ import json
 import numpy as np
 import pytest
 
-from stance.classifier.calibration import expected_calibration_error, fit_temperature
-from stance.classifier.config import StanceConfig
-from stance.classifier.data import Pair, load_pairs
-from stance.classifier.metrics import stance_metrics
-from stance.classifier.model import StanceClassifier
+from stance.stance_model.calibration import expected_calibration_error, fit_temperature
+from stance.stance_model.config import StanceConfig
+from stance.stance_model.data import Pair, load_pairs
+from stance.stance_model.metrics import stance_metrics
+from stance.stance_model.model import StanceClassifier
 from stance.errors import ConfigError, InputError, NotFittedError
 
 TARGET = "The United States should carry out drone strikes inside Pakistan."
@@ -83,7 +83,7 @@ def test_load_pairs_reports_line(tmp_path):
 
 
 def test_load_table_with_column_mapping(tmp_path):
-    from stance.classifier.data import load_table
+    from stance.stance_model.data import load_table
 
     path = tmp_path / "tweets.csv"
     path.write_text("Tweet,Target,Stance\nGreat plan,Dams,FAVOR\nNo way,Dams,AGAINST\nhm,Dams,NONE\n")
@@ -98,7 +98,7 @@ def test_load_table_with_column_mapping(tmp_path):
 def test_lora_on_a_base_with_q_k_v_names():
     from transformers import MPNetConfig, MPNetForSequenceClassification
 
-    from stance.classifier.model import lora_targets
+    from stance.stance_model.model import lora_targets
 
     tiny = MPNetForSequenceClassification(MPNetConfig(vocab_size=100, hidden_size=16, num_hidden_layers=1,
                                                       num_attention_heads=2, intermediate_size=32, num_labels=3))
@@ -111,8 +111,8 @@ def test_lora_on_a_base_with_q_k_v_names():
 
 def test_onnx_export_agrees_with_torch(tmp_path, tiny_model_dir):
     pytest.importorskip("onnxruntime")
-    from stance.classifier.onnx import OnnxStanceClassifier, export_onnx
-    from stance.pipeline import load_predictor
+    from stance.stance_model.onnx import OnnxStanceClassifier, export_onnx
+    from stance.pipeline.local import load_predictor
 
     texts = [p.text for p in PAIRS[:3]] + ["A much longer statement " * 20]
     targets = [TARGET] * 4
@@ -148,8 +148,8 @@ def test_second_stage_goes_on_from_a_saved_model(tmp_path, tiny_model_dir):
 
 
 def test_export_cli_default_margin_is_the_library_default():
-    from stance.classifier.onnx import RECHECK_MARGIN
-    from stance.cli import build_parser
+    from stance.stance_model.onnx import RECHECK_MARGIN
+    from stance.cli.main import build_parser
 
     args = build_parser().parse_args(["export", "--out", "x"])
     assert args.recheck_margin == RECHECK_MARGIN == 0.5

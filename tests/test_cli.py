@@ -3,7 +3,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from stance.cli import main
+from stance.cli.main import main
 
 
 class _Text(HTMLParser):

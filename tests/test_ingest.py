@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from stance.clean import clean_paragraphs, split_paragraphs
-from stance.dates import date_in_text, parse_date
+from stance.ingest.clean import clean_paragraphs, split_paragraphs
+from stance.ingest.dates import date_in_text, parse_date
 from stance.errors import InputError
-from stance.ingest import load_corpus
+from stance.ingest.corpus import load_corpus
 from stance.records import PartialDate
 
 BODY = ("The minister said on Monday that the government would not allow any foreign bases on its soil, "
@@ -114,7 +114,7 @@ def test_manifest_errors(tmp_path):
 
 
 def test_huge_file(tmp_path, monkeypatch):
-    import stance.ingest as ingest
+    import stance.ingest.corpus as ingest
 
     monkeypatch.setattr(ingest, "MAX_BYTES", 100)
     write(tmp_path, "x.txt", BODY)
@@ -130,8 +130,8 @@ def test_duplicate_ids(tmp_path):
 
 
 def test_one_sentence_paragraphs_skip_the_segmenter_and_split_the_same(monkeypatch):
-    from stance import sentences
-    from stance.ingest import make_article
+    from stance.ingest import sentences
+    from stance.ingest.corpus import make_article
 
     text = ("Imran Khan said Pakistan would not allow bases (he was firm).\n\n"
             "“We will not allow it,” he said. Dr. Faisal disagreed; talks went on!\n\n"

@@ -1,7 +1,7 @@
 import pytest
 
 from stance.errors import RegistryError
-from stance.issues import IssueRegistry
+from stance.registries.issues import IssueRegistry
 
 
 def test_default_registry_has_the_five_issues():

@@ -4,7 +4,7 @@ import csv
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from stance.network import actor_network, write_network_csv, write_network_graphml
+from stance.positions.network import actor_network, write_network_csv, write_network_graphml
 from stance.records import PositionPoint
 
 

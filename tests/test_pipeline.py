@@ -1,8 +1,8 @@
 from helpers import statement
-from stance.classifier.model import Scored
-from stance.issues import IssueRegistry
-from stance.ingest import make_article
-from stance.pipeline import Pipeline, classify, issue_pairs
+from stance.stance_model.model import Scored
+from stance.registries.issues import IssueRegistry
+from stance.ingest.corpus import make_article
+from stance.pipeline.local import Pipeline, classify, issue_pairs
 
 
 class KeywordModel:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from stance.cli import main
-from stance.codec import article_from_row, article_to_row, statement_from_row, statement_to_row
+from stance.cli.main import main
+from stance.pipeline.rows import article_from_row, article_to_row, statement_from_row, statement_to_row
 from stance.errors import ConfigError
-from stance.ingest import load_corpus
+from stance.ingest.corpus import load_corpus
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 
@@ -26,14 +26,14 @@ def test_records_survive_the_json_round_trip(mini_corpus):
 
 
 def test_settings_are_checked():
-    from stance.ray_engine import RaySettings
+    from stance.pipeline.ray_engine import RaySettings
 
     with pytest.raises(ConfigError, match="^workers must be at least 1, found 0$"):
         RaySettings(workers=0)
 
 
 def test_missing_ray_is_a_clear_error(monkeypatch):
-    from stance.ray_engine import _ray
+    from stance.pipeline.ray_engine import _ray
 
     monkeypatch.setitem(sys.modules, "ray", None)
     with pytest.raises(ConfigError, match=r"^the Ray engine needs Ray: pip install 'stance\[ray\]' \(or use --engine local\)$"):
@@ -43,7 +43,7 @@ def test_missing_ray_is_a_clear_error(monkeypatch):
 @pytest.fixture(scope="module")
 def local_ray():
     ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install 'stance[ray]'")
-    from stance.ray_engine import RaySettings, start
+    from stance.pipeline.ray_engine import RaySettings, start
 
     start(RaySettings(workers=2))
     yield ray
@@ -86,7 +86,7 @@ def test_new_speakers_keep_their_first_affiliation_across_workers(local_ray, tin
                                   encoding="utf-8")
     (folder / "2.txt").write_text("Zabiullah Nadeem said the drone strikes were a crime.", encoding="utf-8")
     from stance import Pipeline, load_predictor
-    from stance.ray_engine import RayPipeline, RaySettings
+    from stance.pipeline.ray_engine import RayPipeline, RaySettings
 
     articles = load_corpus(folder)
     local = Pipeline(model=load_predictor(tiny_model_dir)).run(articles)
@@ -98,7 +98,7 @@ def test_new_speakers_keep_their_first_affiliation_across_workers(local_ray, tin
 
 
 def test_ingest_on_ray_stores_what_local_stores(local_ray, tiny_model_dir, tmp_path, mini_corpus):
-    from stance.store import Store
+    from stance.serve.store import Store
 
     common = [str(mini_corpus), "--model", str(tiny_model_dir), "--tagger", "none", "--quiet"]
     assert main(["ingest", *common, "--db", str(tmp_path / "local")]) == 0
@@ -111,7 +111,7 @@ def test_ingest_on_ray_stores_what_local_stores(local_ray, tiny_model_dir, tmp_p
 
 
 def test_driver_reconciles_speakers_first_met_on_other_workers():
-    from stance.ray_engine import RayPipeline
+    from stance.pipeline.ray_engine import RayPipeline
     from stance.records import Span, Statement
 
     def said(doc, affiliation):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stance.aggregate import aggregate
+from stance.positions.aggregate import aggregate
 from stance.records import Article, Issue, PartialDate, Span, StancePrediction, Statement
 from stance.report import filter_positions, write_report
 

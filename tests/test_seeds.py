@@ -9,21 +9,21 @@ members divided in 2018, and the foreign minister who offered a joint operation 
 import pytest
 
 from conftest import SEEDS
-from stance.aggregate import current_position, leaning
-from stance.pipeline import DEFAULT_MODEL
+from stance.positions.aggregate import current_position, leaning
+from stance.pipeline.local import DEFAULT_MODEL
 
 SEEDS_MIN = {"precision": 0.93, "recall": 0.85}
 """Floors under the measured figures of the shipped model (README: scripts/benchmark_seeds.py)."""
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir() or not DEFAULT_MODEL.is_dir(),
-                                reason="needs ../shared/seeds and models/stance-minilm")
+                                reason="needs ../shared/seeds and stance/models/stance-minilm")
 
 
 @pytest.fixture(scope="module")
 def result():
     from stance import Pipeline, load_corpus, load_predictor
 
-    from stance.pipeline import load_tagger
+    from stance.pipeline.local import load_tagger
 
     return Pipeline(model=load_predictor(), tagger=load_tagger("auto")).run(load_corpus(SEEDS))  # as `stance track`
 
@@ -88,7 +88,7 @@ def test_positions_a_careful_reader_codes(result):
     import yaml
 
     from conftest import ROOT
-    from stance.position_eval import gold_tuples, predicted_tuples, statement_speakers, tuple_scores
+    from stance.evaluation.positions import gold_tuples, predicted_tuples, statement_speakers, tuple_scores
 
     gold = yaml.safe_load((ROOT / "tests" / "fixtures" / "seeds_gold.yaml").read_text())["seeds"]
     predicted = predicted_tuples(result.predictions)
@@ -105,7 +105,7 @@ def test_no_label_a_reader_would_call_wrong(result):
     import yaml
 
     from conftest import ROOT
-    from stance.position_eval import gold_tuples, predicted_tuples
+    from stance.evaluation.positions import gold_tuples, predicted_tuples
 
     gold = gold_tuples(yaml.safe_load((ROOT / "tests" / "fixtures" / "seeds_gold.yaml").read_text())["seeds"])
     extra = predicted_tuples(result.predictions) - gold

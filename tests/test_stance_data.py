@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pytest
 
-from stance.classifier.config import StanceConfig
-from stance.classifier.data import Pair
-from stance.classifier.metrics import stance_metrics
-from stance.classifier.model import StanceClassifier
-from stance.classifier.public import load_public
-from stance.classifier.training import project_splits
+from stance.stance_model.config import StanceConfig
+from stance.stance_model.data import Pair
+from stance.stance_model.metrics import stance_metrics
+from stance.stance_model.model import StanceClassifier
+from stance.stance_model.public import load_public
+from stance.stance_model.training import project_splits
 from stance.errors import InputError
 
 from conftest import ROOT

@@ -7,10 +7,10 @@ import sqlite3
 
 import pytest
 
-from stance.ingest import load_corpus, make_article
-from stance.pipeline import Pipeline, load_predictor
-from stance.store import Store, StoreError
-from stance.store.store import database_url, decode_cursor, encode_cursor
+from stance.ingest.corpus import load_corpus, make_article
+from stance.pipeline.local import Pipeline, load_predictor
+from stance.serve.store import Store, StoreError
+from stance.serve.store.store import database_url, decode_cursor, encode_cursor
 
 POSTGRES = os.environ.get("STANCE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES else [])
@@ -40,7 +40,7 @@ def pipeline(tiny_model_dir):
 def counts(store):
     from sqlalchemy import func, select
 
-    from stance.store.schema import Document, PredictionRow, StatementRow, StatementSource
+    from stance.serve.store.schema import Document, PredictionRow, StatementRow, StatementSource
 
     with store.session() as s:
         return {name: s.scalar(select(func.count()).select_from(table)) for name, table in
@@ -93,7 +93,7 @@ def test_killed_ingestion_leaves_no_half_document_and_resumes(store, pipeline, m
         calls["n"] += 1
         if calls["n"] == 2:  # the process dies inside the second document's transaction
             with self.session() as s, s.begin():
-                from stance.store.schema import Document
+                from stance.serve.store.schema import Document
                 s.add(Document(doc_id=article.doc_id, content_hash="x" * 64, text=article.text, run_id=report.run_id))
                 s.flush()
                 raise KeyboardInterrupt("killed")
@@ -154,10 +154,10 @@ def test_missing_database_server_is_a_clear_error():
 
 KILL_SCRIPT = """
 import sys, time
-from stance.ingest import load_corpus
-from stance.pipeline import Pipeline, load_predictor
-from stance.store import Store
-import stance.store.store as st
+from stance.ingest.corpus import load_corpus
+from stance.pipeline.local import Pipeline, load_predictor
+from stance.serve.store import Store
+import stance.serve.store.store as st
 
 real = st.Store._write_document
 def slow(self, *a, **k):
@@ -187,7 +187,7 @@ def test_kill_9_mid_ingestion_then_resume(tmp_path, mini_corpus, tiny_model_dir,
 
 
 def test_positions_are_computed_once_per_change_of_the_store(store, pipeline, mini_corpus, monkeypatch):
-    from stance import service
+    from stance.serve import queries as service
 
     articles = load_corpus(mini_corpus)
     store.ingest(articles[:2], pipeline, model_version="tiny@1")

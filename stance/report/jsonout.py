@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .model import ReportModel
+from stance.report.view import ReportModel
 
 
 def report_dict(model: ReportModel) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
 
-from ..records import Shift, StancePrediction
-from .html import LATEST, change
-from .model import Current, Entity, ReportModel
+from stance.records import Shift, StancePrediction
+from stance.report.html import LATEST, change
+from stance.report.view import Current, Entity, ReportModel
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from ..records import PartialDate, PositionPoint, Shift, StancePrediction
+from stance.records import PartialDate, PositionPoint, Shift, StancePrediction
 
 WIDTH, HEIGHT = 720, 180
 LEFT, RIGHT, TOP, BOTTOM = 58, 12, 10, 24

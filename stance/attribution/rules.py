@@ -1,0 +1,590 @@
+"""Rule-based attribution: who said what in each sentence of an article.
+
+Finds speech cues (``said``, ``ruled out``, ``according to`` ...) outside
+quotation marks, the speaker phrase beside each cue (before it, after it in
+an inverted ``said Kirby``, or before an inserted clause), the content, and
+resolves the speaker through the actor registry, pronouns (``he said``
+after a named speaker), offices by date and anonymous sources.  Media
+outlets are never speakers: ``Dawn reported that the minister said ...``
+is the minister's statement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from stance.registries.actors import _GOVERNMENTS, ActorRegistry, country_of
+from stance.records import Actor, Article, Sentence, Span, Statement
+from stance.ingest.sentences import split_sentences
+
+_AUX = (r"has|have|had|would|will|shall|may|might|could|should|must|also|further|later|again|earlier|then|once|"
+        r"repeatedly|reportedly|previously|recently|categorically|publicly|firmly|strongly|officially|"
+        r"clearly|flatly|explicitly|specifically|not|never|be|been|being|was|were|is|are")
+_VERBS = (r"made it clear|making it clear|ruled out|went on to (?:state|say)|called for|"
+          r"said|says|say|told|tells|stated|states|added|adds|noted|asserted|claimed|claims|warned|insisted|"
+          r"reiterated|conveyed|rejected|dismissed|welcomed|urged|announced|clarified|hoped|stressed|maintained|"
+          r"denied|offered|dubbed|criticised|criticized|condemned|vowed|revealed|alleged|alleges|argued|explained|"
+          r"confirmed|declared|emphasi[sz]ed|acknowledged|admitted|demanded|pledged|promised|assured|accused|"
+          r"refused|asked|informed|suggested|termed|replied|responded|tweeted|cautioned|opposed|backed|"
+          r"praised|defended|wrote|believes|argues|insists|warns|rejects|welcomes|urges")
+_CUE = re.compile(rf"(?<![\w’'])(?P<aux>(?:(?:{_AUX})\s+)*)(?P<verb>{_VERBS})(?![\w])")
+"""Case-sensitive: a capitalised ``States`` or ``Says`` is a name, not a cue."""
+_ACCORDING = re.compile(r"(?<![\w])(?:[Aa]ccording to|as per)\s+")
+_PASSIVE = {"be", "been", "being", "was", "were", "is", "are"}
+_RECIPIENT_PASSIVE = {"told", "informed", "conveyed"}
+"""``X will be told that ...``: the speaker is who tells, found from the content or the article."""
+_TRAILING_REST = re.compile(r"^\s*(?:[,.;:]|$|(?:on|in|at|during|after|before|while|as|when|to|from|by|over|"
+                            r"late|earlier|last|this|yesterday|today|again|also|reporters|journalists|newsmen|"
+                            r"the media|the press)\b)")
+_DASH_CREDIT = re.compile(r"^(?P<claim>.{12,}?)[\s,]*\s(?P<dash>[—–])\s*(?P<who>[A-Z][^—–,]{1,80}?)(?:,\s[^—–]*)?\.?$")
+"""``The US has made no request for bases — Foreign Office spokesman Zahid Hafeez Chaudhri.``"""
+_FROM_LEAD = re.compile(r"^(?P<cue>From) (?P<who>[^:]{2,60}):\s*(?P<claim>\S.{10,})$")
+"""``From the Foreign Office: “...”``"""
+_QUOTES = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]|(?<![\w])‘([^‘’]{3,}?)’(?![\w])|(?<![\w])'([^']{12,}?)'(?![\w])"
+                     r"|(?<![\w])‘([^‘’“”\n]{12,}?)”")
+"""Double, single and straight quotation marks, and a single mark closed by a double one (‘...”), a slip
+common in scraped news."""
+_TOKEN = re.compile(r"\w[\w.’'\-]*\w|\w|[^\w\s]")
+_PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
+             "they": "group", "them": "group", "we": "group"}
+_NP_LOWER = {
+    "of", "the", "for", "and", "to", "prime", "minister", "foreign", "defence", "defense", "spokesman", "spokesperson",
+    "spokeswoman", "secretary", "press", "ambassador", "chief", "army", "officials", "official", "sources", "source",
+    "government", "leadership", "authorities", "policymakers", "military", "adviser", "advisor", "envoy", "general",
+    "senior", "top", "another", "some", "a", "an", "interior", "information", "ministry", "office", "president",
+    "premier", "pm", "insiders", "diplomats", "diplomat", "aides", "commander", "side", "report", "security",
+    "national", "state", "department", "several", "two", "three", "other",
+}
+_LEADING_DROP = {
+    "however", "earlier", "meanwhile", "also", "but", "and", "later", "then", "now", "separately", "still", "yet",
+    "hence", "thus", "so", "moreover", "further", "furthermore", "instead", "previously", "recently", "today",
+    "yesterday", "on", "in", "at", "when", "while", "as", "after", "before", "it", "the", "a", "an", "some",
+    "to", "of", "for", "this", "that", "since", "although", "though", "if", "because",
+}
+_MONTHS_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_ANON_HEADS = {"sources", "source", "officials", "official", "diplomats", "diplomat", "insiders", "aides"}
+_TITLE_HEADS = {"minister", "spokesman", "spokesperson", "spokeswoman", "secretary", "ambassador", "chief",
+                "president", "premier", "pm", "envoy", "adviser", "advisor", "general"}
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capital(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass
+class _State:
+    """What an article has said so far, for pronouns and inserted clauses."""
+
+    last_person: Actor | None = None
+    last_group: Actor | None = None
+    last_speaker: Actor | None = None
+    last_paragraph: int = -10
+    recent: list[str] | None = None
+
+    def seen(self, actor: Actor, paragraph: int) -> None:
+        self.last_speaker, self.last_paragraph = actor, paragraph
+        if actor.type == "person":
+            self.last_person = actor
+        elif actor.type in ("organisation", "country", "group"):
+            self.last_group = actor
+        self.recent = [actor.actor_id] + [a for a in (self.recent or []) if a != actor.actor_id][:9]
+
+
+def _quotes(text: str) -> list[tuple[int, int]]:
+    """Spans (inside the marks) of quotations of three words or more."""
+    out = []
+    for m in _QUOTES.finditer(text):
+        group = next(g for g in (1, 2, 3, 4) if m.group(g) is not None)
+        if len(m.group(group).split()) >= 3:
+            out.append((m.start(group), m.end(group)))
+    return out
+
+
+def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s - 1 <= pos < e + 1 for s, e in spans)
+
+
+def _collect_left(tokens: list[_Tok], j: int) -> tuple[int, int] | None:
+    """Token range [i, j] of the noun phrase ending at token ``j``."""
+    if j < 0:
+        return None
+    if tokens[j].lower in _PRONOUNS:
+        return (j, j)
+    i = j
+    while i >= 0:
+        t = tokens[i]
+        if t.capital and t.text[0].isalpha() or t.lower in _NP_LOWER or (t.text in ("’s", "'s")):
+            i -= 1
+            continue
+        break
+    i += 1
+    while i <= j and (tokens[i].lower in _LEADING_DROP or tokens[i].lower in ("and",)):
+        i += 1
+    if i > j:
+        return None
+    words = {t.lower for t in tokens[i:j + 1]}
+    if words <= _MONTHS_DAYS | {"and"}:
+        k = i - 1
+        while k >= 0 and tokens[k].lower in ("in", "on", "last", "this", "earlier", "late", "early"):
+            k -= 1
+        return _collect_left(tokens, k) if k < i - 1 else None
+    if not any(t.capital for t in tokens[i:j + 1]) and not words & (_ANON_HEADS | _TITLE_HEADS):
+        return None
+    return (i, j)
+
+
+def _left_candidates(tokens: list[_Tok], j: int) -> list[tuple[int, int]]:
+    """Speaker phrases that may end at token ``j``: right there, across a
+    comma (``Khawaja Asif, said``), or before an inserted clause
+    (``Dr. Faisal, in weekly briefing, dubbed``)."""
+    out = []
+    direct = _collect_left(tokens, j)
+    if direct:
+        out.append(direct)
+    if j >= 0 and tokens[j].text == ",":
+        across = _collect_left(tokens, j - 1)
+        if across:
+            out.append(across)
+        k = j - 1
+        while k >= 0 and tokens[k].text != "," and j - k < 40:
+            k -= 1
+        if k >= 0 and tokens[k].text == ",":
+            inserted = _collect_left(tokens, k - 1)
+            if inserted:
+                out.append(inserted)
+    return out
+
+
+def _collect_right(tokens: list[_Tok], i: int) -> tuple[int, int] | None:
+    """``said Kirby`` / ``said the spokesman``: the phrase starting at token ``i``."""
+    j = i
+    while j < len(tokens) and (tokens[j].capital and tokens[j].text[0].isalpha() or tokens[j].lower in _NP_LOWER):
+        j += 1
+    while j > i and tokens[j - 1].lower in _LEADING_DROP:
+        j -= 1
+    if j == i or not any(t.capital or t.lower in _TITLE_HEADS for t in tokens[i:j]):
+        return None
+    return (i, j - 1)
+
+
+_IRREGULAR = {"said", "told", "thought", "felt", "wrote", "knew", "meant", "held", "spoke", "made", "saw", "put",
+              "took", "gave", "found", "heard", "says", "thinks", "believes", "wants", "hopes", "fears", "knows"}
+_NOT_CUES = {"is", "was", "are", "were", "has", "had", "have", "be", "been", "asked", "questioned", "to", "on", "in",
+             "about", "statement"}
+_MEDIA_WORDS = {"media", "press", "newspaper", "tribune", "channel", "outlet", "reporters", "journalists", "report",
+                "reports", "daily", "times", "post", "news", "television", "tv", "radio", "website"}
+
+
+def _verbal_cue(text: str) -> bool:
+    """A tagged cue that reads as a verb of saying or thinking (``said``, ``believes``, ``made clear``), not a
+    noun or a preposition (``statement``, ``to speculation``) or a passive question (``was asked about``)."""
+    words = re.findall(r"[a-z’']+", text.lower())
+    if words[:2] == ["according", "to"]:
+        return True
+    if len(words) > 1 and words[0] in ("is", "was", "are", "were") and words[1].endswith("ed") \
+            and words[1] not in _NOT_CUES:  # "is convinced", "were determined"; not "was asked"
+        return True
+    if not words or words[0] in _NOT_CUES:
+        return False
+    head = words[0]
+    return head in _IRREGULAR or (re.fullmatch(r"[a-z]+(?:ed|es|s)", head) is not None and not head.endswith("ss"))
+
+
+def _not_a_speaker(text: str) -> bool:
+    """A tagged source that names an outlet or the press, or is a possessive (``the minister's``)."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    return bool(words & _MEDIA_WORDS) or bool(re.search(r"[’']s$", text.strip()))
+
+
+class Attributor:
+    """Finds statements in articles, resolving speakers with an :class:`ActorRegistry`."""
+
+    def __init__(self, registry: ActorRegistry, tagger=None, relevant: Callable[[str], bool] | None = None,
+                 first: str = "rules") -> None:
+        """``tagger`` (an :class:`~stance.attribution.tagger.AttributionTagger`, optional) adds
+        the attributions it finds in sentences where the rules find none.
+        ``relevant``: a test on a sentence's text.  When given, the tagger reads
+        only the paragraphs that hold a sentence the rules leave empty and that
+        passes the test (the pipeline passes its issue registry's keywords, so
+        the tagger reads only what could become a scored statement); when
+        ``None``, it reads whole documents.  ``first``: ``"rules"`` (the rules'
+        statements, the tagger's only in sentences where the rules find none) or
+        ``"tagger"`` (the other way round; ``scripts/benchmark_seeds.py --first``
+        compares the two)."""
+        if first not in ("rules", "tagger"):
+            raise ValueError(f"first must be 'rules' or 'tagger', found {first!r}")
+        self.registry = registry
+        self.tagger = tagger
+        self.relevant = relevant
+        self.first = first
+
+    # ----------------------------------------------------------- resolution
+    def _resolve(self, phrase: str, article: Article, state: _State) -> Actor | None:
+        pronoun = _PRONOUNS.get(phrase.strip().lower())
+        if pronoun == "person":
+            return state.last_person
+        if pronoun == "group":
+            return state.last_group
+        actor = self.registry.resolve(phrase, article.date, state.recent or ())
+        word = phrase.strip()
+        if actor is None and re.fullmatch(r"[A-Z][a-z’'\-]+", word):
+            # a surname alone: the full name used earlier in the article
+            full = re.search(rf"(?:[A-Z][a-z’'\-]+ ){{1,2}}{re.escape(word)}(?!\w)", article.text)
+            if full:
+                actor = self.registry.resolve(full.group(), article.date, state.recent or ())
+        return actor
+
+    def _speakers(self, phrase: str, article: Article, state: _State) -> list[Actor]:
+        """Actors a phrase names: one, or several for ``Afghanistan and the US``."""
+        actor = self._resolve(phrase, article, state)
+        parts = [p for p in re.split(r"\s+and\s+", phrase) if p.strip()]
+        if len(parts) > 1 and (actor is None or actor.type != "person"):
+            many = [self._resolve(p, article, state) for p in parts]
+            many = [a for a in many if a is not None and a.type != "media"]
+            if len({a.actor_id for a in many}) == len(parts):
+                return many
+        return [actor] if actor is not None else []
+
+    def _content_subject(self, text: str, article: Article) -> Actor | None:
+        """The group a content opens with (``Pakistan is willing``, ``Pakistani officials would``)."""
+        head = " ".join(text.split()[:3])
+        actor = self.registry.match_alias(head)
+        if actor is not None and actor.type in ("organisation", "country", "group") and \
+                re.match(r"^(?:the\s+)?[A-Z]", head) and head.lower().find(actor.name.lower()[:4]) <= 4:
+            return actor
+        country = country_of(" ".join(text.split()[:2]))
+        return self.registry.by_name(_GOVERNMENTS.get(country or ""))
+
+    # ------------------------------------------------------------ extraction
+    def extract_many(self, articles: Sequence[Article]) -> list[list[Statement]]:
+        """:meth:`extract` for each article, the tagger run once over all of them (batched)."""
+        sentences = [split_sentences(a) for a in articles]
+        if self.tagger is None or not articles:
+            return [self.extract(a, sentences[k]) for k, a in enumerate(articles)]
+        tagged, rules = self._tag(articles, sentences)
+        return [self.extract(a, sentences[k], tagged[k], rules[k]) for k, a in enumerate(articles)]
+
+    def _tag(self, articles: Sequence[Article], sentences: Sequence[Sequence[Sentence]]
+             ) -> tuple[list[dict[str, list[Span]]], list[list | None]]:
+        """The tagger's spans per article: over whole documents, or (with ``relevant``)
+        over the paragraphs that need it, in one batch, with offsets into each article;
+        and, for an article the tagger did not read, the rules' results per sentence
+        (what :meth:`extract` would find again)."""
+        if self.relevant is None:
+            return self.tagger.predict([a.text for a in articles]), [None] * len(articles)
+        jobs: list[tuple[int, Span]] = []  # (article, paragraph span)
+        rules: list[list | None] = []
+        for k, (article, found) in enumerate(zip(articles, sentences)):
+            paragraphs = article.paragraphs or (Span(0, len(article.text), article.text),)
+            state, wanted, kept = _State(), [], []
+            for sentence in found:  # the rules alone, as extract() will run them
+                results = self._sentence(article, sentence, state)
+                kept.append(results)
+                self._advance(sentence, results, state)
+                if (not results or self.first == "tagger") and (not wanted or wanted[-1] != sentence.paragraph) \
+                        and self.relevant(sentence.span.text):
+                    wanted.append(sentence.paragraph)
+            jobs.extend((k, paragraphs[p]) for p in wanted)
+            rules.append(None if wanted else kept)
+        out: list[dict[str, list[Span]]] = [{} for _ in articles]
+        for (k, para), spans in zip(jobs, self.tagger.predict([para.text for _, para in jobs]) if jobs else []):
+            for role, found in spans.items():
+                out[k].setdefault(role, []).extend(
+                    Span(para.start + s.start, para.start + s.end, s.text) for s in found)
+        return out, rules
+
+    def extract(self, article: Article, sentences: Sequence[Sentence] | None = None,
+                tagged: dict[str, list[Span]] | None = None, rules: Sequence[list] | None = None) -> list[Statement]:
+        """Every attributed statement in ``article``, in reading order.  ``tagged``:
+        the tagger's spans for this article when they were found already
+        (:meth:`extract_many`); ``rules``: the rules' results per sentence, when
+        found already and the tagger found nothing."""
+        sentences = split_sentences(article) if sentences is None else sentences
+        if tagged is None and self.tagger is not None:
+            (tagged,), (rules,) = self._tag([article], [sentences])
+        state = _State()
+        out: list[Statement] = []
+        for i, sentence in enumerate(sentences):
+            if rules is not None and not tagged:
+                found = rules[i]
+            elif self.first == "tagger" and tagged:
+                found = self._tagged(article, sentence, tagged, state) or self._sentence(article, sentence, state)
+            else:
+                found = self._sentence(article, sentence, state)
+                if not found and tagged:
+                    found = self._tagged(article, sentence, tagged, state)
+            for k, (actors, kind, content, speaker, cue) in enumerate(found):
+                for m, actor in enumerate(actors):
+                    scope = sentence.span
+                    prefix = article.text[sentence.span.start:speaker.start] if speaker else ""
+                    if len(found) == 1 and speaker and content.start > speaker.start and prefix.strip():
+                        # "It is to be mentioned that ..., the minister had said ...", "X's statement was
+                        # released, while the spokesman Y dubbed ...": the speaker's own clause only
+                        scope = Span(speaker.start, sentence.span.end, article.text[speaker.start:sentence.span.end])
+                    elif len(found) > 1:
+                        lo = min(content.start, speaker.start if speaker else content.start)
+                        hi = max(content.end, speaker.end if speaker else content.end)
+                        scope = Span(lo, hi, article.text[lo:hi])
+                    out.append(Statement(
+                        statement_id=f"{article.doc_id}:{sentence.index}:{k}{'' if m == 0 else f'.{m}'}",
+                        doc_id=article.doc_id, date=article.date, actor_id=actor.actor_id, actor=actor.name,
+                        actor_type=actor.type, affiliation=actor.affiliation, kind=kind, text=content,
+                        quote=sentence.span, speaker=speaker, cue=cue, order=sentence.index * 10 + k, scope=scope))
+            self._advance(sentence, found, state)
+        return out
+
+    def _advance(self, sentence: Sentence, found: Sequence[tuple], state: _State) -> None:
+        """After a sentence: its speakers are the latest seen; a sentence without
+        statements may still name who a later ``he`` or passive cue refers to."""
+        for actors, *_ in found:
+            for actor in actors:
+                state.seen(actor, sentence.paragraph)
+        if not found:
+            self._track_mentions(sentence, state)
+
+    def _tagged(self, article: Article, sentence: Sentence, tagged: dict[str, list[Span]],
+                state: _State) -> list[tuple]:
+        """Attributions the tagger marked in a sentence: each cue with the nearest
+        source and content in the sentence; the source resolved like the rules'."""
+        lo, hi = sentence.span.start, sentence.span.end
+
+        def inside(role):
+            return [s for s in tagged.get(role, []) if s.start >= lo and s.end <= hi]
+
+        def nearest(spans, cue):
+            return min(spans, key=lambda s: abs((s.start + s.end) / 2 - (cue.start + cue.end) / 2), default=None)
+
+        contents = [s for s in tagged.get("content", []) if s.end > lo and s.start < hi]
+        results = []
+        for cue in inside("cue"):
+            source, content = nearest(inside("source"), cue), nearest(contents, cue)
+            if source is None or content is None or not _verbal_cue(cue.text) or _not_a_speaker(source.text):
+                continue
+            actors = [a for a in self._speakers(source.text, article, state) if a.type != "media"]
+            if not actors:
+                continue
+            start, end = max(content.start, lo) - lo, min(content.end, hi) - lo
+            content_span = self._span(article, sentence, start, end)
+            if len(content_span.text.split()) < 3:
+                continue
+            quoted = bool(_quotes(sentence.span.text[max(0, start - 1):end + 1]))
+            results.append((actors, self._kind(actors[0], [1] if quoted else [], False), content_span,
+                            self._span(article, sentence, source.start - lo, source.end - lo),
+                            self._span(article, sentence, cue.start - lo, cue.end - lo)))
+        return self._dedupe_sentence(results)
+
+    def _track_mentions(self, sentence: Sentence, state: _State) -> None:
+        """In a sentence without statements, a group named at its head may be the
+        agent of a later passive cue, and a person named may be a later ``he``."""
+        head = self.registry.match_alias(" ".join(sentence.span.text.split()[:6]))
+        if head is not None and head.type in ("organisation", "country", "group"):
+            state.last_group = head
+        person = self.registry.match_alias(sentence.span.text)
+        if person is not None and person.type == "person":
+            state.last_person = state.last_speaker = person
+            state.last_paragraph = sentence.paragraph
+
+    def _span(self, article: Article, sentence: Sentence, lo: int, hi: int) -> Span:
+        text = sentence.span.text
+        while lo < hi and text[lo] in " ,;:-—“”\"‘’'(":
+            lo += 1
+        while hi > lo and text[hi - 1] in " ,;:-—“”\"‘’'(":
+            hi -= 1
+        start = sentence.span.start
+        return Span(start + lo, start + hi, article.text[start + lo:start + hi])
+
+    def _sentence(self, article: Article, sentence: Sentence, state: _State) -> list[tuple]:
+        text = sentence.span.text
+        quotes = _quotes(text)
+        tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        results: list[tuple] = []
+        previous: tuple[list[Actor], Span | None] | None = None
+        taken: list[tuple[int, int]] = []
+        any_cue_speaker = False
+
+        headline = re.match(r"^(?P<claim>[^:]{8,}):\s*(?P<who>[A-Z][\w .’'-]{1,40})$", text)
+        if headline and len(text.split()) < 16 and not text.endswith("."):
+            actors = [a for a in self._speakers(headline["who"], article, state) if a.type != "media"]
+            if actors:
+                kind = "organisation" if actors[0].type != "person" else "reported"
+                return [(actors, kind, self._span(article, sentence, 0, headline.end("claim")),
+                         self._span(article, sentence, headline.start("who"), len(text)), None)]
+
+        cues = [m for m in _CUE.finditer(text) if not _inside(m.start("verb"), quotes)]
+        cues += [m for m in _ACCORDING.finditer(text) if not _inside(m.start(), quotes)]
+        cues.sort(key=lambda m: m.start())
+        for cue in cues:
+            according = cue.re is _ACCORDING
+            verb_start = cue.start() if according else cue.start("verb")
+            aux = cue.group("aux").lower().split() if not according else []
+            passive = bool(aux) and aux[-1] in _PASSIVE
+            if passive and cue.group("verb") not in _RECIPIENT_PASSIVE:
+                continue
+            if any(lo <= cue.start() < hi for lo, hi in taken) and not self._clause_start(
+                    tokens, cue):
+                continue
+            before = [i for i, t in enumerate(tokens) if t.end <= cue.start()]
+            after = [i for i, t in enumerate(tokens) if t.start >= cue.end()]
+            actors: list[Actor] = []
+            speaker_range = None
+            if according:
+                rng = _collect_right(tokens, after[0]) if after else None
+                if rng is None and after and tokens[after[0]].lower in _PRONOUNS:
+                    rng = (after[0], after[0])
+                candidates = [rng] if rng else []
+            elif passive:
+                candidates = []
+            else:
+                candidates = _left_candidates(tokens, before[-1]) if before else []
+                if after and (not before or tokens[before[-1]].text in (",", "”", "\"", "’")):
+                    right = _collect_right(tokens, after[0])
+                    if right:
+                        candidates.append(right)
+            media_seen = False
+            any_cue_speaker = any_cue_speaker or bool(candidates)
+            for lo, hi in candidates:
+                phrase = text[tokens[lo].start:tokens[hi].end]
+                found = self._speakers(phrase, article, state)
+                if found and found[0].type == "media":
+                    media_seen = True
+                    continue
+                if found:
+                    actors, speaker_range = found, (tokens[lo].start, tokens[hi].end)
+                    break
+            content = self._content(text, quotes, cue, speaker_range, according)
+            if content is None:
+                continue
+            if passive and not actors:
+                subject = self._content_subject(text[content[0]:content[1]], article)
+                group = subject or state.last_group
+                actors = [group] if group is not None else []
+            if not actors and not candidates and not media_seen and previous is not None:
+                actors, speaker_range = previous[0], None
+            if not actors:
+                continue
+            speaker = self._span(article, sentence, *speaker_range) if speaker_range else None
+            kind = self._kind(actors[0], quotes, according)
+            if actors[0].type == "anonymous" and actors[0].affiliation is None:
+                subject = self._content_subject(text[content[0]:content[1]], article)
+                if subject is not None:
+                    actors = [self.registry.with_affiliation(actors[0], subject.name)]
+            content_span = self._span(article, sentence, *content)
+            if not content_span.text:
+                continue
+            if results and speaker_range and taken and taken[-1][0] < speaker_range[0] < taken[-1][1]:
+                # "While Kabul claims that X, Pakistan alleges that Y": the first content ends at the comma.
+                cut = text.rfind(",", 0, speaker_range[0])
+                acts, knd, old, spk, cu = results[-1]
+                results[-1] = (acts, knd, self._span(article, sentence, taken[-1][0], cut), spk, cu)
+            results.append((actors, kind, content_span, speaker,
+                            self._span(article, sentence, verb_start, cue.end())))
+            taken.append(content)
+            previous = (actors, speaker)
+            if quotes:
+                break
+        if results:
+            return self._dedupe_sentence(results)
+        credited = self._credit(article, sentence, state, quotes)
+        if credited:
+            return credited
+        opened = text.lstrip()[:1] in "“\"‘"
+        unclosed = opened and not quotes and "”" not in text and len(text.split()) >= 4
+        if (quotes or unclosed) and not any_cue_speaker and opened and state.last_speaker is not None \
+                and sentence.paragraph - state.last_paragraph <= 2:
+            # a quote that goes on after its attribution, or over several paragraphs
+            lo, hi = (quotes[0][0], quotes[-1][1]) if quotes else (text.index(text.lstrip()[0]) + 1, len(text))
+            return [([state.last_speaker], "direct", self._span(article, sentence, lo, hi), None, None)]
+        return []
+
+    def _credit(self, article: Article, sentence: Sentence, state: _State, quotes: list) -> list[tuple]:
+        """Attributions with no verb: a credit after a dash (``... — Foreign Office
+        spokesman X``) and a lead-in (``From the Foreign Office: ...``)."""
+        text = sentence.span.text
+        m = _FROM_LEAD.match(text) or _DASH_CREDIT.match(text)
+        if m is None or len(m["claim"].split()) < 4:
+            return []
+        actors = [a for a in self._speakers(m["who"].strip(), article, state) if a.type != "media"]
+        if not actors:
+            return []
+        lo, hi = m.span("claim")
+        inner = [q for q in quotes if q[0] >= lo and q[1] <= hi]
+        if inner:
+            lo, hi = inner[0][0], inner[-1][1]
+        kind = self._kind(actors[0], inner, False)
+        cue = m.span("cue") if "cue" in m.re.groupindex else m.span("dash")
+        return [(actors, kind, self._span(article, sentence, lo, hi),
+                 self._span(article, sentence, *m.span("who")), self._span(article, sentence, *cue))]
+
+    @staticmethod
+    def _clause_start(tokens: list[_Tok], cue: re.Match) -> bool:
+        """A cue whose speaker follows a comma opens a new clause (``..., Pakistan alleges``)."""
+        before = [t for t in tokens if t.end <= cue.start()]
+        rng = _collect_left(before, len(before) - 1) if before else None
+        return bool(rng) and rng[0] > 0 and before[rng[0] - 1].text == ","
+
+    @staticmethod
+    def _dedupe_sentence(results: list[tuple]) -> list[tuple]:
+        """One statement per speaker in a sentence (``X said ... and made it clear ...``)."""
+        seen, out = set(), []
+        for r in results:
+            key = tuple(a.actor_id for a in r[0])
+            if key not in seen:
+                seen.add(key)
+                out.append(r)
+        return out
+
+    @staticmethod
+    def _kind(actor: Actor, quotes: list, according: bool) -> str:
+        if actor.type == "anonymous":
+            return "anonymous"
+        if quotes:
+            return "direct"
+        if according:
+            return "according-to"
+        if actor.type in ("organisation", "country", "group"):
+            return "organisation"
+        return "reported"
+
+    @staticmethod
+    def _content(text: str, quotes: list, cue: re.Match, speaker: tuple[int, int] | None,
+                 according: bool) -> tuple[int, int] | None:
+        """Character range of what was said, within the sentence."""
+        if quotes:
+            return quotes[0][0], quotes[-1][1]
+        if according:
+            tail = text[cue.end():]
+            comma = tail.find(",")
+            if cue.start() < 3 and comma >= 0:
+                return cue.end() + comma + 1, len(text)
+            return 0, cue.start()
+        spoke_from = speaker[0] if speaker else cue.start()
+        ahead = re.sub(r"(?:(?<=\s)|^)(?:the|a|an)\s*$", "", text[:spoke_from], flags=re.I).rstrip()
+        trailing = _TRAILING_REST.match(text[cue.end():])
+        if speaker and trailing and ahead.endswith((",", "”", "\"", "’", "—", "–")) and len(ahead.split()) >= 4:
+            return 0, len(ahead)
+        rest = text[cue.end():]
+        that = re.search(r"(?<!\w)that(?!\w)", rest[:80])
+        start = cue.end() + (that.end() if that else 0)
+        if len(text[start:].split()) < 2:
+            return None
+        return start, len(text)
+
+
+def extract_statements(articles: Sequence[Article], registry: ActorRegistry, tagger=None,
+                       relevant: Callable[[str], bool] | None = None) -> list[Statement]:
+    """Statements of every article, in corpus order (``relevant``: see :class:`Attributor`)."""
+    return [s for found in Attributor(registry, tagger, relevant).extract_many(articles) for s in found]

@@ -1,0 +1,186 @@
+"""AttributionTagger: fit on annotated documents, predict spans on raw text,
+save and load (a LoRA adapter on the offline base by default)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from stance.modelling.base import resolve_base
+from stance.errors import NotFittedError
+from stance.modelling.training import run_epoch
+from stance.modelling.folders import load_weights, read_metrics, save_folder
+from stance.attribution.polnear import AnnotatedDoc
+from stance.records import Span
+from stance.attribution.tagger.config import ROLES, TAGS, TaggerConfig
+from stance.attribution.tagger.windows import Window, bio_labels, decode, viterbi_words, windows
+
+log = logging.getLogger(__name__)
+METRICS_NAME = "metrics.json"
+
+
+class AttributionTagger:
+    """Token tagger for attribution spans.  The constructor only stores the
+    configuration; :meth:`fit` trains, :meth:`load` restores."""
+
+    def __init__(self, config: TaggerConfig | None = None, parser=None) -> None:
+        """``parser``: a spaCy pipeline (:func:`stance.attribution.parser.load_parser`) that
+        grows source spans to whole phrases after tagging; ``None``: spans as tagged."""
+        self.config = config or TaggerConfig()
+        self.parser = parser
+        self.model = None
+        self.tokenizer = None
+        self.metrics: dict = {}
+
+    def _build(self, model=None, tokenizer=None):
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        cfg = self.config
+        if model is None:
+            base = resolve_base(cfg.base_model)
+            model = AutoModelForTokenClassification.from_pretrained(
+                base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)),
+                label2id={t: i for i, t in enumerate(TAGS)})
+            tokenizer = AutoTokenizer.from_pretrained(base)
+        if cfg.method == "lora":
+            from peft import LoraConfig, get_peft_model
+
+            model = get_peft_model(model, LoraConfig(
+                r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
+                target_modules=list(cfg.lora_targets), modules_to_save=["classifier"], task_type="TOKEN_CLS"))
+        return model, tokenizer
+
+    def _batch(self, items: Sequence[Window], labels: Sequence[list[int]] | None = None):
+        import torch
+
+        tok = self.tokenizer
+        width = max(len(w.ids) for w in items) + 2
+        ids = torch.full((len(items), width), tok.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(items), width), dtype=torch.long)
+        gold = torch.full((len(items), width), -100, dtype=torch.long)
+        for i, w in enumerate(items):
+            n = len(w.ids)
+            ids[i, :n + 2] = torch.tensor([tok.cls_token_id, *w.ids, tok.sep_token_id])
+            mask[i, :n + 2] = 1
+            if labels is not None:
+                gold[i, 1:n + 1] = torch.tensor(labels[i])
+        return {"input_ids": ids, "attention_mask": mask}, gold
+
+    def fit(self, docs: Sequence[AnnotatedDoc], dev: Sequence[AnnotatedDoc] | None = None, *, model=None,
+            tokenizer=None, progress: bool = True, max_steps: int | None = None,
+            init: str | Path | None = None) -> "AttributionTagger":
+        """Train on annotated documents (``init``: go on from a saved LoRA tagger's adapter)."""
+        import torch
+        from transformers import get_linear_schedule_with_warmup
+
+        if not docs:
+            raise ValueError("fit: expected at least one annotated document, found none")
+        cfg = self.config
+        random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
+        if init is not None:
+            from peft import PeftModel
+            from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+            base = resolve_base(cfg.base_model)
+            self.model = PeftModel.from_pretrained(AutoModelForTokenClassification.from_pretrained(
+                base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)}),
+                init, is_trainable=True)
+            self.tokenizer = AutoTokenizer.from_pretrained(base)
+        else:
+            self.model, self.tokenizer = self._build(model, tokenizer)
+        items, labels = [], []
+        for doc in docs:
+            spans = {role: doc.spans(role) for role in ROLES}
+            for w in windows(doc.text, self.tokenizer, cfg.window):
+                items.append(w)
+                labels.append(bio_labels(w, spans))
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        optimiser = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+        steps_per_epoch = math.ceil(len(items) / cfg.batch_size)
+        total = steps_per_epoch * cfg.epochs if max_steps is None else min(max_steps, steps_per_epoch * cfg.epochs)
+        scheduler = get_linear_schedule_with_warmup(optimiser, int(cfg.warmup_ratio * total), total)
+        rng = np.random.default_rng(cfg.seed)
+        step, history, started = 0, [], time.time()
+        for epoch in range(cfg.epochs):
+            self.model.train()
+            order = rng.permutation(len(items))
+            # similar lengths together, batches shuffled
+            order = sorted(order, key=lambda i: len(items[i].ids))
+            batches = [order[j:j + cfg.batch_size] for j in range(0, len(order), cfg.batch_size)]
+            rng.shuffle(batches)
+            def loss_of(idx):
+                batch, gold = self._batch([items[j] for j in idx], [labels[j] for j in idx])
+                logits = self.model(**batch).logits
+                return torch.nn.functional.cross_entropy(logits.view(-1, len(TAGS)), gold.view(-1), ignore_index=-100)
+
+            mean_loss, step = run_epoch(batches, loss_of, params, optimiser, scheduler, step=step, total=total,
+                                        desc=f"epoch {epoch + 1}/{cfg.epochs}", progress=progress)
+            record = {"epoch": epoch + 1, "train_loss": mean_loss}
+            history.append(record)
+            log.info("epoch %s: %s", epoch + 1, record)
+            if progress:
+                print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}))
+            if step >= total:
+                break
+        self.model.eval()
+        self.metrics = {"history": history, "train_docs": len(docs), "train_windows": len(items), "steps": step,
+                        "train_seconds": round(time.time() - started, 1)}
+        return self
+
+    def _check_fitted(self) -> None:
+        if self.model is None:
+            raise NotFittedError("this AttributionTagger is not fitted yet; call fit(...) or AttributionTagger.load(directory)")
+
+    def predict(self, texts: Sequence[str], batch_size: int = 16) -> list[dict[str, list[Span]]]:
+        """Per text, the spans found for each role: ``{"source": [...], "cue": [...], "content": [...]}``."""
+        import torch
+
+        self._check_fitted()
+        jobs = [(t, w) for t, text in enumerate(texts) for w in windows(text, self.tokenizer, self.config.window)]
+        out: list[dict[str, list[Span]]] = [{role: [] for role in ROLES} for _ in texts]
+        order = sorted(range(len(jobs)), key=lambda k: len(jobs[k][1].ids))
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                chunk = [jobs[k] for k in order[start:start + batch_size]]
+                batch, _ = self._batch([w for _, w in chunk])
+                log_probs = torch.log_softmax(self.model(**batch).logits.float(), -1).numpy()
+                for (t, w), row in zip(chunk, log_probs):
+                    row = row[1:len(w.ids) + 1]
+                    found = (viterbi_words(w, row, texts[t]) if self.config.decoding == "words"
+                             else decode(w, row.argmax(-1), texts[t]))
+                    for role, spans in found.items():
+                        out[t][role].extend(spans)
+        for spans in out:
+            for role in ROLES:
+                spans[role].sort(key=lambda s: s.start)
+        if self.parser is not None:
+            from stance.attribution.parser import refine
+
+            out = refine(self.parser, texts, out)
+        return out
+
+    def save(self, directory: str | Path, card: str | None = None) -> Path:
+        self._check_fitted()
+        return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
+
+    @classmethod
+    def load(cls, directory: str | Path, *, base_model=None, tokenizer=None, parser=None) -> "AttributionTagger":
+        """A saved tagger; a LoRA adapter is merged into its base."""
+        from transformers import AutoModelForTokenClassification
+
+        directory = Path(directory)
+        self = cls(TaggerConfig.load(directory), parser)
+        self.model, self.tokenizer = load_weights(
+            directory, self.config, AutoModelForTokenClassification,
+            {"num_labels": len(TAGS), "id2label": dict(enumerate(TAGS)), "label2id": {t: i for i, t in enumerate(TAGS)}},
+            base_model=base_model, tokenizer=tokenizer)
+        self.model.eval()
+        self.metrics = read_metrics(directory, METRICS_NAME)
+        return self

@@ -1,0 +1,1 @@
+"""Evaluation against gold: attribution spans (PolNeAR) and (document, actor, issue, stance) positions."""

@@ -1,0 +1,1 @@
+"""Ingest: corpora (folders, JSONL, CSV) into articles; cleaning, dates at their precision, sentences."""

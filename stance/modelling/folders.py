@@ -1,0 +1,99 @@
+"""Saving and loading a configuration dataclass as JSON next to the weights."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from stance.errors import ConfigError
+
+SHIPPED_MODELS = Path(__file__).resolve().parents[1] / "models"
+"""The models installed with the package: ``stance-minilm`` (stance) and ``attribution-minilm`` (the tagger)."""
+
+
+class JsonConfig:
+    """Mixin for dataclasses: ``save(directory)`` writes ``CONFIG_NAME`` there,
+    ``load(directory)`` reads it back, refusing unknown keys; ``check`` raises
+    :class:`ConfigError` on the first failed (condition, message) pair."""
+
+    CONFIG_NAME = "config.json"
+    WRITTEN_BY = "stance"
+
+    def check(self, checks) -> None:
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(f"{type(self).__name__}: {message}")
+
+    def save(self, directory: str | Path) -> Path:
+        path = Path(directory) / self.CONFIG_NAME
+        path.write_text(json.dumps(dataclasses.asdict(self), indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, directory: str | Path):
+        path = Path(directory) / cls.CONFIG_NAME
+        if not path.is_file():
+            raise ConfigError(f"{path}: not found; expected a model directory written by {cls.WRITTEN_BY}")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ConfigError(f"{path}: unknown keys {sorted(unknown)}; expected only {sorted(known)}")
+        return cls(**data)
+
+
+def save_weights(model, tokenizer, directory: Path, *, method: str, base_model: str) -> None:
+    """``save_pretrained`` of a full model with its tokenizer, or of a LoRA
+    adapter alone with the base recorded by its configured name (so that it
+    loads offline through the pip-installed base)."""
+    model.save_pretrained(directory)
+    if method == "full":
+        tokenizer.save_pretrained(directory)
+        return
+    adapter_cfg = directory / "adapter_config.json"
+    data = json.loads(adapter_cfg.read_text())
+    data["base_model_name_or_path"] = base_model
+    adapter_cfg.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def save_folder(directory: str | Path, model, tokenizer, config, metrics: dict, card: str | None,
+                metrics_name: str = "metrics.json") -> Path:
+    """A model folder: weights (:func:`save_weights`), the config as JSON, the metrics as JSON, the card."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    save_weights(model, tokenizer, directory, method=config.method, base_model=config.base_model)
+    config.save(directory)
+    (directory / metrics_name).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    if card is not None:
+        (directory / "README.md").write_text(card, encoding="utf-8")
+    return directory
+
+
+def load_weights(directory: Path, config, auto_class, label_kwargs: dict, *, base_model=None, tokenizer=None):
+    """(model, tokenizer) of a folder written by :func:`save_folder`: a full model
+    as saved, or a LoRA adapter merged into its base (``base_model``/``tokenizer``
+    stand in for the configured base in tests)."""
+    from transformers import AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    from stance.modelling.base import resolve_base
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()  # the head is "missing" from the base by design: the adapter holds it
+    if config.method == "full":
+        return auto_class.from_pretrained(directory), tokenizer or AutoTokenizer.from_pretrained(directory)
+    from peft import PeftModel
+
+    if not (directory / "adapter_config.json").is_file():
+        raise ConfigError(f"{directory}: no adapter_config.json; expected a LoRA model saved by {config.WRITTEN_BY}")
+    if base_model is None:
+        base = resolve_base(config.base_model)
+        base_model = auto_class.from_pretrained(base, **label_kwargs)
+        tokenizer = tokenizer or AutoTokenizer.from_pretrained(base)
+    return PeftModel.from_pretrained(base_model, directory).merge_and_unload(), tokenizer
+
+
+def read_metrics(directory: Path, metrics_name: str = "metrics.json") -> dict:
+    path = directory / metrics_name
+    return json.loads(path.read_text()) if path.is_file() else {}

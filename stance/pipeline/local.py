@@ -1,0 +1,174 @@
+"""The whole path from articles to positions, as small stages over records.
+
+    articles -> statements -> merged statements -> (statement, issue) pairs
+             -> stance predictions -> positions
+
+Each stage is a plain function; :class:`Pipeline` holds what they share (the
+registries and the stance model) and runs them in order.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from stance.registries.actors import ActorRegistry
+from stance.positions.aggregate import Positions, aggregate
+from stance.attribution.rules import Attributor
+from stance.attribution.dedupe import merge_duplicates
+from stance.registries.issues import IssueRegistry
+from stance.positions.network import actor_network, write_network_csv, write_network_graphml
+from stance.records import Article, StancePrediction, Statement
+from stance.attribution.parser import DEFAULT_PARSER
+from stance.modelling.folders import SHIPPED_MODELS
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = SHIPPED_MODELS / "stance-minilm"
+"""The shipped model, used when no ``--model`` is given (``STANCE_MODEL`` overrides)."""
+
+
+class Predictor(Protocol):
+    """What the pipeline needs of a stance model (``StanceClassifier`` is one)."""
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list: ...
+
+
+DEFAULT_TAGGER = SHIPPED_MODELS / "attribution-minilm"
+"""The shipped attribution tagger, added to the rules when present (``--tagger none`` turns it off)."""
+
+
+def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = DEFAULT_PARSER):
+    """The attribution tagger in ``tagger_dir``; ``"auto"``: the shipped one when
+    it is there, else none; ``None`` or ``"none"``: rules only.  ``parser``: the
+    spaCy pipeline that completes its source phrases (:func:`stance.attribution.parser.load_parser`)."""
+    from stance.errors import ConfigError
+
+    if tagger_dir is None or str(tagger_dir) == "none":
+        return None
+    path = DEFAULT_TAGGER if str(tagger_dir) == "auto" else Path(tagger_dir)
+    if not path.is_dir():
+        if str(tagger_dir) == "auto":
+            return None
+        raise ConfigError(f"{path}: no attribution tagger there; train one with scripts/train_tagger.py, "
+                          "or pass --tagger none for rules only")
+    from stance.attribution.parser import load_parser
+    from stance.attribution.tagger import AttributionTagger
+
+    return AttributionTagger.load(path, parser=load_parser(parser))
+
+
+def default_model_dir() -> Path:
+    return Path(os.environ.get("STANCE_MODEL") or DEFAULT_MODEL)
+
+
+def load_predictor(model_dir: str | Path | None = None, threads: int | None = None) -> Predictor:
+    """The stance model saved in ``model_dir`` (default: the shipped one); a folder
+    written by `stance export` runs on ONNX Runtime.  ``threads``: the ONNX session's
+    intra-op threads (torch models follow ``torch.set_num_threads``)."""
+    from stance.stance_model.model import StanceClassifier
+    from stance.errors import ConfigError
+
+    path = Path(model_dir) if model_dir else default_model_dir()
+    if not path.is_dir():
+        raise ConfigError(f"{path}: no stance model there; train one with `stance train` or pass --model DIR")
+    if (path / "model.onnx").is_file():  # exported with `stance export`: ONNX Runtime
+        from stance.stance_model.onnx import OnnxStanceClassifier
+
+        return OnnxStanceClassifier.load(path, threads)
+    return StanceClassifier.load(path)
+
+
+def issue_pairs(statements: Sequence[Statement], issues: IssueRegistry) -> list[tuple[Statement, str]]:
+    """(statement, issue) for every issue a statement concerns; questions put
+    to someone are not positions and are left out."""
+    out = []
+    for st in statements:
+        if st.text.text.rstrip().endswith("?"):
+            continue
+        for issue_id, _ in issues.detect(st.evidence.text):
+            out.append((st, issue_id))
+    return out
+
+
+def classify(pairs: Sequence[tuple[Statement, str]], issues: IssueRegistry, model: Predictor,
+             batch_size: int = 32) -> list[StancePrediction]:
+    """A stance prediction for each (statement, issue) pair."""
+    if not pairs:
+        return []
+    scored = model.predict([st.evidence.text for st, _ in pairs], [issues[i].target for _, i in pairs],
+                           batch_size=batch_size)
+    name = getattr(model, "name", type(model).__name__)
+    return [StancePrediction(st, issue, s.stance, s.confidence, s.scores, s.abstained, name)
+            for (st, issue), s in zip(pairs, scored)]
+
+
+@dataclass
+class Result:
+    articles: list[Article]
+    statements: list[Statement]
+    predictions: list[StancePrediction]
+    positions: Positions
+    parents: dict[str, str] = field(default_factory=dict)
+
+    def statement_rows(self) -> list[dict]:
+        return [p.to_dict() for p in self.predictions]
+
+
+@dataclass
+class Pipeline:
+    """Registries and model shared by the stages; :meth:`run` goes end to end."""
+
+    model: Predictor
+    issues: IssueRegistry = field(default_factory=IssueRegistry.load)
+    actors: ActorRegistry = field(default_factory=ActorRegistry.load)
+    period: str = "month"
+    batch_size: int = 32
+    tagger: object | None = None
+    """An :class:`~stance.attribution.tagger.AttributionTagger` added to the attribution rules (see :func:`load_tagger`)."""
+    first: str = "rules"
+    """Which attributions win in a sentence where both find some: ``rules`` or ``tagger``."""
+
+    def extract(self, articles: Sequence[Article]) -> list[list[Statement]]:
+        """The statements of each article, in article order (not merged across articles).
+        The tagger reads only paragraphs where the rules find nothing and an issue is named."""
+        return Attributor(self.actors, self.tagger, self.issues.mentions, self.first).extract_many(articles)
+
+    def score(self, statements: Sequence[Statement]) -> list[StancePrediction]:
+        """A stance prediction for each (statement, issue) pair the statements hold."""
+        return classify(issue_pairs(statements, self.issues), self.issues, self.model, self.batch_size)
+
+    def run(self, articles: Sequence[Article]) -> Result:
+        statements = merge_duplicates([s for found in self.extract(articles) for s in found])
+        predictions = self.score(statements)
+        parents = self.actors.parents()
+        positions = aggregate(predictions, self.period, parents, n_documents=len(articles))
+        log.info("%d articles, %d statements, %d scored pairs", len(articles), len(statements), len(predictions))
+        return Result(list(articles), statements, predictions, positions, parents)
+
+
+def write_outputs(result: Result, out_dir: str | Path, issues: IssueRegistry,
+                  formats: Sequence[str] = ("html", "md", "json")) -> Path:
+    """``statements.jsonl``, ``positions.json``, the actor network (``network.csv``,
+    ``network.graphml``) and ``report/`` under ``out_dir``;
+    returns the report's main file."""
+    from stance.report import write_report
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "statements.jsonl").open("w", encoding="utf-8") as handle:
+        for row in result.statement_rows():
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    (out / "positions.json").write_text(json.dumps(result.positions.to_dict(), indent=1, ensure_ascii=False),
+                                        encoding="utf-8")
+    edges = actor_network(result.positions.points)
+    write_network_csv(edges, out / "network.csv")
+    affiliations = {p.statement.actor: p.statement.affiliation or "" for p in result.predictions}
+    write_network_graphml(edges, out / "network.graphml", affiliations)
+    return write_report(result.positions, out / "report", issues=dict(issues),
+                        articles={a.doc_id: a for a in result.articles}, formats=formats, parents=result.parents)

@@ -1,0 +1,7 @@
+"""The persistent store: documents, statements, predictions (per model
+version), actors, issues and runs in one SQL database (SQLite by default,
+PostgreSQL by URL), with Alembic migrations and incremental ingestion."""
+
+from stance.serve.store.store import Page, Store, StoreError
+
+__all__ = ["Page", "Store", "StoreError"]

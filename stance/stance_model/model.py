@@ -1,0 +1,301 @@
+"""The stance classifier: a transformer sequence classifier over
+(statement, issue target) pairs, fine-tuned fully or with a LoRA adapter."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from stance.errors import NotFittedError
+from stance.modelling.base import resolve_base
+from stance.stance_model.calibration import fit_temperature
+from stance.stance_model.config import StanceConfig
+from stance.stance_model.data import Pair
+from stance.stance_model.metrics import stance_metrics
+from stance.modelling.training import run_epoch
+from stance.modelling.folders import load_weights, read_metrics, save_folder
+
+log = logging.getLogger(__name__)
+METRICS_NAME = "metrics.json"
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The model's answer for one pair."""
+
+    stance: str
+    confidence: float
+    scores: dict[str, float]
+    abstained: bool
+
+
+def _length_buckets(order: np.ndarray, lengths: Sequence[int], batch_size: int, rng, window: int = 32) -> list:
+    """Batches of similar length (less padding): sort each window of ``window``
+    batches by length, cut it into batches, then shuffle the batches."""
+    batches = []
+    span = batch_size * window
+    for start in range(0, len(order), span):
+        chunk = sorted(order[start:start + span], key=lambda i: lengths[i])
+        batches += [np.array(chunk[j:j + batch_size]) for j in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+_ATTENTION_NAMES = {"query": "q", "key": "k", "value": "v"}
+
+
+def lora_targets(model, targets: Sequence[str]) -> list[str]:
+    """The configured LoRA target module names, translated for bases that name
+    their attention projections ``q``/``k``/``v``/``o`` (MPNet) rather than
+    ``query``/``key``/``value``/``dense`` (BERT)."""
+    names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
+    if "query" in names or not {"q", "k", "v"} <= names:
+        return list(targets)
+    out = [_ATTENTION_NAMES.get(t, t) for t in targets]
+    return out + ["o"] if "dense" in targets and "o" not in out else out
+
+
+class Predicting:
+    """Calibrated probabilities, abstention and metrics from ``self._logits`` and
+    ``self.config`` (shared by the torch model and the ONNX Runtime one)."""
+
+    def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Calibrated probabilities, one row per pair, columns in ``config.labels`` order."""
+        logits = self._logits(texts, targets, batch_size) / self.config.temperature
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list[Scored]:
+        """One :class:`Scored` per pair; low-confidence answers become ``neutral`` with ``abstained``."""
+        labels = self.config.labels
+        out = []
+        for row in self.predict_proba(texts, targets, batch_size):
+            top = int(row.argmax())
+            abstained = bool(row[top] < self.config.abstain_threshold)
+            stance = "neutral" if abstained else labels[top]
+            out.append(Scored(stance, float(row[top]), {l: float(p) for l, p in zip(labels, row)}, abstained))
+        return out
+
+    def evaluate(self, pairs: Sequence[Pair]) -> dict:
+        """Metrics on labelled pairs (see :func:`stance_metrics`)."""
+        probs = self.predict_proba([p.text for p in pairs], [p.target for p in pairs])
+        predicted = [self.config.labels[i] for i in probs.argmax(1)]
+        return stance_metrics([p.label for p in pairs], predicted, probs=probs, labels=self.config.labels,
+                              targets=[p.issue or p.target for p in pairs])
+
+
+class StanceClassifier(Predicting):
+    """Fit on :class:`Pair` lists, predict on (text, target) lists, save and load.
+
+    The constructor only stores the configuration; :meth:`fit` trains,
+    :meth:`load` restores a saved model.
+    """
+
+    def __init__(self, config: StanceConfig | None = None) -> None:
+        self.config = config or StanceConfig()
+        self.model = None
+        self.tokenizer = None
+        self.metrics: dict = {}
+
+    # ------------------------------------------------------------------ build
+    def _build(self, model=None, tokenizer=None, init: str | Path | None = None):
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        cfg = self.config
+        id2label = dict(enumerate(cfg.labels))
+        if init is not None and cfg.method == "lora":  # go on from a saved adapter, still trainable
+            from peft import PeftModel
+
+            base = resolve_base(cfg.base_model)
+            model = AutoModelForSequenceClassification.from_pretrained(
+                base, num_labels=len(cfg.labels), id2label=id2label, label2id={v: k for k, v in id2label.items()})
+            torch.manual_seed(cfg.seed)
+            return PeftModel.from_pretrained(model, init, is_trainable=True), AutoTokenizer.from_pretrained(base)
+        if init is not None:
+            model = AutoModelForSequenceClassification.from_pretrained(init)
+            tokenizer = AutoTokenizer.from_pretrained(init)
+        if model is None:
+            base = resolve_base(cfg.base_model)
+            model = AutoModelForSequenceClassification.from_pretrained(
+                base, num_labels=len(cfg.labels), id2label=id2label, label2id={v: k for k, v in id2label.items()})
+            tokenizer = AutoTokenizer.from_pretrained(base)
+        if cfg.method == "lora" and init is None:
+            from peft import LoraConfig, get_peft_model
+
+            model = get_peft_model(model, LoraConfig(
+                r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
+                target_modules=lora_targets(model, cfg.lora_targets), modules_to_save=["classifier", "pooler"],
+                task_type="SEQ_CLS"))
+        torch.manual_seed(cfg.seed)
+        return model, tokenizer
+
+    # ------------------------------------------------------------------ train
+    def fit(self, train: Sequence[Pair], dev: Sequence[Pair] | Mapping[str, Sequence[Pair]] | None = None, *,
+            model=None, tokenizer=None, weights: Sequence[float] | None = None, progress: bool = True,
+            max_steps: int | None = None, epoch_size: int | None = None,
+            checkpoint_dir: str | Path | None = None, init: str | Path | None = None) -> "StanceClassifier":
+        """Train on ``train``; early-stop and calibrate on ``dev`` when given.
+
+        ``dev`` is one list of pairs or several by name (then the model is
+        chosen on the mean of their macro-F1, and calibrated on all of them).
+        ``model``/``tokenizer`` replace the base (tests pass a tiny random
+        BERT); ``weights`` are per-example sampling weights (per-source
+        mixing); ``max_steps`` caps optimisation steps (smoke runs);
+        ``checkpoint_dir`` receives the best model so far after each epoch
+        that improves on dev (a run cut short still leaves a usable model);
+        ``init`` is a saved model to go on training from (a second stage).
+        """
+        import torch
+        from transformers import get_linear_schedule_with_warmup
+
+        if not train:
+            raise ValueError("fit: expected at least one training pair, found none")
+        cfg = self.config
+        random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
+        self.model, self.tokenizer = self._build(model, tokenizer, init)
+        label_ids = {label: i for i, label in enumerate(cfg.labels)}
+        y = np.array([label_ids[p.label] for p in train])
+        counts = np.bincount(y, minlength=len(cfg.labels)).astype(float)
+        class_w = counts.sum() / (len(counts) * np.maximum(counts, 1)) if cfg.class_weighting else np.ones(len(counts))
+        loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(class_w, dtype=torch.float32))
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        optimiser = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+        epoch_size = epoch_size or len(train)
+        steps_per_epoch = math.ceil(epoch_size / cfg.batch_size)
+        total = steps_per_epoch * cfg.epochs if max_steps is None else min(max_steps, steps_per_epoch * cfg.epochs)
+        scheduler = get_linear_schedule_with_warmup(optimiser, int(cfg.warmup_ratio * total), total)
+        rng = np.random.default_rng(cfg.seed)
+        probs = None if weights is None else np.asarray(weights, float) / np.sum(weights)
+
+        dev_sets = dict(dev) if isinstance(dev, Mapping) else ({"dev": list(dev)} if dev else {})
+        dev_sets = {name: list(pairs) for name, pairs in dev_sets.items() if pairs}
+        best, best_state, bad_epochs, step, history = -1.0, None, 0, 0, []
+        started = time.time()
+        for epoch in range(cfg.epochs):
+            self.model.train()
+            order = rng.choice(len(train), size=epoch_size, replace=probs is not None or epoch_size > len(train), p=probs)
+            if cfg.length_buckets:
+                batches = _length_buckets(order, [len(p.text) + len(p.target) for p in train], cfg.batch_size, rng)
+            else:
+                batches = [order[j:j + cfg.batch_size] for j in range(0, len(order), cfg.batch_size)]
+            def loss_of(idx):
+                batch = self._encode([train[j].text for j in idx], [train[j].target for j in idx])
+                return loss_fn(self.model(**batch).logits, torch.tensor(y[idx]))
+
+            mean_loss, step = run_epoch(batches, loss_of, params, optimiser, scheduler, step=step, total=total,
+                                        desc=f"epoch {epoch + 1}/{cfg.epochs}", progress=progress)
+            record = {"epoch": epoch + 1, "train_loss": mean_loss}
+            if dev_sets:
+                record.update(self._dev_record(dev_sets))
+                score = record["dev_macro_f1"]
+                if score > best:
+                    best, bad_epochs = score, 0
+                    best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+                    if checkpoint_dir is not None:
+                        self.metrics = {"history": history + [record], "checkpoint": True, "steps": step}
+                        self.save(checkpoint_dir)
+                        self.model.train()
+                else:
+                    bad_epochs += 1
+            history.append(record)
+            log.info("epoch %s: %s", epoch + 1, record)
+            if progress:
+                print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}))
+            if step >= total or (dev_sets and bad_epochs >= cfg.patience):
+                break
+        if best_state is not None:
+            self.model.load_state_dict(best_state)
+        self.model.eval()
+        every_dev = [p for pairs in dev_sets.values() for p in pairs]
+        self.metrics = {"history": history, "train_pairs": len(train), "dev_pairs": len(every_dev),
+                        "train_seconds": round(time.time() - started, 1), "steps": step}
+        if every_dev:
+            logits = self._logits([p.text for p in every_dev], [p.target for p in every_dev])
+            gold = np.array([label_ids[p.label] for p in every_dev])
+            cfg.temperature = fit_temperature(logits, gold)
+            self.metrics["temperature"] = cfg.temperature
+        return self
+
+    def _dev_record(self, dev_sets: dict[str, list[Pair]]) -> dict[str, float]:
+        """Per-epoch dev figures: one set's metrics as ``dev_*``; for several,
+        each set's macro-F1 and their mean as ``dev_macro_f1``."""
+        labels = self.config.labels
+        scores = {}
+        for name, pairs in dev_sets.items():
+            logits = self._logits([p.text for p in pairs], [p.target for p in pairs])
+            scores[name] = stance_metrics([p.label for p in pairs], [labels[i] for i in logits.argmax(1)])
+        if len(scores) == 1:
+            return {f"dev_{k}": v for k, v in next(iter(scores.values())).items() if isinstance(v, float)}
+        record = {f"dev_{name}_macro_f1": m["macro_f1"] for name, m in scores.items()}
+        record["dev_macro_f1"] = float(np.mean([m["macro_f1"] for m in scores.values()]))
+        return record
+
+    # -------------------------------------------------------------- inference
+    def _check_fitted(self) -> None:
+        if self.model is None:
+            raise NotFittedError(
+                "this StanceClassifier is not fitted yet; call fit(...) or StanceClassifier.load(directory)")
+
+    def _encode(self, texts: Sequence[str], targets: Sequence[str]):
+        return self.tokenizer(list(texts), list(targets), truncation="only_first", padding=True,
+                              max_length=self.config.max_length, return_tensors="pt")
+
+    def _logits(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Raw logits, batched by length so that padding stays small."""
+        import torch
+
+        self._check_fitted()
+        if len(texts) != len(targets):
+            raise ValueError(f"expected as many targets as texts, found {len(targets)} and {len(texts)}")
+        out = np.zeros((len(texts), len(self.config.labels)), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + len(targets[i]))
+        was_training = self.model.training
+        self.model.eval()
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                idx = order[start:start + batch_size]
+                batch = self._encode([texts[i] for i in idx], [targets[i] for i in idx])
+                out[idx] = self.model(**batch).logits.float().numpy()
+        self.model.train(was_training)
+        return out
+
+    # -------------------------------------------------------------- save/load
+    def save(self, directory: str | Path, card: str | None = None) -> Path:
+        """Weights (adapter only, for LoRA) with ``save_pretrained``, the config
+        as JSON, the metrics as JSON, and a model card."""
+        self._check_fitted()
+        return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
+
+    @classmethod
+    def load(cls, directory: str | Path, *, base_model=None, tokenizer=None) -> "StanceClassifier":
+        """A saved model; a LoRA adapter is merged into its base for speed.
+
+        ``base_model``/``tokenizer`` stand in for the configured base (tests).
+        """
+        import torch
+        from transformers import AutoModelForSequenceClassification
+
+        directory = Path(directory)
+        config = StanceConfig.load(directory)
+        self = cls(config)
+        torch.set_grad_enabled(True)
+        id2label = dict(enumerate(config.labels))
+        self.model, self.tokenizer = load_weights(
+            directory, config, AutoModelForSequenceClassification,
+            {"num_labels": len(config.labels), "id2label": id2label, "label2id": {v: k for k, v in id2label.items()}},
+            base_model=base_model, tokenizer=tokenizer)
+        self.model.eval()
+        self.metrics = read_metrics(directory, METRICS_NAME)
+        self.name = directory.name
+        return self
+

@@ -1,0 +1,93 @@
+"""One training run: data, fit, evaluation, card and save."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+from stance.errors import InputError
+from stance.stance_model.card import model_card
+from stance.stance_model.config import StanceConfig
+from stance.stance_model.data import Pair, load_pairs, load_table
+from stance.stance_model.model import StanceClassifier
+from stance.stance_model.public import load_public
+
+log = logging.getLogger(__name__)
+
+
+def project_splits(data_dir: str | Path) -> dict[str, list[Pair]]:
+    """``train``/``dev``/``test`` pairs of the project's annotated data."""
+    data_dir = Path(data_dir)
+    splits = {}
+    for split in ("train", "dev", "test"):
+        path = data_dir / f"{split}.jsonl"
+        if path.is_file():
+            splits[split] = load_pairs(path)
+            if not splits[split]:
+                raise InputError(path, f"is empty; expected one labelled pair per line in the {split} split")
+    return splits
+
+
+def sampling_weights(pairs: list[Pair], mix: dict[str, float]) -> list[float]:
+    """Per-example weights so that each source is drawn in proportion to ``mix``."""
+    counts = Counter(p.source for p in pairs)
+    return [mix.get(p.source, 1.0) / counts[p.source] for p in pairs]
+
+
+def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig | None = None, *,
+                public: dict[str, float] | None = None, public_root: str | Path = "../shared/data",
+                project_weight: float = 1.0, progress: bool = True, max_steps: int | None = None,
+                epoch_size: int | None = None, public_limit: int | None = None,
+                extra: dict[str, float] | None = None, columns: dict[str, str] | None = None,
+                select_on_public: bool = True, init: str | Path | None = None) -> dict:
+    """Train on the project's data (and public sets, and ``extra`` CSV/JSONL files or
+    saved datasets read with the ``columns`` mapping, each with a sampling weight),
+    evaluate on every dev/test split, save to ``out_dir``; return metrics.
+    ``init``: a saved model to go on training from (for example a model trained
+    on the public sets, then tuned on the project's data).
+
+    With public sets and ``select_on_public``, the epoch kept is the one with
+    the best mean macro-F1 over the project's dev split and each public dev
+    split (at most ``public_limit`` pairs each); the best model so far is
+    written to ``out_dir/checkpoint`` as training goes."""
+    config = config or StanceConfig()
+    splits = project_splits(data_dir)
+    if "train" not in splits:
+        raise FileNotFoundError(f"{data_dir}: expected train.jsonl (and dev.jsonl, test.jsonl) of annotated pairs")
+    train = list(splits["train"])
+    mix = {"project": project_weight}
+    extra_evals: dict[str, list[Pair]] = {}
+    for name, weight in (public or {}).items():
+        train += load_public(name, public_root, "train")
+        mix[name] = weight
+        dev = load_public(name, public_root, "dev")
+        if public_limit and len(dev) > public_limit:
+            dev = random.Random(config.seed).sample(dev, public_limit)
+        extra_evals[f"{name}_dev"] = dev
+    for path, weight in (extra or {}).items():
+        pairs = load_table(path, columns, source=Path(path).stem)
+        train += pairs
+        mix[Path(path).stem] = weight
+    config.sources = mix
+    weights = sampling_weights(train, mix) if (public or extra) else None
+    dev = splits.get("dev")
+    if select_on_public and extra_evals:
+        # project_weight 0 trains on public data alone: the project's dev split then
+        # plays no part either, so that its test split measures transfer honestly
+        dev = {**({"project": dev or []} if project_weight > 0 else {}), **extra_evals}
+    model = StanceClassifier(config).fit(train, dev, weights=weights, progress=progress, max_steps=max_steps,
+                                         epoch_size=epoch_size, checkpoint_dir=Path(out_dir) / "checkpoint",
+                                         init=init)
+    evals = {f"project_{s}": model.evaluate(splits[s]) for s in ("dev", "test") if s in splits}
+    evals.update({k: model.evaluate(v) for k, v in extra_evals.items()})
+    model.metrics["eval"] = evals
+    command = "stance train " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train"] else "stance train"
+    model.save(out_dir, card=model_card(config, model.metrics, command))
+    shutil.rmtree(Path(out_dir) / "checkpoint", ignore_errors=True)
+    log.info("saved to %s: %s", out_dir, json.dumps({k: round(v["macro_f1"], 4) for k, v in evals.items()}))
+    return model.metrics

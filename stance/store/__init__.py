@@ -1,7 +1,0 @@
-"""The persistent store: documents, statements, predictions (per model
-version), actors, issues and runs in one SQL database (SQLite by default,
-PostgreSQL by URL), with Alembic migrations and incremental ingestion."""
-
-from .store import Page, Store, StoreError
-
-__all__ = ["Page", "Store", "StoreError"]
