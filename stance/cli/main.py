@@ -206,7 +206,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from stance.stance_model.onnx import export_onnx
-    from stance.pipeline.local import default_model_dir
+    from stance.modelling.folders import default_model_dir
 
     path = export_onnx(args.model or default_model_dir(), args.out, quantize=not args.fp32,
                        recheck_margin=args.recheck_margin)
@@ -216,7 +216,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from stance.serve.api import model_version
+    from stance.modelling.folders import model_version
     from stance.ingest.corpus import load_corpus
     from stance.serve.store import Store
 
@@ -234,7 +234,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_relabel(args: argparse.Namespace) -> int:
-    from stance.serve.api import model_version
+    from stance.modelling.folders import model_version
     from stance.pipeline.local import Pipeline, load_predictor
     from stance.serve.store import Store
 

@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import os
 from pathlib import Path
 
 from stance.errors import ConfigError
 
 SHIPPED_MODELS = Path(__file__).resolve().parents[1] / "models"
 """The models installed with the package: ``stance-minilm`` (stance) and ``attribution-minilm`` (the tagger)."""
+DEFAULT_MODEL = SHIPPED_MODELS / "stance-minilm"
+"""The shipped stance model, used when no ``--model`` is given (``STANCE_MODEL`` overrides)."""
+DEFAULT_TAGGER = SHIPPED_MODELS / "attribution-minilm"
+"""The shipped attribution tagger, added to the rules when present (``--tagger none`` turns it off)."""
+WEIGHTS_HASH_CHARS = 12
+"""Hex digits of the weights' SHA-256 kept in a model version."""
+
+
+def default_model_dir() -> Path:
+    """``STANCE_MODEL`` if set, else the shipped stance model."""
+    return Path(os.environ.get("STANCE_MODEL") or DEFAULT_MODEL)
+
+
+def model_version(model_dir: str | Path | None) -> str:
+    """A model's folder name and a hash of its weights, so that predictions of
+    different models (or retrained ones) stay apart: ``stance-minilm@1a2b3c4d5e6f``."""
+    folder = Path(model_dir) if model_dir else default_model_dir()
+    weights = sorted(folder.glob("*.safetensors")) if folder.is_dir() else []
+    if not weights:
+        return folder.name
+    digest = hashlib.sha256()
+    for w in weights:
+        digest.update(w.read_bytes())
+    return f"{folder.name}@{digest.hexdigest()[:WEIGHTS_HASH_CHARS]}"
 
 
 class JsonConfig:

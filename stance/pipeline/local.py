@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +24,10 @@ from stance.registries.issues import IssueRegistry
 from stance.positions.network import actor_network, write_network_csv, write_network_graphml
 from stance.records import Article, StancePrediction, Statement
 from stance.attribution.parser import DEFAULT_PARSER
-from stance.modelling.folders import SHIPPED_MODELS
+from stance.modelling.folders import DEFAULT_TAGGER, default_model_dir
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = SHIPPED_MODELS / "stance-minilm"
-"""The shipped model, used when no ``--model`` is given (``STANCE_MODEL`` overrides)."""
 
 
 class Predictor(Protocol):
@@ -39,8 +36,6 @@ class Predictor(Protocol):
     def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list: ...
 
 
-DEFAULT_TAGGER = SHIPPED_MODELS / "attribution-minilm"
-"""The shipped attribution tagger, added to the rules when present (``--tagger none`` turns it off)."""
 
 
 def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = DEFAULT_PARSER):
@@ -61,10 +56,6 @@ def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = DEF
     from stance.attribution.tagger import AttributionTagger
 
     return AttributionTagger.load(path, parser=load_parser(parser))
-
-
-def default_model_dir() -> Path:
-    return Path(os.environ.get("STANCE_MODEL") or DEFAULT_MODEL)
 
 
 def load_predictor(model_dir: str | Path | None = None, threads: int | None = None) -> Predictor:

@@ -26,6 +26,7 @@ from stance.errors import StanceError
 from stance.serve.store import Store
 from stance.serve.store.store import StoreError
 from stance.attribution.parser import DEFAULT_PARSER
+from stance.modelling.folders import model_version
 
 log = logging.getLogger("stance.api")
 MAX_BODY = 10 * 1024 * 1024
@@ -217,25 +218,6 @@ def create_app(settings: Settings, store: Store | None = None, pipeline=None) ->
         return html
 
     return app
-
-
-def model_version(model_dir: str | None) -> str:
-    """A model's folder name and a hash of its weights, so that predictions of
-    different models (or retrained ones) stay apart."""
-    from pathlib import Path
-
-    from stance.pipeline.local import default_model_dir
-
-    folder = Path(model_dir) if model_dir else default_model_dir()
-    weights = sorted(folder.glob("*.safetensors")) if folder.is_dir() else []
-    if not weights:
-        return folder.name
-    import hashlib
-
-    digest = hashlib.sha256()
-    for w in weights:
-        digest.update(w.read_bytes())
-    return f"{folder.name}@{digest.hexdigest()[:12]}"
 
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
