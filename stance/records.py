@@ -50,7 +50,7 @@ class PartialDate:
         return "year"
 
     @classmethod
-    def parse(cls, value: str) -> "PartialDate":
+    def parse(cls, value: str) -> PartialDate:
         """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (an ISO timestamp is cut to its day)."""
         text = str(value).strip()[:10] if "T" in str(value) else str(value).strip()
         match = _PARTIAL_DATE.match(text)
@@ -73,7 +73,8 @@ class PartialDate:
         return _dt.date(self.year, 12, 31)
 
     def midpoint(self) -> _dt.date:
-        return self.start() + (self.end() - self.start()) / 2
+        """The middle of the days this date can mean (for weighting and drawing; no label uses it)."""
+        return midpoint(self.start(), self.end())
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, PartialDate):
@@ -82,6 +83,11 @@ class PartialDate:
 
     def __str__(self) -> str:
         return _date_text(self.year, self.month, self.day)
+
+
+def midpoint(first: _dt.date, last: _dt.date) -> _dt.date:
+    """The day halfway from ``first`` to ``last`` (rounded down): 2018-01-01..2018-01-31 -> 2018-01-16."""
+    return first + (last - first) / 2
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -110,6 +116,26 @@ class Span:
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Span:
+        return cls(data["start"], data["end"], data["text"])
+
+
+def _span_dict(span: Span | None) -> dict[str, Any] | None:
+    return span.to_dict() if span is not None else None
+
+
+def _span_of(data: dict[str, Any] | None) -> Span | None:
+    return Span.from_dict(data) if data is not None else None
+
+
+def _date_text_of(date: PartialDate | None) -> str | None:
+    return str(date) if date else None
+
+
+def _date_of(value: str | None) -> PartialDate | None:
+    return PartialDate.parse(value) if value else None
+
 
 @dataclass(frozen=True)
 class Article:
@@ -127,6 +153,18 @@ class Article:
     path: str | None = None
     paragraphs: tuple[Span, ...] = ()
     date_origin: Literal["metadata", "text", "missing"] = "missing"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Lossless and JSON-ready: what crosses a process boundary (the Ray engine)."""
+        return {"doc_id": self.doc_id, "text": self.text, "date": _date_text_of(self.date), "source": self.source,
+                "url": self.url, "path": self.path, "paragraphs": [p.to_dict() for p in self.paragraphs],
+                "date_origin": self.date_origin}
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> Article:
+        """The inverse of :meth:`to_dict`."""
+        return cls(row["doc_id"], row["text"], _date_of(row["date"]), row["source"], row["url"], row["path"],
+                   tuple(Span.from_dict(p) for p in row["paragraphs"]), row["date_origin"])
 
 
 @dataclass(frozen=True)
@@ -186,6 +224,25 @@ class Statement:
     def all_sources(self) -> tuple[str, ...]:
         return self.sources or (self.doc_id,)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Lossless and JSON-ready: the rows of the Ray engine and of `stance extract`."""
+        return {"statement_id": self.statement_id, "doc_id": self.doc_id, "date": _date_text_of(self.date),
+                "actor_id": self.actor_id, "actor": self.actor, "actor_type": self.actor_type,
+                "affiliation": self.affiliation, "kind": self.kind, "sources": list(self.sources), "order": self.order,
+                **{name: _span_dict(getattr(self, name)) for name in _STATEMENT_SPANS}}
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> Statement:
+        """The inverse of :meth:`to_dict`."""
+        spans = {name: _span_of(row[name]) for name in _STATEMENT_SPANS}
+        return cls(statement_id=row["statement_id"], doc_id=row["doc_id"], date=_date_of(row["date"]),
+                   actor_id=row["actor_id"], actor=row["actor"], actor_type=row["actor_type"],
+                   affiliation=row["affiliation"], kind=row["kind"], sources=tuple(row["sources"]),
+                   order=row["order"], **spans)  # type: ignore[arg-type]  # text and quote are always written
+
+
+_STATEMENT_SPANS = ("text", "quote", "speaker", "cue", "scope")
+
 
 @dataclass(frozen=True)
 class IssueMention:
@@ -217,7 +274,7 @@ class StancePrediction:
             "statement_id": st.statement_id,
             "doc_id": st.doc_id,
             "sources": list(st.all_sources),
-            "date": str(st.date) if st.date else None,
+            "date": _date_text_of(st.date),
             "actor": st.actor,
             "actor_id": st.actor_id,
             "actor_type": st.actor_type,
@@ -240,18 +297,18 @@ class StancePrediction:
         }
 
     @classmethod
-    def from_dict(cls, row: dict[str, Any]) -> "StancePrediction":
+    def from_dict(cls, row: dict[str, Any]) -> StancePrediction:
         """The inverse of :meth:`to_dict` (spans not written are left out)."""
         speaker = row.get("speaker")
         statement = Statement(
             statement_id=row["statement_id"], doc_id=row["doc_id"],
-            date=PartialDate.parse(row["date"]) if row.get("date") else None,
+            date=_date_of(row.get("date")),
             actor_id=row.get("actor_id") or row["actor"], actor=row["actor"],
             actor_type=row.get("actor_type") or "person", affiliation=row.get("affiliation"),
             kind=row.get("kind") or "reported",
             text=Span(row.get("text_start", row["start"]), row.get("text_end", row["end"]), row["text"]),
             quote=Span(row["start"], row["end"], row.get("quote") or row["text"]),
-            speaker=Span(**speaker) if speaker else None,
+            speaker=_span_of(speaker),
             sources=tuple(row.get("sources") or ()), order=int(row.get("order") or 0))
         return cls(statement, row["issue"], row["stance"], float(row["confidence"]),
                    dict(row.get("scores") or {}), bool(row.get("abstained")), row.get("model") or "")
@@ -274,6 +331,10 @@ class PositionPoint:
     n_statements: int
     n_sources: int
     statement_ids: tuple[str, ...] = ()
+
+    def midpoint(self) -> _dt.date:
+        """The middle of the period (where a chart draws the point)."""
+        return midpoint(self.start, self.end)
 
     def to_dict(self) -> dict[str, Any]:
         # shallow: every field is a plain value (dataclasses.asdict deep-copies, a fifth of a large report's time)

@@ -5,7 +5,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from stance.positions.network import actor_network, write_network_csv, write_network_graphml
-from stance.records import PositionPoint
+from stance.records import PartialDate, PositionPoint
 
 
 def point(actor, issue, period, score):
@@ -40,7 +40,7 @@ def test_congruence_and_conflict_edges():
 def test_network_filters():
     only = actor_network(POINTS, issue="drone_strikes")
     assert [(e.source, e.target, e.kind) for e in only] == [("Imran Khan", "John Kirby", "congruence")]
-    july = actor_network(POINTS, since="2021-07", issue="military_bases")
+    july = actor_network(POINTS, since=PartialDate(2021, 7), issue="military_bases")
     assert [(e.kind, e.weight) for e in july] == [("conflict", 1)]
 
 

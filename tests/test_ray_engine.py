@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from stance.cli.main import main
-from stance.pipeline.rows import article_from_row, article_to_row, statement_from_row, statement_to_row
 from stance.errors import ConfigError
 from stance.ingest.corpus import load_corpus
+from stance.records import Article, Statement
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 
@@ -18,11 +18,11 @@ def test_records_survive_the_json_round_trip(mini_corpus):
     from stance import ActorRegistry, Attributor
 
     articles = load_corpus(mini_corpus)
-    assert [article_from_row(json.loads(json.dumps(article_to_row(a)))) for a in articles] == articles
+    assert [Article.from_dict(json.loads(json.dumps(a.to_dict()))) for a in articles] == articles
     statements = [s for a in articles for s in Attributor(ActorRegistry.load()).extract(a)]
     assert statements and any(s.cue for s in statements) and any(s.date and s.date.precision == "month"
                                                                   for s in statements)
-    assert [statement_from_row(json.loads(json.dumps(statement_to_row(s)))) for s in statements] == statements
+    assert [Statement.from_dict(json.loads(json.dumps(s.to_dict()))) for s in statements] == statements
 
 
 def test_settings_are_checked():

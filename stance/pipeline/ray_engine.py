@@ -4,7 +4,7 @@ Extraction and classification run as Ray Data ``map_batches`` stages, each
 with its model held by an actor pool (one load per worker, not per batch);
 merging duplicates and aggregation run on the driver over the collected
 records, so the outputs are those of the local engine.  Records cross
-process boundaries as JSON rows (:mod:`stance.codec`); workers need the
+process boundaries as JSON rows (``to_dict``/``from_dict`` of :mod:`stance.records`); workers need the
 ``stance`` package and the model folders at the same paths (a shared disk,
 or the same install on every node).
 """
@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from stance.pipeline.rows import article_from_row, article_to_row, statement_from_row, statement_to_row
 from stance.errors import ConfigError
 from stance.pipeline.local import Pipeline
 from stance.records import Actor, Article, StancePrediction, Statement
@@ -98,11 +97,11 @@ class _Extract:
 
     def __call__(self, batch: dict) -> dict:
         index, rows = [], []
-        articles = [article_from_row(json.loads(article)) for article in batch["article"]]
+        articles = [Article.from_dict(json.loads(article)) for article in batch["article"]]
         for i, found in zip(batch["i"], self.attributor.extract_many(articles)):
             for k, st in enumerate(found):
                 index.append((int(i), k))
-                rows.append(json.dumps(statement_to_row(st), ensure_ascii=False))
+                rows.append(json.dumps(st.to_dict(), ensure_ascii=False))
         import numpy as np
 
         return {"i": np.array([i for i, _ in index], dtype=np.int64),
@@ -160,14 +159,14 @@ class RayPipeline(Pipeline):
     def extract(self, articles: Sequence[Article]) -> list[list[Statement]]:
         if not articles:
             return []
-        rows = [{"i": i, "article": json.dumps(article_to_row(a), ensure_ascii=False)}
+        rows = [{"i": i, "article": json.dumps(a.to_dict(), ensure_ascii=False)}
                 for i, a in enumerate(articles)]
         kwargs = {"actors": self.actors, "tagger_dir": self.tagger_dir, "parser": self.parser,
                   "cpus": self.settings.cpus_per_worker, "issues": self.issues, "first": self.first}
         out = self._map(rows, _Extract, kwargs, self.settings.articles_per_batch)
         found: list[list[tuple[int, Statement]]] = [[] for _ in articles]
         for row in out:
-            found[int(row["i"])].append((int(row["k"]), statement_from_row(json.loads(row["statement"]))))
+            found[int(row["i"])].append((int(row["k"]), Statement.from_dict(json.loads(row["statement"]))))
         return self._register_new_actors([[st for _, st in sorted(f, key=lambda x: x[0])] for f in found])
 
     def _register_new_actors(self, found: list[list[Statement]]) -> list[list[Statement]]:

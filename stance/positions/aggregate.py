@@ -16,16 +16,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from stance.positions.periods import PERIODS, decay_days, period_of
 from stance.records import PartialDate, PositionPoint, Shift, StancePrediction
-
-PERIODS = ("day", "week", "month", "quarter", "year")
-_GRANULARITY = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
-_PRECISION_GRANULARITY = {"day": 0, "month": 2, "year": 4}
 
 PRIOR = 0.5
 """Dirichlet pseudo-count per class (favor, against, neutral)."""
 LEANING = 0.2
 """|score| above which a position reads as favor or against."""
+Z_95 = 1.96
+"""Standard deviations either side of the mean for a 95% interval."""
+MIN_WEIGHT = 1e-6
+"""The least weight a statement counts with, so that a zero confidence never divides by zero."""
+DECAY_MIN_WEIGHT = 0.05
+"""With ``decay:DAYS`` periods, a month whose decayed evidence weighs less than this gets no point."""
 
 
 @dataclass(frozen=True)
@@ -81,35 +84,6 @@ class Positions:
         }
 
 
-def period_of(date: PartialDate, period: str) -> tuple[str, _dt.date, _dt.date]:
-    """The label, first and last day of the period holding ``date``.
-
-    A date less precise than the period keeps its own precision: a date known
-    only to the month falls in that month even when periods are weeks, so no
-    day is invented.
-    """
-    if period not in _GRANULARITY:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}, found {period!r}")
-    g = max(_GRANULARITY[period], _PRECISION_GRANULARITY[date.precision])
-    if g == 0:
-        d = date.start()
-        return d.isoformat(), d, d
-    if g == 1:
-        d = date.start()
-        monday = d - _dt.timedelta(days=d.weekday())
-        iso = monday.isocalendar()
-        return f"{iso.year}-W{iso.week:02d}", monday, monday + _dt.timedelta(days=6)
-    if g == 2:
-        m = PartialDate(date.year, date.month)
-        return str(m), m.start(), m.end()
-    if g == 3:
-        q = (date.month - 1) // 3
-        first = _dt.date(date.year, 3 * q + 1, 1)
-        last = PartialDate(date.year, 3 * q + 3).end()
-        return f"{date.year}-Q{q + 1}", first, last
-    return str(date.year), _dt.date(date.year, 1, 1), _dt.date(date.year, 12, 31)
-
-
 def _posterior(preds: Sequence[StancePrediction], prior: float = PRIOR,
                weights: Sequence[float] | None = None) -> tuple[float, float]:
     """Mean and variance of ``p(favor) - p(against)`` under the Dirichlet posterior."""
@@ -126,7 +100,7 @@ def position(preds: Sequence[StancePrediction], prior: float = PRIOR,
     """(score, low, high) for a set of predictions; score in [-1, 1].  Each
     statement counts with its confidence, times its weight when ``weights`` are given."""
     mean, var = _posterior(preds, prior, weights)
-    half = 1.96 * math.sqrt(var)
+    half = Z_95 * math.sqrt(var)
     return mean, max(-1.0, mean - half), min(1.0, mean + half)
 
 
@@ -195,27 +169,8 @@ def _points(key_of, preds: Iterable[StancePrediction], period: str, names: Mappi
     return sorted(out, key=lambda p: (p.actor, p.issue, p.start, p.end))
 
 
-def decay_days(period: str) -> float | None:
-    """The half-life of ``decay:DAYS`` periods (a moving window), else None."""
-    if not period.startswith("decay:"):
-        return None
-    try:
-        days = float(period.split(":", 1)[1])
-    except ValueError:
-        days = 0.0
-    if days <= 0:
-        raise ValueError(f"a moving window is written decay:DAYS with DAYS > 0 (the half-life), found {period!r}")
-    return days
-
-
-def _middle(date: PartialDate) -> _dt.date:
-    """The middle of the range a partial date allows (for weighting only: no label uses it)."""
-    first, last = date.start(), date.end()
-    return first + (last - first) / 2
-
-
 def _decayed_points(key_of, preds: Iterable[StancePrediction], half_life: float,
-                    names: Mapping[str, str], min_weight: float = 0.05) -> list[PositionPoint]:
+                    names: Mapping[str, str], min_weight: float = DECAY_MIN_WEIGHT) -> list[PositionPoint]:
     """A moving window with decay: at the end of each month from an actor's
     first statement on an issue to its last, the position from every earlier
     statement, each weighted by ``0.5 ** (age in days / half_life)``; months
@@ -232,8 +187,8 @@ def _decayed_points(key_of, preds: Iterable[StancePrediction], half_life: float,
         last = max(p.statement.date.end() for p in group)
         while month.start() <= last:
             end = month.end()
-            seen = [p for p in group if _middle(p.statement.date) <= end]
-            weights = [0.5 ** ((end - _middle(p.statement.date)).days / half_life) for p in seen]
+            seen = [p for p in group if p.statement.date.midpoint() <= end]
+            weights = [0.5 ** ((end - p.statement.date.midpoint()).days / half_life) for p in seen]
             if seen and sum(w * p.confidence for w, p in zip(weights, seen)) >= min_weight:
                 score, low, high = position(seen, weights=weights)
                 recent = [p for p, w in zip(seen, weights) if w >= 0.5]
@@ -256,7 +211,7 @@ def detect_shifts(series: Sequence[StancePrediction], min_change: float = 1.0) -
     the first), so one noisy statement in a steady series is not a shift.
     Returns ``(index of first statement after, mean before, mean after)``.
     """
-    return change_points([p.value for p in series], [max(p.confidence, 1e-6) for p in series], min_change)
+    return change_points([p.value for p in series], [max(p.confidence, MIN_WEIGHT) for p in series], min_change)
 
 
 def change_points(values: Sequence[float], weights: Sequence[float], min_change: float) -> list[tuple[int, float, float]]:
@@ -373,8 +328,8 @@ GROUP_MIN_CHANGE = 0.5
 
 def _weighted_mean(ids: Sequence[str], by_id: Mapping[str, StancePrediction]) -> float:
     preds = [by_id[i] for i in ids]
-    weight = sum(max(p.confidence, 1e-6) for p in preds)
-    return sum(p.value * max(p.confidence, 1e-6) for p in preds) / weight
+    weight = sum(max(p.confidence, MIN_WEIGHT) for p in preds)
+    return sum(p.value * max(p.confidence, MIN_WEIGHT) for p in preds) / weight
 
 
 def _group_shifts(points: Sequence[PositionPoint], by_id: Mapping[str, StancePrediction],

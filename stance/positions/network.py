@@ -13,7 +13,8 @@ from itertools import combinations
 from pathlib import Path
 
 from stance.positions.aggregate import leaning
-from stance.records import PositionPoint
+from stance.positions.periods import overlaps
+from stance.records import PartialDate, PositionPoint
 
 KINDS = ("congruence", "conflict")
 
@@ -35,16 +36,15 @@ class Edge:
                 "issues": ";".join(self.issues), "periods": ";".join(self.periods)}
 
 
-def actor_network(points: Iterable[PositionPoint], *, issue: str | None = None, since: str | None = None,
-                  until: str | None = None) -> list[Edge]:
+def actor_network(points: Iterable[PositionPoint], *, issue: str | None = None,
+                  since: PartialDate | None = None, until: PartialDate | None = None) -> list[Edge]:
     """Congruence and conflict edges between actors that lean favor or against
     on the same issue in the same period (neutral positions make no edge);
-    optionally one issue and periods from ``since`` to ``until`` (labels compared as text)."""
+    optionally one issue and the periods that reach into ``since``..``until``."""
     cells: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for p in points:
         side = leaning(p.score)
-        if side == "neutral" or (issue and p.issue != issue) or (since and p.period < since) or \
-                (until and p.period[:len(until)] > until):
+        if side == "neutral" or (issue and p.issue != issue) or not overlaps(p.start, p.end, since, until):
             continue
         cells[(p.issue, p.period)].append((p.actor, side))
     found: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)

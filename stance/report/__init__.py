@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from stance.positions.periods import overlaps
 from stance.positions.aggregate import Positions, aggregate
 from stance.errors import StanceError
 from stance.records import Article, Issue, PartialDate, StancePrediction
@@ -49,12 +50,7 @@ def _matcher(actor: str | None, issue: str | None, since: PartialDate | None, un
         if what and p.issue.casefold() != what:
             return False
         if since or until:
-            if st.date is None:
-                return False
-            if since and st.date.end() < since.start():
-                return False
-            if until and st.date.start() > until.end():
-                return False
+            return st.date is not None and overlaps(st.date.start(), st.date.end(), since, until)
         return True
 
     return keep

@@ -94,15 +94,11 @@ def _open(label: str) -> str:
     return f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(label)}">'
 
 
-def _middle(point: PositionPoint) -> _dt.date:
-    return point.start + (point.end - point.start) / 2
-
-
 def _trace(points: Sequence[PositionPoint], fr: Frame, attr: str) -> list[tuple[float, float]]:
     """Pixel path through period midpoints, held flat to the first period's start and the last one's end."""
-    pts = sorted(points, key=_middle)
+    pts = sorted(points, key=PositionPoint.midpoint)
     path = [(fr.x(pts[0].start), fr.y(getattr(pts[0], attr)))]
-    path += [(fr.x(_middle(p)), fr.y(getattr(p, attr))) for p in pts]
+    path += [(fr.x(p.midpoint()), fr.y(getattr(p, attr))) for p in pts]
     path.append((fr.x(pts[-1].end), fr.y(getattr(pts[-1], attr))))
     return path
 

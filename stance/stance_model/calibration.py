@@ -6,6 +6,7 @@ import numpy as np
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise probabilities of a (pairs, classes) array of logits, shifted by each row's maximum for stability."""
     z = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)

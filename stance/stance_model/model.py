@@ -16,7 +16,7 @@ import numpy as np
 
 from stance.errors import NotFittedError
 from stance.modelling.base import resolve_base
-from stance.stance_model.calibration import fit_temperature
+from stance.stance_model.calibration import fit_temperature, softmax
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.data import Pair
 from stance.stance_model.metrics import stance_metrics
@@ -69,10 +69,7 @@ class Predicting:
 
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Calibrated probabilities, one row per pair, columns in ``config.labels`` order."""
-        logits = self._logits(texts, targets, batch_size) / self.config.temperature
-        logits -= logits.max(axis=1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(self._logits(texts, targets, batch_size) / self.config.temperature)
 
     def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list[Scored]:
         """One :class:`Scored` per pair; low-confidence answers become ``neutral`` with ``abstained``."""

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from stance.errors import ConfigError
+from stance.stance_model.calibration import softmax
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.model import METRICS_NAME, Predicting
 
@@ -136,9 +137,7 @@ class OnnxStanceClassifier(Predicting):
 
     def _recheck(self, logits: np.ndarray, texts: Sequence[str], targets: Sequence[str], batch_size: int) -> None:
         """Re-score in fp32, in place, the pairs whose int8 answer is a close call."""
-        z = logits / self.config.temperature
-        p = np.exp(z - z.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
+        p = softmax(logits / self.config.temperature)
         top2 = np.sort(p, axis=1)[:, -2:]
         close = np.flatnonzero(top2[:, 1] - top2[:, 0] < self.recheck_margin)
         for start in range(0, len(close), batch_size):

@@ -23,7 +23,8 @@ def _rows(path: Path, required: tuple[str, ...], encoding: str = "utf-8",
           delimiter: str = ",") -> Iterator[tuple[int, dict]]:
     """(line number, row) of a CSV/TSV file whose header has every ``required`` column."""
     if not path.is_file():
-        raise InputError(path, "not found; expected the public data under ../shared/data (see its README)")
+        raise InputError(path, "not found; expected a public stance data set there; pass --public-root DIR "
+                               "(or set STANCE_PUBLIC_DATA) to the folder that holds semeval2016/, pstance/, ...")
     with path.open(encoding=encoding, newline="") as handle:
         reader = csv.DictReader(handle, delimiter=delimiter)
         missing = [c for c in required if c not in (reader.fieldnames or [])]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import shutil
 import sys
 from collections import Counter
 from pathlib import Path
 
-from stance.errors import InputError
+from stance.errors import ConfigError, InputError
 from stance.stance_model.card import model_card
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.data import Pair, load_pairs, load_table
@@ -33,6 +34,20 @@ def project_splits(data_dir: str | Path) -> dict[str, list[Pair]]:
     return splits
 
 
+PUBLIC_DATA_ENV = "STANCE_PUBLIC_DATA"
+"""The environment variable naming the folder of the public stance sets when ``public_root`` is not given."""
+
+
+def public_data_root(root: str | Path | None) -> Path:
+    """``root``, else ``$STANCE_PUBLIC_DATA``; a clear error when neither is set."""
+    chosen = root or os.environ.get(PUBLIC_DATA_ENV)
+    if not chosen:
+        raise ConfigError(f"public sets were asked for but no folder holds them: expected --public-root DIR "
+                          f"(or {PUBLIC_DATA_ENV}) naming the folder with semeval2016/, pstance/, vast/, "
+                          "covid19_stance/")
+    return Path(chosen)
+
+
 def sampling_weights(pairs: list[Pair], mix: dict[str, float]) -> list[float]:
     """Per-example weights so that each source is drawn in proportion to ``mix``."""
     counts = Counter(p.source for p in pairs)
@@ -40,7 +55,7 @@ def sampling_weights(pairs: list[Pair], mix: dict[str, float]) -> list[float]:
 
 
 def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig | None = None, *,
-                public: dict[str, float] | None = None, public_root: str | Path = "../shared/data",
+                public: dict[str, float] | None = None, public_root: str | Path | None = None,
                 project_weight: float = 1.0, progress: bool = True, max_steps: int | None = None,
                 epoch_size: int | None = None, public_limit: int | None = None,
                 extra: dict[str, float] | None = None, columns: dict[str, str] | None = None,
@@ -62,6 +77,8 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     train = list(splits["train"])
     mix = {"project": project_weight}
     extra_evals: dict[str, list[Pair]] = {}
+    if public:
+        public_root = public_data_root(public_root)
     for name, weight in (public or {}).items():
         train += load_public(name, public_root, "train")
         mix[name] = weight

@@ -101,7 +101,7 @@ def decode_cursor(cursor: str | None) -> int:
 
 
 def _span(data: dict | None) -> Span | None:
-    return Span(data["start"], data["end"], data["text"]) if data else None
+    return Span.from_dict(data) if data else None
 
 
 class Store:
@@ -142,9 +142,9 @@ class Store:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except OperationalError as exc:
-            raise StoreError(f"cannot open the database at {self._where()}: {exc.orig}") from None
+            raise StoreError(f"cannot open the database at {self.where()}: {exc.orig}") from None
 
-    def _where(self) -> str:
+    def where(self) -> str:
         return self.engine.url.render_as_string(hide_password=True) if self.engine is not None else self.url
 
     def session(self) -> Session:
@@ -169,7 +169,7 @@ class Store:
             run_id = self._start_run("ingest", model_version)
             self._sync_registries(pipeline)
         except OperationalError as exc:
-            raise StoreError(f"the database at {self._where()} refused the run ({exc.orig}); nothing was written; "
+            raise StoreError(f"the database at {self.where()} refused the run ({exc.orig}); nothing was written; "
                              "try again when no other process holds it") from None
         report = IngestReport(run_id)
         bar = tqdm(total=len(articles), desc="ingest", unit="doc", disable=not progress)
@@ -187,7 +187,7 @@ class Store:
                     bar.update(1)
         except OperationalError as exc:
             self._finish_run(run_id, report, "failed")
-            raise StoreError(f"the database at {self._where()} failed during ingestion ({exc.orig}); documents "
+            raise StoreError(f"the database at {self.where()} failed during ingestion ({exc.orig}); documents "
                              f"written before it are complete, the one in progress was rolled back") from None
         finally:
             bar.close()

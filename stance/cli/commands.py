@@ -1,0 +1,219 @@
+"""What each ``stance`` subcommand does once its arguments are parsed: load, call the library, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from stance.errors import StanceError
+
+
+def pipeline_for(args: argparse.Namespace, **fields):
+    """The local pipeline, or with ``--engine ray`` the same stages on Ray."""
+    from stance.pipeline.local import Pipeline, load_predictor, load_tagger
+
+    if args.engine == "ray":
+        from stance.pipeline.ray_engine import RayPipeline, RaySettings
+
+        settings = RaySettings(address=args.ray_address, workers=args.workers, cpus_per_worker=args.cpus_per_worker,
+                               gpus_per_worker=args.gpus_per_worker)
+        return RayPipeline(model_dir=args.model, tagger_dir=args.tagger, parser=args.parser, settings=settings,
+                           **fields)
+    return Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger, args.parser), **fields)
+
+
+def cmd_track(args: argparse.Namespace) -> int:
+    from stance.ingest.corpus import load_corpus
+    from stance.pipeline.local import write_outputs
+    from stance.registries.actors import ActorRegistry
+    from stance.registries.issues import IssueRegistry
+
+    issues = IssueRegistry.load(args.issues)
+    actors = ActorRegistry.load(args.actors)
+    articles = load_corpus(args.corpus, encoding=args.encoding)
+    pipeline = pipeline_for(args, issues=issues, actors=actors, period=args.period)
+    result = pipeline.run(articles)
+    main = write_outputs(result, args.out, issues, args.format)
+    c = result.positions.corpus
+    print(f"{c.n_documents} documents ({c.first_date or '?'} to {c.last_date or '?'}), {c.n_statements} statements "
+          f"on the issues, {c.n_scored} scored pairs, {c.n_undated} undated")
+    print(f"statements: {Path(args.out) / 'statements.jsonl'}")
+    print(f"positions:  {Path(args.out) / 'positions.json'}")
+    print(f"report:     {main}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from stance.registries.actors import ActorRegistry
+    from stance.positions.aggregate import aggregate
+    from stance.ingest.corpus import load_corpus
+    from stance.registries.issues import IssueRegistry
+    from stance.records import StancePrediction
+    from stance.report import filter_positions, write_report
+
+    source = Path(args.run) / "statements.jsonl" if Path(args.run).is_dir() else Path(args.run)
+    if not source.is_file():
+        raise StanceError(f"{source}: not found; expected the statements.jsonl written by `stance track`")
+    predictions = []
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                predictions.append(StancePrediction.from_dict(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise StanceError(f"{source}:{number}: not a statement row ({exc})") from None
+    parents = ActorRegistry.load(args.actors).parents()
+    positions = aggregate(predictions, args.period, parents)
+    positions = filter_positions(positions, actor=args.actor, issue=args.issue, since=args.since,
+                                 until=args.until, parents=parents)
+    articles = {a.doc_id: a for a in load_corpus(args.corpus)} if args.corpus else None
+    main = write_report(positions, args.out, issues=dict(IssueRegistry.load(args.issues)), articles=articles,
+                        formats=args.format, parents=parents)
+    print(f"report: {main}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from stance.stance_model.config import StanceConfig
+    from stance.stance_model.training import train_model
+
+    if args.init:  # a second stage: the saved model's architecture, this run's schedule
+        import dataclasses
+
+        saved = StanceConfig.load(args.init)
+        config = dataclasses.replace(saved, epochs=args.epochs, learning_rate=args.lr or saved.learning_rate,
+                                     batch_size=args.batch_size, seed=args.seed, length_buckets=args.length_buckets,
+                                     max_length=args.max_length, temperature=1.0, sources={})
+    else:
+        config = StanceConfig(base_model=args.base, method=args.method, epochs=args.epochs,
+                              learning_rate=args.lr or (5e-4 if args.method == "lora" else 5e-5),
+                              batch_size=args.batch_size, seed=args.seed, lora_r=args.lora_r,
+                              length_buckets=args.length_buckets, max_length=args.max_length)
+    metrics = train_model(args.data, args.out, config, public=args.public, public_root=args.public_root,
+                          project_weight=args.project_weight, max_steps=args.max_steps,
+                          epoch_size=args.epoch_size, public_limit=args.public_eval_limit,
+                          extra=args.extra, columns=args.columns, init=args.init)
+    for name, m in metrics.get("eval", {}).items():
+        print(f"{name:>22}: macro-F1 {100 * m['macro_f1']:.1f}  F_avg {100 * m['f_avg']:.1f}  "
+              f"accuracy {100 * m['accuracy']:.1f}  ECE {m.get('ece', 0):.3f}  (n={m['n']})")
+    print(f"model: {args.out} ({metrics['train_seconds']} s)")
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from stance.registries.issues import IssueRegistry
+    from stance.pipeline.local import load_predictor
+    from stance.cli.predict import predict_lines
+
+    handle = open(args.input, encoding="utf-8") if args.input else sys.stdin
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        errors = predict_lines(handle, out, load_predictor(args.model), IssueRegistry.load(args.issues),
+                               source=args.input or "<stdin>", progress=args.output is not None)
+    finally:
+        if args.input:
+            handle.close()
+        if args.output:
+            out.close()
+    for message in errors:
+        print(message, file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from stance.stance_model.data import load_pairs
+    from stance.registries.issues import IssueRegistry
+    from stance.pipeline.local import load_predictor
+
+    pairs = load_pairs(args.data, IssueRegistry.load(args.issues).targets())
+    metrics = load_predictor(args.model).evaluate(pairs)
+    print(json.dumps(metrics, indent=1))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from stance.registries.actors import ActorRegistry
+    from stance.attribution.rules import extract_statements
+    from stance.attribution.dedupe import merge_duplicates
+    from stance.ingest.corpus import load_corpus
+    from stance.pipeline.local import load_tagger
+
+    articles = load_corpus(args.corpus, encoding=args.encoding)
+    statements = merge_duplicates(extract_statements(articles, ActorRegistry.load(args.actors),
+                                                     load_tagger(args.tagger, args.parser)))
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    try:
+        for st in statements:
+            out.write(json.dumps(st.to_dict(), ensure_ascii=False) + "\n")
+    finally:
+        if args.out:
+            out.close()
+    if args.out:
+        print(f"{len(statements)} attributions: {args.out}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from stance.stance_model.onnx import export_onnx
+    from stance.modelling.folders import default_model_dir
+
+    path = export_onnx(args.model or default_model_dir(), args.out, quantize=not args.fp32,
+                       recheck_margin=args.recheck_margin)
+    print(f"{'fp32' if args.fp32 else 'int8'} ONNX model: {path} ({path.stat().st_size / 1e6:.1f} MB); "
+          f"use it with --model {args.out}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from stance.modelling.folders import model_version
+    from stance.ingest.corpus import load_corpus
+    from stance.serve.store import Store
+
+    store = Store.open(args.db)
+    articles = load_corpus(args.corpus, encoding=args.encoding)
+    batch = 16 if args.engine == "local" else 64 * args.workers  # Ray: fewer, larger stages
+    report = store.ingest(articles, pipeline_for(args), model_version=model_version(args.model), batch=batch,
+                          progress=not args.quiet)
+    print(f"{len(report.added)} documents added, {len(report.known)} already stored, {len(report.rejected)} rejected; "
+          f"{report.statements_added} new statements, {report.sources_added} new sources of known statements "
+          f"(run {report.run_id}, {store.document_count()} documents in {store.where()})")
+    for doc_id, why in report.rejected:
+        print(f"rejected {doc_id}: {why}", file=sys.stderr)
+    return 0
+
+
+def cmd_relabel(args: argparse.Namespace) -> int:
+    from stance.modelling.folders import model_version
+    from stance.pipeline.local import Pipeline, load_predictor
+    from stance.serve.store import Store
+
+    store = Store.open(args.db)
+    version = model_version(args.model)
+    added = store.relabel(Pipeline(model=load_predictor(args.model)), model_version=version)
+    print(f"{added} predictions by {version}; versions stored: {', '.join(store.model_versions())}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from stance.serve.api import Settings, check_bind, create_app
+    from stance.serve.keys import load_key_hashes
+
+    hashes = load_key_hashes(args.keys)
+    check_bind(args.host, hashes)
+    settings = Settings(db=args.db, keys_file=args.keys, model=args.model, tagger=args.tagger, parser=args.parser,
+                        key_hashes=hashes)
+    logging.getLogger("stance.api").setLevel(logging.INFO)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    from stance.serve.keys import new_key
+
+    key = new_key(args.keys)
+    print(f"new API key (shown once; only its hash is kept in {args.keys}):\n{key}")
+    return 0
