@@ -79,7 +79,8 @@ def test_public_loader_empty_and_absent(public_root, tmp_path):
     write(public_root / "semeval2016" / "trialdata-all-annotations.txt", "ID\tTarget\tTweet\tStance\n")
     with pytest.raises(InputError, match=r"trialdata-all-annotations.txt: has a header but no rows"):
         load_public("semeval2016", public_root, "dev")
-    with pytest.raises(InputError, match=r"not found; expected the public data under ../shared/data"):
+    with pytest.raises(InputError, match=r"not found; expected a public stance data set there; pass --public-root DIR "
+                                         r"\(or set STANCE_PUBLIC_DATA\)"):
         load_public("pstance", tmp_path / "nowhere", "train")
     with pytest.raises(ValueError, match=r"unknown public set 'imdb'"):
         load_public("imdb", public_root, "train")
@@ -147,3 +148,16 @@ def test_benchmark_table_and_card(tmp_path, tiny_model_dir, capsys):
     card = (model / "README.md").read_text()
     assert card.startswith("# Card\n\ntext\n\n## Benchmark\n\nFrom `python scripts/benchmark_stance.py --models")
     assert "old table" not in card and card.count("## Benchmark") == 1
+
+
+def test_public_sets_need_a_root(monkeypatch, tmp_path):
+    from stance.errors import ConfigError
+    from stance.stance_model.training import public_data_root
+
+    monkeypatch.delenv("STANCE_PUBLIC_DATA", raising=False)
+    with pytest.raises(ConfigError, match=r"^public sets were asked for but no folder holds them: expected "
+                                          r"--public-root DIR \(or STANCE_PUBLIC_DATA\)"):
+        public_data_root(None)
+    monkeypatch.setenv("STANCE_PUBLIC_DATA", str(tmp_path))
+    assert public_data_root(None) == tmp_path
+    assert public_data_root("elsewhere").name == "elsewhere"

@@ -79,6 +79,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from stance.stance_model.config import StanceConfig
     from stance.stance_model.training import train_model
 
+    logging.getLogger("stance.modelling.training").setLevel(logging.INFO)  # one line per epoch
+
     if args.init:  # a second stage: the saved model's architecture, this run's schedule
         import dataclasses
 

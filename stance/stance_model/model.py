@@ -20,7 +20,7 @@ from stance.stance_model.calibration import fit_temperature, softmax
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.data import Pair
 from stance.stance_model.metrics import stance_metrics
-from stance.modelling.training import run_epoch
+from stance.modelling.training import seed_everything, train_loop
 from stance.modelling.folders import load_weights, read_metrics, save_folder
 
 log = logging.getLogger(__name__)
@@ -153,65 +153,56 @@ class StanceClassifier(Predicting):
         ``init`` is a saved model to go on training from (a second stage).
         """
         import torch
-        from transformers import get_linear_schedule_with_warmup
 
         if not train:
             raise ValueError("fit: expected at least one training pair, found none")
         cfg = self.config
-        random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
+        seed_everything(cfg.seed)
         self.model, self.tokenizer = self._build(model, tokenizer, init)
         label_ids = {label: i for i, label in enumerate(cfg.labels)}
         y = np.array([label_ids[p.label] for p in train])
         counts = np.bincount(y, minlength=len(cfg.labels)).astype(float)
         class_w = counts.sum() / (len(counts) * np.maximum(counts, 1)) if cfg.class_weighting else np.ones(len(counts))
         loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(class_w, dtype=torch.float32))
-        params = [p for p in self.model.parameters() if p.requires_grad]
-        optimiser = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
         epoch_size = epoch_size or len(train)
-        steps_per_epoch = math.ceil(epoch_size / cfg.batch_size)
-        total = steps_per_epoch * cfg.epochs if max_steps is None else min(max_steps, steps_per_epoch * cfg.epochs)
-        scheduler = get_linear_schedule_with_warmup(optimiser, int(cfg.warmup_ratio * total), total)
         rng = np.random.default_rng(cfg.seed)
         probs = None if weights is None else np.asarray(weights, float) / np.sum(weights)
-
         dev_sets = dict(dev) if isinstance(dev, Mapping) else ({"dev": list(dev)} if dev else {})
         dev_sets = {name: list(pairs) for name, pairs in dev_sets.items() if pairs}
-        best, best_state, bad_epochs, step, history = -1.0, None, 0, 0, []
-        started = time.time()
-        for epoch in range(cfg.epochs):
-            self.model.train()
-            order = rng.choice(len(train), size=epoch_size, replace=probs is not None or epoch_size > len(train), p=probs)
-            if cfg.length_buckets:
-                batches = _length_buckets(order, [len(p.text) + len(p.target) for p in train], cfg.batch_size, rng)
-            else:
-                batches = [order[j:j + cfg.batch_size] for j in range(0, len(order), cfg.batch_size)]
-            def loss_of(idx):
-                batch = self._encode([train[j].text for j in idx], [train[j].target for j in idx])
-                return loss_fn(self.model(**batch).logits, torch.tensor(y[idx]))
+        best = {"score": -1.0, "state": None, "bad_epochs": 0}
 
-            mean_loss, step = run_epoch(batches, loss_of, params, optimiser, scheduler, step=step, total=total,
-                                        desc=f"epoch {epoch + 1}/{cfg.epochs}", progress=progress)
-            record = {"epoch": epoch + 1, "train_loss": mean_loss}
-            if dev_sets:
-                record.update(self._dev_record(dev_sets))
-                score = record["dev_macro_f1"]
-                if score > best:
-                    best, bad_epochs = score, 0
-                    best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
-                    if checkpoint_dir is not None:
-                        self.metrics = {"history": history + [record], "checkpoint": True, "steps": step}
-                        self.save(checkpoint_dir)
-                        self.model.train()
-                else:
-                    bad_epochs += 1
-            history.append(record)
-            log.info("epoch %s: %s", epoch + 1, record)
-            if progress:
-                print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}))
-            if step >= total or (dev_sets and bad_epochs >= cfg.patience):
-                break
-        if best_state is not None:
-            self.model.load_state_dict(best_state)
+        def batches_for_epoch(_epoch: int) -> list:
+            order = rng.choice(len(train), size=epoch_size, replace=probs is not None or epoch_size > len(train),
+                               p=probs)
+            if cfg.length_buckets:
+                return _length_buckets(order, [len(p.text) + len(p.target) for p in train], cfg.batch_size, rng)
+            return [order[j:j + cfg.batch_size] for j in range(0, len(order), cfg.batch_size)]
+
+        def loss_of(idx):
+            batch = self._encode([train[j].text for j in idx], [train[j].target for j in idx])
+            return loss_fn(self.model(**batch).logits, torch.tensor(y[idx]))
+
+        def after_epoch(record: dict, history: list[dict], step: int) -> bool:
+            """Dev figures; the best epoch's weights kept (and checkpointed); stop after ``patience`` worse ones."""
+            if not dev_sets:
+                return False
+            record.update(self._dev_record(dev_sets))
+            if record["dev_macro_f1"] > best["score"]:
+                best.update(score=record["dev_macro_f1"], bad_epochs=0,
+                            state={k: v.detach().clone() for k, v in self.model.state_dict().items()})
+                if checkpoint_dir is not None:
+                    self.metrics = {"history": history + [record], "checkpoint": True, "steps": step}
+                    self.save(checkpoint_dir)
+            else:
+                best["bad_epochs"] += 1
+            return best["bad_epochs"] >= cfg.patience
+
+        started = time.time()
+        history, step = train_loop(self.model, cfg, examples_per_epoch=epoch_size,
+                                   batches_for_epoch=batches_for_epoch, loss_of=loss_of, after_epoch=after_epoch,
+                                   max_steps=max_steps, progress=progress)
+        if best["state"] is not None:
+            self.model.load_state_dict(best["state"])
         self.model.eval()
         every_dev = [p for pairs in dev_sets.values() for p in pairs]
         self.metrics = {"history": history, "train_pairs": len(train), "dev_pairs": len(every_dev),

@@ -15,7 +15,7 @@ import numpy as np
 
 from stance.modelling.base import resolve_base
 from stance.errors import NotFittedError
-from stance.modelling.training import run_epoch
+from stance.modelling.training import seed_everything, train_loop
 from stance.modelling.folders import load_weights, read_metrics, save_folder
 from stance.attribution.polnear import AnnotatedDoc
 from stance.records import Span
@@ -78,12 +78,11 @@ class AttributionTagger:
             init: str | Path | None = None) -> "AttributionTagger":
         """Train on annotated documents (``init``: go on from a saved LoRA tagger's adapter)."""
         import torch
-        from transformers import get_linear_schedule_with_warmup
 
         if not docs:
             raise ValueError("fit: expected at least one annotated document, found none")
         cfg = self.config
-        random.seed(cfg.seed), np.random.seed(cfg.seed), torch.manual_seed(cfg.seed)
+        seed_everything(cfg.seed)
         if init is not None:
             from peft import PeftModel
             from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -101,34 +100,24 @@ class AttributionTagger:
             for w in windows(doc.text, self.tokenizer, cfg.window):
                 items.append(w)
                 labels.append(bio_labels(w, spans))
-        params = [p for p in self.model.parameters() if p.requires_grad]
-        optimiser = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
-        steps_per_epoch = math.ceil(len(items) / cfg.batch_size)
-        total = steps_per_epoch * cfg.epochs if max_steps is None else min(max_steps, steps_per_epoch * cfg.epochs)
-        scheduler = get_linear_schedule_with_warmup(optimiser, int(cfg.warmup_ratio * total), total)
         rng = np.random.default_rng(cfg.seed)
-        step, history, started = 0, [], time.time()
-        for epoch in range(cfg.epochs):
-            self.model.train()
-            order = rng.permutation(len(items))
-            # similar lengths together, batches shuffled
-            order = sorted(order, key=lambda i: len(items[i].ids))
+
+        def batches_for_epoch(_epoch: int) -> list:
+            """Similar lengths together, the batches shuffled."""
+            order = sorted(rng.permutation(len(items)), key=lambda i: len(items[i].ids))
             batches = [order[j:j + cfg.batch_size] for j in range(0, len(order), cfg.batch_size)]
             rng.shuffle(batches)
-            def loss_of(idx):
-                batch, gold = self._batch([items[j] for j in idx], [labels[j] for j in idx])
-                logits = self.model(**batch).logits
-                return torch.nn.functional.cross_entropy(logits.view(-1, len(TAGS)), gold.view(-1), ignore_index=-100)
+            return batches
 
-            mean_loss, step = run_epoch(batches, loss_of, params, optimiser, scheduler, step=step, total=total,
-                                        desc=f"epoch {epoch + 1}/{cfg.epochs}", progress=progress)
-            record = {"epoch": epoch + 1, "train_loss": mean_loss}
-            history.append(record)
-            log.info("epoch %s: %s", epoch + 1, record)
-            if progress:
-                print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}))
-            if step >= total:
-                break
+        def loss_of(idx):
+            batch, gold = self._batch([items[j] for j in idx], [labels[j] for j in idx])
+            logits = self.model(**batch).logits
+            return torch.nn.functional.cross_entropy(logits.view(-1, len(TAGS)), gold.view(-1), ignore_index=-100)
+
+        started = time.time()
+        history, step = train_loop(self.model, cfg, examples_per_epoch=len(items),
+                                   batches_for_epoch=batches_for_epoch, loss_of=loss_of, max_steps=max_steps,
+                                   progress=progress)
         self.model.eval()
         self.metrics = {"history": history, "train_docs": len(docs), "train_windows": len(items), "steps": step,
                         "train_seconds": round(time.time() - started, 1)}
