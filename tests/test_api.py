@@ -1,13 +1,17 @@
 """The HTTP API on SQLite through FastAPI's TestClient, with the tiny model."""
 
+import sqlite3
+
 import pytest
 from fastapi.testclient import TestClient
 
-from stance.serve.api import Settings, check_bind, create_app
-from stance.errors import StanceError
+from stance.errors import ConfigError, InputError, StanceError
 from stance.pipeline.local import Pipeline, load_predictor
-from stance.serve.queries import hash_key, load_key_hashes, new_key
-from stance.serve.store import Store
+from stance.serve import queries
+from stance.serve.api import Settings, check_bind, create_app
+from stance.serve.errors import UNAVAILABLE_DETAIL, KeyRequired, NotFound, NothingAccepted, status_of
+from stance.serve.keys import hash_key, load_key_hashes, new_key
+from stance.serve.store import CursorError, Store, StoreError
 
 DOCS = [
     {"id": "a", "date": "2017-10-09", "source": "Ledger",
@@ -22,11 +26,11 @@ DOCS = [
 
 @pytest.fixture
 def make_client(tmp_path, tiny_model_dir):
-    def make(**settings):
+    def make(store=None, **settings):
         settings.setdefault("db", str(tmp_path / "db"))
         settings.setdefault("model", str(tiny_model_dir))
         pipeline = Pipeline(model=load_predictor(tiny_model_dir))
-        return TestClient(create_app(Settings(**settings), pipeline=pipeline))
+        return TestClient(create_app(Settings(**settings), store=store, pipeline=pipeline))
     return make
 
 
@@ -52,6 +56,12 @@ def test_post_query_and_paginate(make_client):
     pos = client.get("/actors/khawaja_asif/positions", params={"issue": "military_bases"}).json()
     assert pos["items"][0]["period"] == "2017-10" and pos["next"] is None
     assert client.get("/actors/john_kirby/positions", params={"since": "2022"}).json()["total"] == 0
+    kept = client.get("/actors/khawaja_asif/positions", params={"since": "2017-10-20", "until": "2017-10"}).json()
+    assert [p["period"] for p in kept["items"] if p["issue"] == "military_bases"] == ["2017-10"]
+    assert client.get("/actors/khawaja_asif/positions", params={"until": "2017-09"}).json()["total"] == 0
+    bad = client.get("/actors/khawaja_asif/positions", params={"since": "last week"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "since"]
+    assert "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found 'last week'" in bad.json()["detail"][0]["msg"]
     timeline = client.get("/issues/safe_havens/timeline").json()
     assert [i["actor"] for i in timeline["items"]] == ["John Kirby"]
     html = client.get("/report/actors/khawaja_asif")
@@ -59,6 +69,18 @@ def test_post_query_and_paginate(make_client):
     assert "Khawaja Asif" in html.text and "<svg" in html.text
     assert client.get("/health").json()["documents"] == 3
     assert "/actors/{actor_id}/positions" in client.get("/openapi.json").json()["paths"]
+
+    # the response models keep every key the records write, and nothing else
+    store: Store = client.app.state.store
+    items = client.get("/statements", params={"limit": 500}).json()["items"]
+    assert items == [p.to_dict() for p in store.predictions()]
+    points = client.get("/actors/khawaja_asif/positions", params={"limit": 500}).json()["items"]
+    assert points == [p.to_dict() for p in queries.positions(store).points if p.actor_id == "khawaja_asif"]
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert list(schemas["StatementOut"]["properties"]) == list(items[0])
+    assert list(schemas["PointOut"]["properties"]) == list(points[0])
+    assert list(schemas["ActorOut"]["properties"]) == list(page["items"][0])
+    assert list(schemas["IngestResult"]["properties"]) == list(body)
 
 
 def test_errors_name_what_is_wrong(make_client):
@@ -77,6 +99,66 @@ def test_errors_name_what_is_wrong(make_client):
     assert client.get("/actors/nobody/positions").status_code == 404
     assert client.get("/issues/nope/timeline").json()["detail"] == "no issue 'nope' in the registry"
     assert client.get("/actors", params={"cursor": "zzz"}).status_code == 400
+    r = client.get("/actors/john_kirby/positions", params={"period": "fortnight"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "period"]
+    assert client.get("/issues/safe_havens/timeline", params={"period": "decay:0"}).status_code == 422
+    assert client.get("/issues/safe_havens/timeline", params={"period": "decay:30"}).json()["total"] == 1
+
+
+def test_each_error_type_has_its_status():
+    from sqlalchemy.exc import OperationalError
+
+    assert status_of(StoreError("the database at x refused the run")) == 503
+    assert status_of(OperationalError("SELECT 1", {}, Exception("database is locked"))) == 503
+    assert status_of(NotFound("no actor 'x'")) == 404
+    assert status_of(KeyRequired("no key")) == 401
+    assert status_of(NothingAccepted({"rejected": []})) == 422
+    assert status_of(CursorError("cursor 'x'")) == 400
+    assert status_of(ConfigError("out of range")) == 400 and status_of(InputError("f", "bad")) == 400
+    assert status_of(RuntimeError("a bug")) == 500
+
+    class Locked(StoreError):  # a subclass the store may add takes its parent's status
+        pass
+
+    assert status_of(Locked("locked")) == 503
+
+
+def test_errors_answer_with_their_status_and_message(make_client, tmp_path):
+    keys = tmp_path / "keys.txt"
+    key = new_key(keys)
+    client = make_client(key_hashes=load_key_hashes(keys))
+    r = client.post("/documents", json=DOCS[1])
+    assert r.status_code == 401 and r.json() == {"detail": "this endpoint needs a valid X-API-Key header"}
+    r = client.post("/documents", json={"documents": [{"text": ""}]}, headers={"X-API-Key": key})
+    assert r.status_code == 422
+    assert r.json() == {"detail": {"run_id": None, "added": [], "known": [], "statements_added": 0, "sources_added": 0,
+                                   "rejected": [{"index": 0, "id": None,
+                                                 "error": "text: String should have at least 1 character"}]}}
+    r = client.get("/actors/nobody/positions")
+    assert r.status_code == 404 and r.json() == {"detail": "no actor 'nobody'; GET /actors lists them"}
+    r = client.get("/report/actors/nobody")
+    assert r.status_code == 404 and r.json() == {"detail": "no statements by actor 'nobody'"}
+    r = client.get("/statements", params={"cursor": "zzz"})
+    assert r.status_code == 400 and r.json() == {
+        "detail": "cursor 'zzz' is not one this server handed out; use the `next` value of the previous page"}
+
+
+def test_locked_store_is_a_503_with_its_message(make_client, tmp_path):
+    client = make_client(store=Store.open(tmp_path / "db", timeout=0.2))
+    blocker = sqlite3.connect(tmp_path / "db" / "stance.db")
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        r = client.post("/documents", json=DOCS[1])
+        assert client.get("/actors").status_code == 200  # readers are not blocked (WAL)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert r.status_code == 503
+    assert r.json()["detail"].startswith("the database at sqlite:///")
+    assert r.json()["detail"].endswith("stance.db refused the run (database is locked); nothing was written; "
+                                       "try again when no other process holds it")
+    assert client.get("/health").json()["documents"] == 0
+    assert client.post("/documents", json=DOCS[1]).json()["added"] == ["b"]  # the lock gone, the same request works
 
 
 def test_oversized_request_is_refused(make_client):
@@ -111,3 +193,29 @@ def test_database_gone_is_a_clear_503(make_client, tmp_path):
     (tmp_path / "db").rmdir()
     r = client.post("/documents", json=DOCS[1])
     assert r.status_code == 503 and "database" in r.json()["detail"]
+    r = client.get("/health")  # a read the store does not wrap: the driver's error, answered without its SQL
+    assert r.status_code == 503 and r.json() == {"detail": UNAVAILABLE_DETAIL}
+
+
+def test_openapi_lists_the_response_schema_of_every_json_route(make_client):
+    spec = make_client().get("/openapi.json").json()
+    expected = {("get", "/health"): "Health", ("post", "/documents"): "IngestResult",
+                ("get", "/actors"): "Page_ActorOut_", ("get", "/actors/{actor_id}/positions"): "Page_PointOut_",
+                ("get", "/issues/{issue_id}/timeline"): "Page_PointOut_", ("get", "/statements"): "Page_StatementOut_"}
+    json_routes = {(method, path) for path, ops in spec["paths"].items() for method, op in ops.items()
+                   if "application/json" in op["responses"]["200"]["content"]}
+    assert json_routes == set(expected)
+    for (method, path), name in expected.items():
+        ok = spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert ok == {"$ref": f"#/components/schemas/{name}"}, (method, path)
+    schemas = spec["components"]["schemas"]
+    for page in ("Page_ActorOut_", "Page_PointOut_", "Page_StatementOut_"):
+        assert list(schemas[page]["properties"]) == ["items", "total", "next"]
+    assert list(schemas["Health"]["properties"]) == ["status", "documents", "model"]
+    assert schemas["Rejection"]["required"] == ["error"]  # index is absent on the store's own rejections
+    problem = {"$ref": "#/components/schemas/Problem"}
+    responses = spec["paths"]["/actors/{actor_id}/positions"]["get"]["responses"]
+    assert responses["404"]["content"]["application/json"]["schema"] == problem
+    assert spec["paths"]["/report/actors/{actor_id}"]["get"]["responses"]["404"]["content"] == {
+        "application/json": {"schema": problem}}
+    assert spec["paths"]["/documents"]["post"]["responses"]["503"]["content"]["application/json"]["schema"] == problem

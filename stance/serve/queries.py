@@ -1,61 +1,87 @@
 """What the HTTP API answers, as plain functions over a :class:`~stance.serve.store.Store`
-(the routes in :mod:`stance.serve.api` only parse, call these and serialise)."""
+(the routes in :mod:`stance.serve.routes` only parse, call these and wrap the answer in a response model).
+
+They return plain data (the store's :class:`~stance.serve.store.Page`, dicts, HTML) and raise
+:class:`~stance.serve.errors.NotFound` or :class:`~stance.serve.errors.NothingAccepted`, never HTTP errors.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-from collections.abc import Iterable
-from pathlib import Path
+import threading
+from collections.abc import Sequence
+from typing import Any
 
-from stance.positions.aggregate import aggregate
-from stance.records import PositionPoint, StancePrediction
+from pydantic import ValidationError
+
+from stance.errors import StanceError
+from stance.pipeline.local import Pipeline
+from stance.positions.aggregate import Positions, aggregate
+from stance.positions.periods import overlaps
+from stance.records import Article, PartialDate, StancePrediction
+from stance.serve.config import DEFAULT_PAGE_SIZE, DEFAULT_PERIOD
+from stance.serve.errors import NotFound, NothingAccepted
+from stance.serve.schemas import DocumentIn
 from stance.serve.store import Page, Store
-from stance.serve.store.store import page
+from stance.serve.store.store import content_hash, page
+
+INGEST_SOURCE = "POST /documents"
+"""Where documents posted to the API come from, as their articles record it."""
+DOC_ID_HASH_CHARS = 16
+"""Characters of the text's hash in the id of a document posted without one."""
 
 
-def _within(label: str, since: str | None, until: str | None) -> bool:
-    return (not since or label >= since) and (not until or label[:len(until)] <= until)
 
 
-def positions(store: Store, period: str = "month", model_version: str | None = None):
+def health(store: Store) -> dict[str, Any]:
+    """The service is up: how many documents it holds and the latest model version."""
+    versions = store.model_versions()
+    return {"status": "ok", "documents": store.document_count(), "model": versions[-1] if versions else None}
+
+
+def positions(store: Store, period: str = DEFAULT_PERIOD, model_version: str | None = None) -> Positions:
     """Positions over everything stored (the latest model version unless one is named),
     computed once per change of the store."""
-    return store.cached(("positions", period, model_version), lambda: aggregate(
+    result: Positions = store.cached(("positions", period, model_version), lambda: aggregate(
         store.predictions(model_version), period, store.parents(), n_documents=store.document_count()))
+    return result
 
 
-def point_dict(p: PositionPoint) -> dict:
-    return p.to_dict()
+def actor_list(store: Store, *, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> Page:
+    """Actors that have at least one statement, by name."""
+    return store.actors(limit=limit, cursor=cursor)
 
 
-def actor_positions(store: Store, actor_id: str, *, issue: str | None = None, since: str | None = None,
-                    until: str | None = None, period: str = "month", limit: int = 50,
+def actor_positions(store: Store, actor_id: str, *, issue: str | None = None, since: PartialDate | None = None,
+                    until: PartialDate | None = None, period: str = DEFAULT_PERIOD, limit: int = DEFAULT_PAGE_SIZE,
                     cursor: str | None = None) -> Page:
-    """One actor's position points, by issue then time."""
+    """One actor's position points, by issue then time; :class:`NotFound` for an actor the store lacks."""
+    if store.actor(actor_id) is None:
+        raise NotFound(f"no actor {actor_id!r}; GET /actors lists them")
     points = [p for p in positions(store, period).points
-              if p.actor_id == actor_id and (not issue or p.issue == issue) and _within(p.period, since, until)]
-    return page([point_dict(p) for p in points], limit, cursor)
+              if p.actor_id == actor_id and (not issue or p.issue == issue) and overlaps(p.start, p.end, since, until)]
+    return page([p.to_dict() for p in points], limit, cursor)
 
 
-def issue_timeline(store: Store, issue_id: str, *, period: str = "month", limit: int = 50,
+def issue_timeline(store: Store, issue_id: str, *, period: str = DEFAULT_PERIOD, limit: int = DEFAULT_PAGE_SIZE,
                    cursor: str | None = None) -> Page:
-    """Every actor's position points on one issue, in time order."""
+    """Every actor's position points on one issue, in time order; :class:`NotFound` for an unknown issue."""
+    if store.issue(issue_id) is None:
+        raise NotFound(f"no issue {issue_id!r} in the registry")
     points = sorted((p for p in positions(store, period).points if p.issue == issue_id),
                     key=lambda p: (p.start, p.actor))
-    return page([point_dict(p) for p in points], limit, cursor)
+    return page([p.to_dict() for p in points], limit, cursor)
 
 
 def statement_list(store: Store, *, actor: str | None = None, issue: str | None = None, stance: str | None = None,
-                   limit: int = 50, cursor: str | None = None) -> Page:
+                   limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> Page:
     """Scored statements (one item per statement and issue), in corpus order."""
     preds: list[StancePrediction] = store.predictions(actor=actor, issue=issue, stance=stance)
     return page([p.to_dict() for p in preds], limit, cursor)
 
 
-def actor_report_html(store: Store, actor_id: str, period: str = "month") -> str | None:
-    """The actor's page of `stance report`, as HTML (None when the actor has no statement)."""
+def actor_report_html(store: Store, actor_id: str, period: str = DEFAULT_PERIOD) -> str:
+    """The actor's page of `stance report`, as HTML; :class:`NotFound` when the actor has no statement."""
+    from stance.records import Issue
     from stance.registries.issues import IssueRegistry
     from stance.report.html import actor_page
     from stance.report.view import build_model
@@ -67,40 +93,43 @@ def actor_report_html(store: Store, actor_id: str, period: str = "month") -> str
         if p.issue not in issues:
             row = store.issue(p.issue)
             if row:
-                from stance.records import Issue
-
                 issues[p.issue] = Issue(row["id"], row["label"], row["target"])
     model = build_model(pos, issues, articles=store.articles(docs), parents=store.parents())
     entity = model.actors.get(actor_id)
-    return None if entity is None else actor_page(entity, model)
+    if entity is None:
+        raise NotFound(f"no statements by actor {actor_id!r}")
+    html: str = actor_page(entity, model)
+    return html
 
 
-# ------------------------------------------------------------------ API keys
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+def ingest_documents(store: Store, pipeline: Pipeline, items: Sequence[dict[str, Any]], *, model_version: str,
+                     lock: threading.Lock) -> dict[str, Any]:
+    """Check each document on its own, run the `stance track` pipeline on the new ones (one ingestion at a
+    time under ``lock``) and say what was added, what was already known and what was rejected (each with
+    why and, for those refused here, its place in ``items``).  :class:`NothingAccepted` when no document
+    was either added or known."""
+    from stance.ingest.corpus import make_article
 
-
-def new_key(keys_file: str | Path) -> str:
-    """A fresh API key; its SHA-256 hash is appended to ``keys_file`` (the key itself is stored nowhere)."""
-    key = secrets.token_urlsafe(32)
-    path = Path(keys_file)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(hash_key(key) + "\n")
-    path.chmod(0o600)
-    return key
-
-
-def load_key_hashes(keys_file: str | Path | None) -> frozenset[str]:
-    """The hashes in ``keys_file`` (one per line, ``#`` comments allowed); empty when no file is given."""
-    if not keys_file:
-        return frozenset()
-    lines = Path(keys_file).read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def key_allowed(key: str | None, hashes: Iterable[str]) -> bool:
-    if not key:
-        return False
-    digest = hash_key(key)
-    return any(hmac.compare_digest(digest, h) for h in hashes)
+    articles: list[Article] = []
+    rejected: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        try:
+            doc = DocumentIn.model_validate(item)
+            doc_id = doc.id or f"doc-{content_hash(doc.text)[:DOC_ID_HASH_CHARS]}"
+            articles.append(make_article(doc_id, doc.text, INGEST_SOURCE,  # type: ignore[arg-type]  # a label
+                                         date=doc.date, source=doc.source, url=doc.url, line=index))
+        except ValidationError as exc:
+            fields = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'document'}: {e['msg']}" for e in exc.errors())
+            rejected.append({"index": index, "id": item.get("id") if isinstance(item, dict) else None,
+                             "error": fields})
+        except StanceError as exc:
+            rejected.append({"index": index, "id": item.get("id"), "error": str(exc)})
+    if articles:
+        with lock:
+            out = store.ingest(articles, pipeline, model_version=model_version).to_dict()
+    else:
+        out = {"run_id": None, "added": [], "known": [], "rejected": [], "statements_added": 0, "sources_added": 0}
+    out["rejected"] = rejected + out["rejected"]
+    if not out["added"] and not out["known"] and rejected:
+        raise NothingAccepted(out)
+    return out

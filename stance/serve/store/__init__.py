@@ -2,6 +2,6 @@
 version), actors, issues and runs in one SQL database (SQLite by default,
 PostgreSQL by URL), with Alembic migrations and incremental ingestion."""
 
-from stance.serve.store.store import Page, Store, StoreError
+from stance.serve.store.store import CursorError, Page, Store, StoreError
 
-__all__ = ["Page", "Store", "StoreError"]
+__all__ = ["CursorError", "Page", "Store", "StoreError"]

@@ -24,7 +24,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stance.errors import StanceError
 from stance.records import Article, PartialDate, Span, StancePrediction, Statement
-from stance.serve.store.schema import ActorRow, Alias, Document, IssueRow, PredictionRow, Run, StatementRow, StatementSource
+from stance.serve.store.schema import (
+    ActorRow,
+    Alias,
+    Document,
+    IssueRow,
+    PredictionRow,
+    Run,
+    StatementRow,
+    StatementSource,
+)
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -32,6 +41,10 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 class StoreError(StanceError):
     """The database cannot be reached, is locked, or refuses a write; nothing was half-written."""
+
+
+class CursorError(StoreError):
+    """A page cursor this store did not hand out."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +109,7 @@ def decode_cursor(cursor: str | None) -> int:
             raise ValueError(text)
         return max(0, int(text[2:]))
     except (ValueError, UnicodeDecodeError):
-        raise StoreError(f"cursor {cursor!r} is not one this server handed out; "
+        raise CursorError(f"cursor {cursor!r} is not one this server handed out; "
                          "use the `next` value of the previous page") from None
 
 
@@ -117,7 +130,7 @@ class Store:
 
     # ----------------------------------------------------------- connect
     @classmethod
-    def open(cls, target: str | Path, *, upgrade: bool = True, timeout: float = 5.0) -> "Store":
+    def open(cls, target: str | Path, *, upgrade: bool = True, timeout: float = 5.0) -> Store:
         """``timeout``: seconds to wait for a lock (SQLite) before failing with :class:`StoreError`."""
         self = cls(database_url(target))
         options = ({"connect_args": {"timeout": timeout}} if self.url.startswith("sqlite")
@@ -309,16 +322,13 @@ class Store:
     def relabel(self, pipeline, *, model_version: str, progress: bool = False) -> int:
         """Predictions of ``model_version`` for every stored statement that has none;
         earlier versions stay.  Returns how many predictions were added."""
-        from stance.pipeline.local import classify, issue_pairs
-
         run_id = self._start_run("relabel", model_version)
         statements = self._statements()
         with self.session() as s:
             done = set(s.scalars(select(PredictionRow.statement_id)
                                  .where(PredictionRow.model_version == model_version)))
         todo = [st for st in statements if st.statement_id not in done]
-        predictions = classify(issue_pairs(todo, pipeline.issues), pipeline.issues, pipeline.model,
-                               pipeline.batch_size)
+        predictions = pipeline.score(todo)
         with self.session() as s, s.begin():
             for p in predictions:
                 s.add(PredictionRow(statement_id=p.statement.statement_id, issue_id=p.issue, stance=p.stance,

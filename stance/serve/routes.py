@@ -1,0 +1,107 @@
+"""The API's routes: each parses its request, calls one function of :mod:`stance.serve.queries`
+and answers with a response model of :mod:`stance.serve.schemas`.  Errors are raised as exceptions
+and answered by :mod:`stance.serve.errors` (by type); no route picks a status code itself.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.openapi.constants import REF_PREFIX
+from fastapi.responses import HTMLResponse
+
+from stance.serve import queries
+from stance.serve.config import DEFAULT_PERIOD
+from stance.serve.deps import (
+    DateParam,
+    ModelVersionDep,
+    PagingDep,
+    Period,
+    PipelineDep,
+    StoreDep,
+    WriteLockDep,
+    require_key,
+)
+from stance.serve.schemas import (
+    ActorOut,
+    Batch,
+    DocumentIn,
+    Health,
+    IngestResult,
+    Page,
+    PointOut,
+    Problem,
+    Stance,
+    StatementOut,
+)
+
+router = APIRouter()
+
+UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {"model": Problem, "description": "the database is locked or cannot be reached"}}
+BAD_CURSOR: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "a cursor this server did not hand out"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "no such actor or issue"}}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "keys are configured and X-API-Key is not one of them"},
+    413: {"model": Problem, "description": "the request body is over the server's limit"},
+    422: {"description": "the request is malformed, or every document in it was rejected (`detail` is then "
+                         "the ingest result, saying why for each)"}}
+HTML_ERRORS: dict[int | str, dict[str, Any]] = {  # JSON, where a `model` would be documented as the route's HTML
+    status: {"description": response["description"],
+             "content": {"application/json": {"schema": {"$ref": f"{REF_PREFIX}{Problem.__name__}"}}}}
+    for status, response in {**NOT_FOUND, **UNAVAILABLE}.items()}
+
+
+@router.get("/health", responses=UNAVAILABLE)
+def health(store: StoreDep) -> Health:
+    """Whether the service is up, how many documents it holds, and the latest model version."""
+    return Health.model_validate(queries.health(store))
+
+
+@router.post("/documents", dependencies=[Depends(require_key)], responses={**WRITE_ERRORS, **UNAVAILABLE})
+def post_documents(body: Batch | DocumentIn, store: StoreDep, pipeline: PipelineDep, version: ModelVersionDep,
+                   lock: WriteLockDep) -> IngestResult:
+    """One document or ``{"documents": [...]}``; runs the `stance track` pipeline on the new ones and
+    answers with what was added, what was already known and what was rejected (each with why)."""
+    items = body.documents if isinstance(body, Batch) else [body.model_dump()]
+    return IngestResult.model_validate(queries.ingest_documents(store, pipeline, items, model_version=version,
+                                                                lock=lock))
+
+
+@router.get("/actors", responses={**BAD_CURSOR, **UNAVAILABLE})
+def actors(store: StoreDep, paging: PagingDep) -> Page[ActorOut]:
+    """Actors that have at least one statement, by name."""
+    return Page[ActorOut].of(queries.actor_list(store, limit=paging.limit, cursor=paging.cursor))
+
+
+@router.get("/actors/{actor_id}/positions", responses={**BAD_CURSOR, **NOT_FOUND, **UNAVAILABLE})
+def actor_positions(actor_id: str, store: StoreDep, paging: PagingDep, issue: str | None = None,
+                    since: DateParam = None, until: DateParam = None,
+                    period: Period = DEFAULT_PERIOD) -> Page[PointOut]:
+    """One actor's position points, by issue then time (``since``/``until``: partial dates; a point is kept
+    when its period reaches into that range)."""
+    return Page[PointOut].of(queries.actor_positions(store, actor_id, issue=issue, since=since, until=until,
+                                                     period=period, limit=paging.limit, cursor=paging.cursor))
+
+
+@router.get("/issues/{issue_id}/timeline", responses={**BAD_CURSOR, **NOT_FOUND, **UNAVAILABLE})
+def timeline(issue_id: str, store: StoreDep, paging: PagingDep, period: Period = DEFAULT_PERIOD) -> Page[PointOut]:
+    """Every actor's position points on one issue, in time order."""
+    return Page[PointOut].of(queries.issue_timeline(store, issue_id, period=period, limit=paging.limit,
+                                                    cursor=paging.cursor))
+
+
+@router.get("/statements", responses={**BAD_CURSOR, **UNAVAILABLE})
+def statements(store: StoreDep, paging: PagingDep, actor: str | None = None, issue: str | None = None,
+               stance: Annotated[Stance | None, Query()] = None) -> Page[StatementOut]:
+    """Scored statements (one item per statement and issue), in corpus order."""
+    return Page[StatementOut].of(queries.statement_list(store, actor=actor, issue=issue, stance=stance,
+                                                        limit=paging.limit, cursor=paging.cursor))
+
+
+@router.get("/report/actors/{actor_id}", response_class=HTMLResponse, responses=HTML_ERRORS)
+def actor_report(actor_id: str, store: StoreDep) -> str:
+    """The actor's page of `stance report`, as HTML."""
+    return queries.actor_report_html(store, actor_id)
