@@ -29,8 +29,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from stance.evaluation.attribution import agreement, combine_spans, span_scores, statement_spans
 from stance.attribution.polnear import ROLES, load_versions
+from stance.evaluation.attribution import agreement, combine_spans, span_scores, statement_spans
 
 PUBLISHED = ("PARC 3.0, trained tagger: source exact F1 82.0, whole quote exact F1 56.7; rule-based news quote "
              "extractor: quote F1 83.7 at 0.3 overlap, speaker match 86%")
@@ -41,10 +41,10 @@ def rules(docs, tagger=None, first="rules"):
     tagger in sentences where the rules find nothing when ``tagger`` is given
     (``first="tagger"``: the other way round).  The tagger reads whole
     documents here, as if every sentence named an issue."""
-    from stance.registries.actors import ActorRegistry
     from stance.attribution.rules import Attributor
     from stance.ingest.clean import clean_paragraphs, split_paragraphs
     from stance.records import Article
+    from stance.registries.actors import ActorRegistry
 
     attributor = Attributor(ActorRegistry.load(None), tagger, first=first)
     out = {}

@@ -200,9 +200,9 @@ def _agreement(model: str, onnx_dir: str, queue) -> None:
     dev and test splits and, when present, 600 pairs of each public dev split."""
     import random
 
+    from stance.pipeline.local import load_predictor
     from stance.stance_model.public import load_public
     from stance.stance_model.training import project_splits
-    from stance.pipeline.local import load_predictor
 
     splits = project_splits(ROOT / "data" / "annotated")
     sets = {"project dev+test": splits["dev"] + splits["test"]}

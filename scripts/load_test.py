@@ -69,11 +69,11 @@ def main(argv=None) -> int:
     import httpx
     import uvicorn
 
-    from stance.serve.api import Settings, create_app
-    from stance.attribution.rules import extract_statements
     from stance.attribution.dedupe import merge_duplicates
+    from stance.attribution.rules import extract_statements
     from stance.ingest.corpus import make_article
     from stance.pipeline.local import Pipeline, load_predictor, load_tagger
+    from stance.serve.api import Settings, create_app
 
     db = args.db or tempfile.mkdtemp(prefix="stance-load-")
     pipeline = Pipeline(model=load_predictor(args.model), tagger=load_tagger("auto"))

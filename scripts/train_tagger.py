@@ -13,10 +13,10 @@ import logging
 import sys
 import time
 
-from stance.evaluation.attribution import span_scores
 from stance.attribution.polnear import load_polnear
 from stance.attribution.tagger import AttributionTagger, TaggerConfig
 from stance.attribution.tagger.card import tagger_card
+from stance.evaluation.attribution import span_scores
 
 
 def main(argv=None) -> int:

@@ -7,10 +7,10 @@ members divided in 2018, and the foreign minister who offered a joint operation 
 """
 
 import pytest
-
 from conftest import SEEDS
+
+from stance.modelling.folders import DEFAULT_MODEL
 from stance.positions.aggregate import current_position, leaning
-from stance.pipeline.local import DEFAULT_MODEL
 
 SEEDS_MIN = {"precision": 0.93, "recall": 0.85}
 """Floors under the measured figures of the shipped model (README: scripts/benchmark_seeds.py)."""
@@ -22,7 +22,6 @@ pytestmark = pytest.mark.skipif(not SEEDS.is_dir() or not DEFAULT_MODEL.is_dir()
 @pytest.fixture(scope="module")
 def result():
     from stance import Pipeline, load_corpus, load_predictor
-
     from stance.pipeline.local import load_tagger
 
     return Pipeline(model=load_predictor(), tagger=load_tagger("auto")).run(load_corpus(SEEDS))  # as `stance track`
@@ -86,8 +85,8 @@ def test_speakers_resolved(result):
 def test_positions_a_careful_reader_codes(result):
     """Precision and recall of (document, actor, issue, stance) against tests/fixtures/seeds_gold.yaml."""
     import yaml
-
     from conftest import ROOT
+
     from stance.evaluation.positions import gold_tuples, predicted_tuples, statement_speakers, tuple_scores
 
     gold = yaml.safe_load((ROOT / "tests" / "fixtures" / "seeds_gold.yaml").read_text())["seeds"]
@@ -103,8 +102,8 @@ def test_no_label_a_reader_would_call_wrong(result):
     demand to dismantle sanctuaries, coded as the government's (the reader resolved "sources said that
     Pakistani officials would ask ..." to the government; the tracker keeps the anonymous sources)."""
     import yaml
-
     from conftest import ROOT
+
     from stance.evaluation.positions import gold_tuples, predicted_tuples
 
     gold = gold_tuples(yaml.safe_load((ROOT / "tests" / "fixtures" / "seeds_gold.yaml").read_text())["seeds"])

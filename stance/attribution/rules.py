@@ -13,11 +13,50 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from stance.registries.actors import _GOVERNMENTS, ActorRegistry, country_of
-from stance.records import Actor, Article, Sentence, Span, Statement
 from stance.ingest.sentences import split_sentences
+from stance.records import Actor, Article, Sentence, Span, Statement
+from stance.registries.actors import GOVERNMENTS, GROUP_TYPES, ActorRegistry, country_of
+
+_RECENT_SPEAKERS = 10
+"""How many speakers (the latest first) an article's state keeps for resolving offices."""
+_NO_PARAGRAPH = -10
+"""The paragraph of the last speaker before there is one: too far back for a quote to go on from it."""
+_QUOTE_CARRY_PARAGRAPHS = 2
+"""How many paragraphs after its speaker's a quote with no cue of its own is still theirs."""
+_MIN_QUOTE_WORDS = 3
+"""A quotation of fewer words is a term in quotation marks, not a quote."""
+_MAX_INSERTED_TOKENS = 40
+"""How far back (in tokens) from a cue's comma an inserted clause may open."""
+_SUBJECT_WORDS = 3
+"""The words at the head of a content searched for the group it opens with."""
+_NAME_STEM = 4
+"""The first letters of a group's name, looked for at the head of a content that names it."""
+_NAME_OFFSET = 4
+"""How far into that head those letters may start (room for ``the ``)."""
+_COUNTRY_WORDS = 2
+"""The words at the head of a content searched for a country, whose government then speaks."""
+_MENTION_WORDS = 6
+"""The words at the head of a sentence without statements searched for a group a later passive cue means."""
+_ORDER_STEP = 10
+"""A statement's order: its sentence's index times this, plus its place in the sentence."""
+_MIN_TAGGED_WORDS = 3
+"""A tagged content of fewer words is not a statement."""
+_HEADLINE_MAX_WORDS = 16
+"""A ``Claim: Speaker`` line of this many words or more is not a headline."""
+_MIN_UNCLOSED_WORDS = 4
+"""An opening quotation mark never closed starts a quote that goes on only with this many words or more."""
+_MIN_CREDIT_WORDS = 4
+"""A claim credited after a dash or in a lead-in needs this many words."""
+_OPENING_CHARS = 3
+"""An ``according to`` starting within this many characters opens the sentence: its content follows the comma."""
+_THAT_WINDOW = 80
+"""How far after a cue (in characters) a ``that`` opening the content may be."""
+_MIN_FRONTED_WORDS = 4
+"""Words a content before its speaker (``..., the minister said on Friday``) needs."""
+_MIN_REPORTED_WORDS = 2
+"""Words a reported content after its cue needs."""
 
 _AUX = (r"has|have|had|would|will|shall|may|might|could|should|must|also|further|later|again|earlier|then|once|"
         r"repeatedly|reportedly|previously|recently|categorically|publicly|firmly|strongly|officially|"
@@ -29,21 +68,62 @@ _VERBS = (r"made it clear|making it clear|ruled out|went on to (?:state|say)|cal
           r"confirmed|declared|emphasi[sz]ed|acknowledged|admitted|demanded|pledged|promised|assured|accused|"
           r"refused|asked|informed|suggested|termed|replied|responded|tweeted|cautioned|opposed|backed|"
           r"praised|defended|wrote|believes|argues|insists|warns|rejects|welcomes|urges")
-_CUE = re.compile(rf"(?<![\w’'])(?P<aux>(?:(?:{_AUX})\s+)*)(?P<verb>{_VERBS})(?![\w])")
+_CUE = re.compile(rf"""
+    (?<![\w’'])                         # not inside a word
+    (?P<aux>(?:(?-x:{_AUX})\s+)*)       # auxiliaries and adverbs before the verb (has also, was), if any
+    (?P<verb>(?-x:{_VERBS}))            # the verb of saying (the lists hold spaces: matched as written)
+    (?![\w])                            # a whole word
+    """, re.VERBOSE)
 """Case-sensitive: a capitalised ``States`` or ``Says`` is a name, not a cue."""
-_ACCORDING = re.compile(r"(?<![\w])(?:[Aa]ccording to|as per)\s+")
+_ACCORDING = re.compile(r"""
+    (?<![\w])
+    (?P<phrase>
+        [Aa]ccording\ to                # according to X
+      | as\ per                         # as per X
+    )
+    \s+
+    """, re.VERBOSE)
 _PASSIVE = {"be", "been", "being", "was", "were", "is", "are"}
 _RECIPIENT_PASSIVE = {"told", "informed", "conveyed"}
 """``X will be told that ...``: the speaker is who tells, found from the content or the article."""
-_TRAILING_REST = re.compile(r"^\s*(?:[,.;:]|$|(?:on|in|at|during|after|before|while|as|when|to|from|by|over|"
-                            r"late|earlier|last|this|yesterday|today|again|also|reporters|journalists|newsmen|"
-                            r"the media|the press)\b)")
-_DASH_CREDIT = re.compile(r"^(?P<claim>.{12,}?)[\s,]*\s(?P<dash>[—–])\s*(?P<who>[A-Z][^—–,]{1,80}?)(?:,\s[^—–]*)?\.?$")
+_TRAILING_REST = re.compile(r"""
+    ^\s*
+    (?:
+        [,.;:]                          # punctuation
+      | $                               # the end of the sentence
+      | (?P<word>                       # or a word that goes on with time, place or audience
+            on|in|at|during|after|before|while|as|when|to|from|by|over
+          | late|earlier|last|this|yesterday|today|again|also
+          | reporters|journalists|newsmen|the\ media|the\ press
+        )\b
+    )
+    """, re.VERBOSE)
+_DASH_CREDIT = re.compile(r"""
+    ^(?P<claim>.{12,}?)                 # the claim
+    [\s,]*\s(?P<dash>[—–])\s*           # a dash
+    (?P<who>[A-Z][^—–,]{1,80}?)         # who is credited
+    (?:,\s[^—–]*)?                      # a trailing ", ..." about them
+    \.?$
+    """, re.VERBOSE)
 """``The US has made no request for bases — Foreign Office spokesman Zahid Hafeez Chaudhri.``"""
-_FROM_LEAD = re.compile(r"^(?P<cue>From) (?P<who>[^:]{2,60}):\s*(?P<claim>\S.{10,})$")
+_FROM_LEAD = re.compile(r"""
+    ^(?P<cue>From)\                     # "From "
+    (?P<who>[^:]{2,60}):\s*             # who, and a colon
+    (?P<claim>\S.{10,})$                # the claim
+    """, re.VERBOSE)
 """``From the Foreign Office: “...”``"""
-_QUOTES = re.compile(r"[“\"]([^“”\"]{3,}?)[”\"]|(?<![\w])‘([^‘’]{3,}?)’(?![\w])|(?<![\w])'([^']{12,}?)'(?![\w])"
-                     r"|(?<![\w])‘([^‘’“”\n]{12,}?)”")
+_HEADLINE = re.compile(r"""
+    ^(?P<claim>[^:]{8,})                # the claim
+    :\s*
+    (?P<who>[A-Z][\w .’'-]{1,40})$      # then who made it, to the end
+    """, re.VERBOSE)
+"""``No bases for the US: Foreign Office``"""
+_QUOTES = re.compile(r"""
+    [“"](?P<double>[^“”"]{3,}?)[”"]                     # double marks, curly or straight
+  | (?<![\w])‘(?P<single>[^‘’]{3,}?)’(?![\w])           # single curly marks (not an apostrophe inside a word)
+  | (?<![\w])'(?P<straight>[^']{12,}?)'(?![\w])         # single straight marks, 12 characters or more inside
+  | (?<![\w])‘(?P<mixed>[^‘’“”\n]{12,}?)”               # a single mark closed by a double one (‘...”)
+    """, re.VERBOSE)
 """Double, single and straight quotation marks, and a single mark closed by a double one (‘...”), a slip
 common in scraped news."""
 _TOKEN = re.compile(r"\w[\w.’'\-]*\w|\w|[^\w\s]")
@@ -92,24 +172,24 @@ class _State:
     last_person: Actor | None = None
     last_group: Actor | None = None
     last_speaker: Actor | None = None
-    last_paragraph: int = -10
+    last_paragraph: int = _NO_PARAGRAPH
     recent: list[str] | None = None
 
     def seen(self, actor: Actor, paragraph: int) -> None:
         self.last_speaker, self.last_paragraph = actor, paragraph
         if actor.type == "person":
             self.last_person = actor
-        elif actor.type in ("organisation", "country", "group"):
+        elif actor.type in GROUP_TYPES:
             self.last_group = actor
-        self.recent = [actor.actor_id] + [a for a in (self.recent or []) if a != actor.actor_id][:9]
+        self.recent = [actor.actor_id] + [a for a in (self.recent or []) if a != actor.actor_id][:_RECENT_SPEAKERS - 1]
 
 
 def _quotes(text: str) -> list[tuple[int, int]]:
     """Spans (inside the marks) of quotations of three words or more."""
     out = []
     for m in _QUOTES.finditer(text):
-        group = next(g for g in (1, 2, 3, 4) if m.group(g) is not None)
-        if len(m.group(group).split()) >= 3:
+        group = next(name for name in _QUOTES.groupindex if m.group(name) is not None)
+        if len(m.group(group).split()) >= _MIN_QUOTE_WORDS:
             out.append((m.start(group), m.end(group)))
     return out
 
@@ -160,7 +240,7 @@ def _left_candidates(tokens: list[_Tok], j: int) -> list[tuple[int, int]]:
         if across:
             out.append(across)
         k = j - 1
-        while k >= 0 and tokens[k].text != "," and j - k < 40:
+        while k >= 0 and tokens[k].text != "," and j - k < _MAX_INSERTED_TOKENS:
             k -= 1
         if k >= 0 and tokens[k].text == ",":
             inserted = _collect_left(tokens, k - 1)
@@ -208,6 +288,79 @@ def _not_a_speaker(text: str) -> bool:
     """A tagged source that names an outlet or the press, or is a possessive (``the minister's``)."""
     words = set(re.findall(r"[a-z]+", text.lower()))
     return bool(words & _MEDIA_WORDS) or bool(re.search(r"[’']s$", text.strip()))
+
+
+@dataclass(frozen=True)
+class Found:
+    """One attribution in a sentence: who, the kind of statement, what was said, the speaker phrase and the cue."""
+
+    actors: tuple[Actor, ...]
+    kind: str
+    content: Span
+    speaker: Span | None
+    cue: Span | None
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """A speech cue in a sentence: a verb of saying (after any auxiliaries) or an ``according to``."""
+
+    match: re.Match
+    according: bool
+    passive: bool
+
+    @property
+    def verb_start(self) -> int:
+        """Where the cue's own words start: the verb after its auxiliaries, or ``according to``."""
+        return self.match.start() if self.according else self.match.start("verb")
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    """The speaker of a cue: the actors, their phrase's character range, whether a candidate named an outlet."""
+
+    actors: tuple[Actor, ...] = ()
+    at: tuple[int, int] | None = None
+    media_seen: bool = False
+
+
+def _tokens(text: str) -> list[_Tok]:
+    """The words and punctuation marks of a sentence, with their offsets."""
+    return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _read_cue(match: re.Match) -> _Cue:
+    """A cue match as a record: an ``according to`` or a verb, and whether the verb is passive."""
+    according = match.re is _ACCORDING
+    aux = match.group("aux").lower().split() if not according else []
+    return _Cue(match, according, bool(aux) and aux[-1] in _PASSIVE)
+
+
+def _cues(text: str, quotes: Sequence[tuple[int, int]]) -> list[_Cue]:
+    """The speech cues outside quotation marks, in reading order."""
+    matches = [m for m in _CUE.finditer(text) if not _inside(m.start("verb"), quotes)]
+    matches += [m for m in _ACCORDING.finditer(text) if not _inside(m.start(), quotes)]
+    matches.sort(key=lambda m: m.start())
+    return [_read_cue(m) for m in matches]
+
+
+def _speaker_candidates(tokens: list[_Tok], cue: _Cue) -> list[tuple[int, int]]:
+    """Token ranges that may name a cue's speaker, the likeliest first (none for a passive cue)."""
+    before = [i for i, t in enumerate(tokens) if t.end <= cue.match.start()]
+    after = [i for i, t in enumerate(tokens) if t.start >= cue.match.end()]
+    if cue.according:
+        rng = _collect_right(tokens, after[0]) if after else None
+        if rng is None and after and tokens[after[0]].lower in _PRONOUNS:
+            rng = (after[0], after[0])
+        return [rng] if rng else []
+    if cue.passive:
+        return []
+    candidates = _left_candidates(tokens, before[-1]) if before else []
+    if after and (not before or tokens[before[-1]].text in (",", "”", "\"", "’")):
+        right = _collect_right(tokens, after[0])
+        if right:
+            candidates.append(right)
+    return candidates
 
 
 class Attributor:
@@ -261,13 +414,13 @@ class Attributor:
 
     def _content_subject(self, text: str, article: Article) -> Actor | None:
         """The group a content opens with (``Pakistan is willing``, ``Pakistani officials would``)."""
-        head = " ".join(text.split()[:3])
+        head = " ".join(text.split()[:_SUBJECT_WORDS])
         actor = self.registry.match_alias(head)
-        if actor is not None and actor.type in ("organisation", "country", "group") and \
-                re.match(r"^(?:the\s+)?[A-Z]", head) and head.lower().find(actor.name.lower()[:4]) <= 4:
+        if actor is not None and actor.type in GROUP_TYPES and re.match(r"^(?:the\s+)?[A-Z]", head) \
+                and head.lower().find(actor.name.lower()[:_NAME_STEM]) <= _NAME_OFFSET:
             return actor
-        country = country_of(" ".join(text.split()[:2]))
-        return self.registry.by_name(_GOVERNMENTS.get(country or ""))
+        country = country_of(" ".join(text.split()[:_COUNTRY_WORDS]))
+        return self.registry.by_name(GOVERNMENTS.get(country or ""))
 
     # ------------------------------------------------------------ extraction
     def extract_many(self, articles: Sequence[Article]) -> list[list[Statement]]:
@@ -279,7 +432,7 @@ class Attributor:
         return [self.extract(a, sentences[k], tagged[k], rules[k]) for k, a in enumerate(articles)]
 
     def _tag(self, articles: Sequence[Article], sentences: Sequence[Sequence[Sentence]]
-             ) -> tuple[list[dict[str, list[Span]]], list[list | None]]:
+             ) -> tuple[list[dict[str, list[Span]]], list[list[Found] | None]]:
         """The tagger's spans per article: over whole documents, or (with ``relevant``)
         over the paragraphs that need it, in one batch, with offsets into each article;
         and, for an article the tagger did not read, the rules' results per sentence
@@ -287,8 +440,8 @@ class Attributor:
         if self.relevant is None:
             return self.tagger.predict([a.text for a in articles]), [None] * len(articles)
         jobs: list[tuple[int, Span]] = []  # (article, paragraph span)
-        rules: list[list | None] = []
-        for k, (article, found) in enumerate(zip(articles, sentences)):
+        rules: list[list[Found] | None] = []
+        for k, (article, found) in enumerate(zip(articles, sentences, strict=False)):
             paragraphs = article.paragraphs or (Span(0, len(article.text), article.text),)
             state, wanted, kept = _State(), [], []
             for sentence in found:  # the rules alone, as extract() will run them
@@ -301,14 +454,16 @@ class Attributor:
             jobs.extend((k, paragraphs[p]) for p in wanted)
             rules.append(None if wanted else kept)
         out: list[dict[str, list[Span]]] = [{} for _ in articles]
-        for (k, para), spans in zip(jobs, self.tagger.predict([para.text for _, para in jobs]) if jobs else []):
+        predicted = self.tagger.predict([para.text for _, para in jobs]) if jobs else []
+        for (k, para), spans in zip(jobs, predicted, strict=False):
             for role, found in spans.items():
                 out[k].setdefault(role, []).extend(
                     Span(para.start + s.start, para.start + s.end, s.text) for s in found)
         return out, rules
 
     def extract(self, article: Article, sentences: Sequence[Sentence] | None = None,
-                tagged: dict[str, list[Span]] | None = None, rules: Sequence[list] | None = None) -> list[Statement]:
+                tagged: dict[str, list[Span]] | None = None,
+                rules: Sequence[list[Found]] | None = None) -> list[Statement]:
         """Every attributed statement in ``article``, in reading order.  ``tagged``:
         the tagger's spans for this article when they were found already
         (:meth:`extract_many`); ``rules``: the rules' results per sentence, when
@@ -327,8 +482,9 @@ class Attributor:
                 found = self._sentence(article, sentence, state)
                 if not found and tagged:
                     found = self._tagged(article, sentence, tagged, state)
-            for k, (actors, kind, content, speaker, cue) in enumerate(found):
-                for m, actor in enumerate(actors):
+            for k, attribution in enumerate(found):
+                content, speaker = attribution.content, attribution.speaker
+                for m, actor in enumerate(attribution.actors):
                     scope = sentence.span
                     prefix = article.text[sentence.span.start:speaker.start] if speaker else ""
                     if len(found) == 1 and speaker and content.start > speaker.start and prefix.strip():
@@ -342,22 +498,23 @@ class Attributor:
                     out.append(Statement(
                         statement_id=f"{article.doc_id}:{sentence.index}:{k}{'' if m == 0 else f'.{m}'}",
                         doc_id=article.doc_id, date=article.date, actor_id=actor.actor_id, actor=actor.name,
-                        actor_type=actor.type, affiliation=actor.affiliation, kind=kind, text=content,
-                        quote=sentence.span, speaker=speaker, cue=cue, order=sentence.index * 10 + k, scope=scope))
+                        actor_type=actor.type, affiliation=actor.affiliation, kind=attribution.kind, text=content,
+                        quote=sentence.span, speaker=speaker, cue=attribution.cue,
+                        order=sentence.index * _ORDER_STEP + k, scope=scope))
             self._advance(sentence, found, state)
         return out
 
-    def _advance(self, sentence: Sentence, found: Sequence[tuple], state: _State) -> None:
+    def _advance(self, sentence: Sentence, found: Sequence[Found], state: _State) -> None:
         """After a sentence: its speakers are the latest seen; a sentence without
         statements may still name who a later ``he`` or passive cue refers to."""
-        for actors, *_ in found:
-            for actor in actors:
+        for attribution in found:
+            for actor in attribution.actors:
                 state.seen(actor, sentence.paragraph)
         if not found:
             self._track_mentions(sentence, state)
 
     def _tagged(self, article: Article, sentence: Sentence, tagged: dict[str, list[Span]],
-                state: _State) -> list[tuple]:
+                state: _State) -> list[Found]:
         """Attributions the tagger marked in a sentence: each cue with the nearest
         source and content in the sentence; the source resolved like the rules'."""
         lo, hi = sentence.span.start, sentence.span.end
@@ -379,19 +536,19 @@ class Attributor:
                 continue
             start, end = max(content.start, lo) - lo, min(content.end, hi) - lo
             content_span = self._span(article, sentence, start, end)
-            if len(content_span.text.split()) < 3:
+            if len(content_span.text.split()) < _MIN_TAGGED_WORDS:
                 continue
             quoted = bool(_quotes(sentence.span.text[max(0, start - 1):end + 1]))
-            results.append((actors, self._kind(actors[0], [1] if quoted else [], False), content_span,
-                            self._span(article, sentence, source.start - lo, source.end - lo),
-                            self._span(article, sentence, cue.start - lo, cue.end - lo)))
+            results.append(Found(tuple(actors), self._kind(actors[0], [1] if quoted else [], False), content_span,
+                                 self._span(article, sentence, source.start - lo, source.end - lo),
+                                 self._span(article, sentence, cue.start - lo, cue.end - lo)))
         return self._dedupe_sentence(results)
 
     def _track_mentions(self, sentence: Sentence, state: _State) -> None:
         """In a sentence without statements, a group named at its head may be the
         agent of a later passive cue, and a person named may be a later ``he``."""
-        head = self.registry.match_alias(" ".join(sentence.span.text.split()[:6]))
-        if head is not None and head.type in ("organisation", "country", "group"):
+        head = self.registry.match_alias(" ".join(sentence.span.text.split()[:_MENTION_WORDS]))
+        if head is not None and head.type in GROUP_TYPES:
             state.last_group = head
         person = self.registry.match_alias(sentence.span.text)
         if person is not None and person.type == "person":
@@ -407,115 +564,130 @@ class Attributor:
         start = sentence.span.start
         return Span(start + lo, start + hi, article.text[start + lo:start + hi])
 
-    def _sentence(self, article: Article, sentence: Sentence, state: _State) -> list[tuple]:
+    def _sentence(self, article: Article, sentence: Sentence, state: _State) -> list[Found]:
+        """Attributions in one sentence: a headline's credit, else each speech cue's, else a credit or a quote."""
+        headline = self._headline(article, sentence, state)
+        if headline:
+            return headline
         text = sentence.span.text
         quotes = _quotes(text)
-        tokens = [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        results: list[tuple] = []
-        previous: tuple[list[Actor], Span | None] | None = None
-        taken: list[tuple[int, int]] = []
+        tokens = _tokens(text)
+        results: list[Found] = []
+        taken: list[tuple[int, int]] = []  # each result's content, as found (before trimming)
         any_cue_speaker = False
-
-        headline = re.match(r"^(?P<claim>[^:]{8,}):\s*(?P<who>[A-Z][\w .’'-]{1,40})$", text)
-        if headline and len(text.split()) < 16 and not text.endswith("."):
-            actors = [a for a in self._speakers(headline["who"], article, state) if a.type != "media"]
-            if actors:
-                kind = "organisation" if actors[0].type != "person" else "reported"
-                return [(actors, kind, self._span(article, sentence, 0, headline.end("claim")),
-                         self._span(article, sentence, headline.start("who"), len(text)), None)]
-
-        cues = [m for m in _CUE.finditer(text) if not _inside(m.start("verb"), quotes)]
-        cues += [m for m in _ACCORDING.finditer(text) if not _inside(m.start(), quotes)]
-        cues.sort(key=lambda m: m.start())
-        for cue in cues:
-            according = cue.re is _ACCORDING
-            verb_start = cue.start() if according else cue.start("verb")
-            aux = cue.group("aux").lower().split() if not according else []
-            passive = bool(aux) and aux[-1] in _PASSIVE
-            if passive and cue.group("verb") not in _RECIPIENT_PASSIVE:
+        for cue in _cues(text, quotes):
+            if self._skipped(cue, tokens, taken):
                 continue
-            if any(lo <= cue.start() < hi for lo, hi in taken) and not self._clause_start(
-                    tokens, cue):
-                continue
-            before = [i for i, t in enumerate(tokens) if t.end <= cue.start()]
-            after = [i for i, t in enumerate(tokens) if t.start >= cue.end()]
-            actors: list[Actor] = []
-            speaker_range = None
-            if according:
-                rng = _collect_right(tokens, after[0]) if after else None
-                if rng is None and after and tokens[after[0]].lower in _PRONOUNS:
-                    rng = (after[0], after[0])
-                candidates = [rng] if rng else []
-            elif passive:
-                candidates = []
-            else:
-                candidates = _left_candidates(tokens, before[-1]) if before else []
-                if after and (not before or tokens[before[-1]].text in (",", "”", "\"", "’")):
-                    right = _collect_right(tokens, after[0])
-                    if right:
-                        candidates.append(right)
-            media_seen = False
+            candidates = _speaker_candidates(tokens, cue)
             any_cue_speaker = any_cue_speaker or bool(candidates)
-            for lo, hi in candidates:
-                phrase = text[tokens[lo].start:tokens[hi].end]
-                found = self._speakers(phrase, article, state)
-                if found and found[0].type == "media":
-                    media_seen = True
-                    continue
-                if found:
-                    actors, speaker_range = found, (tokens[lo].start, tokens[hi].end)
-                    break
-            content = self._content(text, quotes, cue, speaker_range, according)
+            speaker = self._pick_speaker(text, tokens, candidates, article, state)
+            content = self._content(text, quotes, cue.match, speaker.at, cue.according)
             if content is None:
                 continue
-            if passive and not actors:
-                subject = self._content_subject(text[content[0]:content[1]], article)
-                group = subject or state.last_group
-                actors = [group] if group is not None else []
-            if not actors and not candidates and not media_seen and previous is not None:
-                actors, speaker_range = previous[0], None
-            if not actors:
+            said = text[content[0]:content[1]]
+            speaker = self._implied_speaker(speaker, cue, candidates, said, article, state, results)
+            found = self._found(article, sentence, speaker, cue, content, quotes) if speaker.actors else None
+            if found is None:
                 continue
-            speaker = self._span(article, sentence, *speaker_range) if speaker_range else None
-            kind = self._kind(actors[0], quotes, according)
-            if actors[0].type == "anonymous" and actors[0].affiliation is None:
-                subject = self._content_subject(text[content[0]:content[1]], article)
-                if subject is not None:
-                    actors = [self.registry.with_affiliation(actors[0], subject.name)]
-            content_span = self._span(article, sentence, *content)
-            if not content_span.text:
-                continue
-            if results and speaker_range and taken and taken[-1][0] < speaker_range[0] < taken[-1][1]:
-                # "While Kabul claims that X, Pakistan alleges that Y": the first content ends at the comma.
-                cut = text.rfind(",", 0, speaker_range[0])
-                acts, knd, old, spk, cu = results[-1]
-                results[-1] = (acts, knd, self._span(article, sentence, taken[-1][0], cut), spk, cu)
-            results.append((actors, kind, content_span, speaker,
-                            self._span(article, sentence, verb_start, cue.end())))
+            if results and speaker.at and taken and taken[-1][0] < speaker.at[0] < taken[-1][1]:
+                results[-1] = self._cut_at_comma(article, sentence, results[-1], taken[-1][0], speaker.at[0])
+            results.append(found)
             taken.append(content)
-            previous = (actors, speaker)
             if quotes:
                 break
         if results:
             return self._dedupe_sentence(results)
-        credited = self._credit(article, sentence, state, quotes)
-        if credited:
-            return credited
-        opened = text.lstrip()[:1] in "“\"‘"
-        unclosed = opened and not quotes and "”" not in text and len(text.split()) >= 4
-        if (quotes or unclosed) and not any_cue_speaker and opened and state.last_speaker is not None \
-                and sentence.paragraph - state.last_paragraph <= 2:
-            # a quote that goes on after its attribution, or over several paragraphs
-            lo, hi = (quotes[0][0], quotes[-1][1]) if quotes else (text.index(text.lstrip()[0]) + 1, len(text))
-            return [([state.last_speaker], "direct", self._span(article, sentence, lo, hi), None, None)]
+        return self._credit(article, sentence, state, quotes) or \
+            self._continued_quote(article, sentence, state, quotes, any_cue_speaker)
+
+    def _headline(self, article: Article, sentence: Sentence, state: _State) -> list[Found]:
+        """A headline's credit (``No bases for the US: Foreign Office``), when the line reads as one."""
+        text = sentence.span.text
+        headline = _HEADLINE.match(text)
+        if headline and len(text.split()) < _HEADLINE_MAX_WORDS and not text.endswith("."):
+            actors = [a for a in self._speakers(headline["who"], article, state) if a.type != "media"]
+            if actors:
+                kind = "organisation" if actors[0].type != "person" else "reported"
+                return [Found(tuple(actors), kind, self._span(article, sentence, 0, headline.end("claim")),
+                              self._span(article, sentence, headline.start("who"), len(text)), None)]
         return []
 
-    def _credit(self, article: Article, sentence: Sentence, state: _State, quotes: list) -> list[tuple]:
+    @classmethod
+    def _skipped(cls, cue: _Cue, tokens: list[_Tok], taken: Sequence[tuple[int, int]]) -> bool:
+        """A cue that attributes nothing: a passive one (bar ``was told``), or one inside a content already taken."""
+        if cue.passive and cue.match.group("verb") not in _RECIPIENT_PASSIVE:
+            return True
+        in_taken = any(lo <= cue.match.start() < hi for lo, hi in taken)
+        return in_taken and not cls._clause_start(tokens, cue.match)
+
+    def _pick_speaker(self, text: str, tokens: list[_Tok], candidates: Sequence[tuple[int, int]], article: Article,
+                      state: _State) -> _Speaker:
+        """The first candidate phrase that names actors who are not a media outlet."""
+        media_seen = False
+        for lo, hi in candidates:
+            phrase = text[tokens[lo].start:tokens[hi].end]
+            actors = self._speakers(phrase, article, state)
+            if actors and actors[0].type == "media":
+                media_seen = True
+                continue
+            if actors:
+                return _Speaker(tuple(actors), (tokens[lo].start, tokens[hi].end), media_seen)
+        return _Speaker(media_seen=media_seen)
+
+    def _implied_speaker(self, speaker: _Speaker, cue: _Cue, candidates: Sequence[tuple[int, int]], content: str,
+                         article: Article, state: _State, results: Sequence[Found]) -> _Speaker:
+        """Without a named speaker: a passive cue's group, or the sentence's previous speaker if no phrase is near."""
+        actors, at = speaker.actors, speaker.at
+        if cue.passive and not actors:
+            group = self._content_subject(content, article) or state.last_group
+            actors = (group,) if group is not None else ()
+        if not actors and not candidates and not speaker.media_seen and results:
+            actors, at = results[-1].actors, None
+        return replace(speaker, actors=actors, at=at)
+
+    def _found(self, article: Article, sentence: Sentence, speaker: _Speaker, cue: _Cue, content: tuple[int, int],
+               quotes: list) -> Found | None:
+        """A cue's attribution as a record; None when its content is empty once trimmed."""
+        speaker_span = self._span(article, sentence, *speaker.at) if speaker.at else None
+        kind = self._kind(speaker.actors[0], quotes, cue.according)
+        actors = self._affiliated(speaker.actors, sentence.span.text[content[0]:content[1]], article)
+        content_span = self._span(article, sentence, *content)
+        if not content_span.text:
+            return None
+        return Found(actors, kind, content_span, speaker_span,
+                     self._span(article, sentence, cue.verb_start, cue.match.end()))
+
+    def _affiliated(self, actors: tuple[Actor, ...], content: str, article: Article) -> tuple[Actor, ...]:
+        """An anonymous source of no known group speaks for the group its content opens with, if any."""
+        if actors[0].type == "anonymous" and actors[0].affiliation is None:
+            subject = self._content_subject(content, article)
+            if subject is not None:
+                return (self.registry.with_affiliation(actors[0], subject.name),)
+        return actors
+
+    def _cut_at_comma(self, article: Article, sentence: Sentence, previous: Found, start: int, before: int) -> Found:
+        """``While Kabul claims that X, Pakistan alleges that Y``: the first content ends at the comma."""
+        cut = sentence.span.text.rfind(",", 0, before)
+        return replace(previous, content=self._span(article, sentence, start, cut))
+
+    def _continued_quote(self, article: Article, sentence: Sentence, state: _State, quotes: list,
+                         any_cue_speaker: bool) -> list[Found]:
+        """A quote that goes on after its attribution, or over several paragraphs: the last speaker's."""
+        text = sentence.span.text
+        opened = text.lstrip()[:1] in "“\"‘"
+        unclosed = opened and not quotes and "”" not in text and len(text.split()) >= _MIN_UNCLOSED_WORDS
+        if (quotes or unclosed) and not any_cue_speaker and opened and state.last_speaker is not None \
+                and sentence.paragraph - state.last_paragraph <= _QUOTE_CARRY_PARAGRAPHS:
+            lo, hi = (quotes[0][0], quotes[-1][1]) if quotes else (text.index(text.lstrip()[0]) + 1, len(text))
+            return [Found((state.last_speaker,), "direct", self._span(article, sentence, lo, hi), None, None)]
+        return []
+
+    def _credit(self, article: Article, sentence: Sentence, state: _State, quotes: list) -> list[Found]:
         """Attributions with no verb: a credit after a dash (``... — Foreign Office
         spokesman X``) and a lead-in (``From the Foreign Office: ...``)."""
         text = sentence.span.text
         m = _FROM_LEAD.match(text) or _DASH_CREDIT.match(text)
-        if m is None or len(m["claim"].split()) < 4:
+        if m is None or len(m["claim"].split()) < _MIN_CREDIT_WORDS:
             return []
         actors = [a for a in self._speakers(m["who"].strip(), article, state) if a.type != "media"]
         if not actors:
@@ -526,8 +698,8 @@ class Attributor:
             lo, hi = inner[0][0], inner[-1][1]
         kind = self._kind(actors[0], inner, False)
         cue = m.span("cue") if "cue" in m.re.groupindex else m.span("dash")
-        return [(actors, kind, self._span(article, sentence, lo, hi),
-                 self._span(article, sentence, *m.span("who")), self._span(article, sentence, *cue))]
+        return [Found(tuple(actors), kind, self._span(article, sentence, lo, hi),
+                      self._span(article, sentence, *m.span("who")), self._span(article, sentence, *cue))]
 
     @staticmethod
     def _clause_start(tokens: list[_Tok], cue: re.Match) -> bool:
@@ -537,11 +709,11 @@ class Attributor:
         return bool(rng) and rng[0] > 0 and before[rng[0] - 1].text == ","
 
     @staticmethod
-    def _dedupe_sentence(results: list[tuple]) -> list[tuple]:
+    def _dedupe_sentence(results: list[Found]) -> list[Found]:
         """One statement per speaker in a sentence (``X said ... and made it clear ...``)."""
         seen, out = set(), []
         for r in results:
-            key = tuple(a.actor_id for a in r[0])
+            key = tuple(a.actor_id for a in r.actors)
             if key not in seen:
                 seen.add(key)
                 out.append(r)
@@ -555,7 +727,7 @@ class Attributor:
             return "direct"
         if according:
             return "according-to"
-        if actor.type in ("organisation", "country", "group"):
+        if actor.type in GROUP_TYPES:
             return "organisation"
         return "reported"
 
@@ -568,18 +740,19 @@ class Attributor:
         if according:
             tail = text[cue.end():]
             comma = tail.find(",")
-            if cue.start() < 3 and comma >= 0:
+            if cue.start() < _OPENING_CHARS and comma >= 0:
                 return cue.end() + comma + 1, len(text)
             return 0, cue.start()
         spoke_from = speaker[0] if speaker else cue.start()
         ahead = re.sub(r"(?:(?<=\s)|^)(?:the|a|an)\s*$", "", text[:spoke_from], flags=re.I).rstrip()
         trailing = _TRAILING_REST.match(text[cue.end():])
-        if speaker and trailing and ahead.endswith((",", "”", "\"", "’", "—", "–")) and len(ahead.split()) >= 4:
+        if speaker and trailing and ahead.endswith((",", "”", "\"", "’", "—", "–")) \
+                and len(ahead.split()) >= _MIN_FRONTED_WORDS:
             return 0, len(ahead)
         rest = text[cue.end():]
-        that = re.search(r"(?<!\w)that(?!\w)", rest[:80])
+        that = re.search(r"(?<!\w)that(?!\w)", rest[:_THAT_WINDOW])
         start = cue.end() + (that.end() if that else 0)
-        if len(text[start:].split()) < 2:
+        if len(text[start:].split()) < _MIN_REPORTED_WORDS:
             return None
         return start, len(text)
 

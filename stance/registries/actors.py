@@ -13,11 +13,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from stance.errors import RegistryError
-from stance.registries.files import read_registry
 from stance.records import Actor, PartialDate
+from stance.registries.files import read_registry
 
 ANONYMOUS_ID = "anonymous"
 ACTOR_TYPES = ("person", "organisation", "country", "group", "media", "anonymous")
+GROUP_TYPES = frozenset({"organisation", "country", "group"})
+"""Actor types that speak for a group (an institution, a government, a movement), not one person."""
 
 # Titles as the text writes them -> canonical office names used in the registry's roles.
 _TITLES = [
@@ -48,8 +50,9 @@ _COUNTRY_WORDS = {
     "Taliban": r"taliban",
 }
 _COUNTRY_RE = {c: re.compile(rf"(?<![\w.])(?:{p})(?![\w])", re.I) for c, p in _COUNTRY_WORDS.items()}
-_GOVERNMENTS = {"Pakistan": "Government of Pakistan", "United States": "US Government",
-                "Afghanistan": "Government of Afghanistan", "Taliban": "Taliban"}
+GOVERNMENTS = {"Pakistan": "Government of Pakistan", "United States": "US Government",
+               "Afghanistan": "Government of Afghanistan", "Taliban": "Taliban"}
+"""Country (as :func:`country_of` names it) -> the actor that speaks for its government."""
 
 _ANONYMOUS = re.compile(
     r"(?<!\w)(?:sources?|officials?|diplomats?|insiders?|aides?|people familiar|a person familiar|"
@@ -69,9 +72,9 @@ _DROP_WORDS = {"the", "a", "an", "some", "another", "its", "their", "his", "her"
 _TITLE_WORDS = {"minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "president", "general", "gen",
                 "gen.", "ambassador", "chief", "envoy", "adviser", "advisor", "premier", "pm", "senator", "governor",
                 "commander", "press", "foreign", "defence", "defense", "interior", "information", "prime", "dr", "dr.",
-                "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "lt", "col", "col.", "maj", "army", "deputy", "acting", "former",
-                "colonel", "lieutenant", "major", "captain", "admiral", "brigadier", "marshal", "spokesman", "leader",
-                "senior", "official", "chairman", "chairperson", "head", "director", "minister", "secretary-general"}
+                "mr", "mr.", "ms", "ms.", "mrs", "mrs.", "lt", "col", "col.", "maj", "army", "deputy", "acting",
+                "former", "colonel", "lieutenant", "major", "captain", "admiral", "brigadier", "marshal", "leader",
+                "senior", "official", "chairman", "chairperson", "head", "director", "secretary-general"}
 _ORG_ENDINGS = {"party", "ministry", "office", "council", "committee", "assembly", "army", "front", "league",
                 "movement", "agency", "department", "commission", "senate", "parliament", "court", "network", "group"}
 
@@ -126,7 +129,7 @@ class ActorRegistry:
 
     # ---------------------------------------------------------------- loading
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "ActorRegistry":
+    def load(cls, path: str | Path | None = None) -> ActorRegistry:
         """A registry from YAML (``actors:`` list; see ``stance/registries/resources/actors.yaml``);
         the default registry when ``path`` is None."""
         path, data = read_registry(path, "actors.yaml", "actor")
@@ -246,7 +249,8 @@ class ActorRegistry:
         if title and unknown_name is None:
             country = country_of(phrase)
             for actor_id in recent:
-                if any(r.title == title and (country is None or r.country == country) for r in self.roles.get(actor_id, ())):
+                if any(r.title == title and (country is None or r.country == country)
+                       for r in self.roles.get(actor_id, ())):
                     if self.holder(title, country, date) in (None, self.actors[actor_id]):
                         return self.actors[actor_id]
             held = self.holder(title, country or self.default_country, date)
@@ -258,7 +262,7 @@ class ActorRegistry:
             return alias
         if anonymous:
             group = alias.name if alias is not None and alias.type != "media" else (
-                _GOVERNMENTS.get(country_of(phrase) or ""))
+                GOVERNMENTS.get(country_of(phrase) or ""))
             return anonymous_actor(group)
         if unknown_name is None or not names:
             return None
@@ -292,7 +296,7 @@ class ActorRegistry:
         if group is not None and group.type != "media":
             affiliation = group.name
         elif country_of(phrase):
-            affiliation = _GOVERNMENTS.get(country_of(phrase) or "")
+            affiliation = GOVERNMENTS.get(country_of(phrase) or "")
         title = title_of(phrase)
         kind = "organisation" if name.split()[-1].lower() in _ORG_ENDINGS else "person"
         actor = Actor(actor_id, name, kind, affiliation, (name,), (title,) if title else (), known=False)
