@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from stance.positions.periods import overlaps
-from stance.positions.aggregate import Positions, aggregate
 from stance.errors import StanceError
+from stance.positions.aggregate import Positions, aggregate
+from stance.positions.periods import overlaps
 from stance.records import Article, Issue, PartialDate, StancePrediction
 from stance.report.html import write_html
 from stance.report.jsonout import write_json

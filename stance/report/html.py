@@ -15,11 +15,8 @@ from pathlib import Path
 
 from stance.positions.aggregate import leaning
 from stance.records import Article, Shift, StancePrediction
-from stance.report.view import Current, Entity, ReportModel
 from stance.report.svg import issue_svg, series_style, timeline_svg
-
-LATEST = 50
-"""Rows of shifts and of disagreements shown on the index."""
+from stance.report.view import LATEST, change, Current, Entity, ReportModel
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;color:#222;max-width:1100px;margin:0 auto;padding:0 16px 40px}
@@ -61,12 +58,6 @@ def _cell(cur: Current | None) -> str:
     if cur is None:
         return '<td class="none"></td>'
     return f'<td class="{cur.leaning}">{e(cur.text)}</td>'
-
-
-def change(s: Shift) -> str:
-    """``against (-0.80) → favor (+0.90), probability 0.96``."""
-    return (f"{leaning(s.before)} ({s.before:+.2f}) → {leaning(s.after)} ({s.after:+.2f}), "
-            f"probability {s.probability:.2f}")
 
 
 def _entity_link(ent: Entity, root: str) -> str:

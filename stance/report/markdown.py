@@ -12,8 +12,7 @@ from html import escape
 from pathlib import Path
 
 from stance.records import Shift, StancePrediction
-from stance.report.html import LATEST, change
-from stance.report.view import Current, Entity, ReportModel
+from stance.report.view import LATEST, change, Current, Entity, ReportModel
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 

@@ -15,8 +15,17 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from stance.positions.aggregate import Current, Positions, current_position, group_chain, time_key
+from stance.positions.aggregate import Current, Positions, current_position, group_chain, leaning, time_key
 from stance.records import Article, Issue, PartialDate, PositionPoint, Shift, StancePrediction
+
+LATEST = 50
+"""Rows of shifts and of disagreements shown on the index."""
+
+
+def change(s: Shift) -> str:
+    """``against (-0.80) → favor (+0.90), probability 0.96``: a shift in words, for every rendering."""
+    return (f"{leaning(s.before)} ({s.before:+.2f}) → {leaning(s.after)} ({s.after:+.2f}), "
+            f"probability {s.probability:.2f}")
 
 
 def date_key(text: str) -> tuple[_dt.date, _dt.date]:
