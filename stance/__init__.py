@@ -4,17 +4,17 @@ The public surface, re-exported from one place.  Nothing heavy (torch,
 transformers) is imported here: the stance model loads on first use.
 """
 
-from stance.registries.actors import ActorRegistry
-from stance.positions.aggregate import Positions, aggregate, current_position, detect_shifts, position
-from stance.attribution.rules import Attributor, extract_statements
 from stance.attribution.dedupe import merge_duplicates
+from stance.attribution.rules import Attributor, extract_statements
 from stance.errors import ConfigError, InputError, NotFittedError, RegistryError, StanceError
 from stance.ingest.corpus import load_corpus
-from stance.registries.issues import IssueRegistry
 from stance.pipeline.local import Pipeline, Result, classify, issue_pairs, load_predictor, write_outputs
+from stance.positions.aggregate import Positions, aggregate, current_position, detect_shifts, position
 from stance.records import (
     Actor, Article, Issue, PartialDate, PositionPoint, Sentence, Shift, Span, StancePrediction, Statement,
 )
+from stance.registries.actors import ActorRegistry
+from stance.registries.issues import IssueRegistry
 
 __version__ = "0.1.0"
 

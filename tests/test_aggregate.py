@@ -1,6 +1,6 @@
 import pytest
-
 from helpers import pred
+
 from stance.positions.aggregate import aggregate, current_position, detect_shifts, leaning, position
 from stance.positions.periods import period_of
 from stance.records import PartialDate

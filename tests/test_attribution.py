@@ -1,11 +1,11 @@
 import pytest
 
-from stance.registries.actors import ActorRegistry
-from stance.attribution.rules import Attributor
 from stance.attribution.dedupe import merge_duplicates
+from stance.attribution.rules import Attributor
 from stance.errors import RegistryError
 from stance.ingest.corpus import make_article
 from stance.records import PartialDate, Span
+from stance.registries.actors import ActorRegistry
 
 
 def extract(text, date="2021-06-19", doc_id="d1"):

@@ -3,12 +3,12 @@ import json
 import numpy as np
 import pytest
 
+from stance.errors import ConfigError, InputError, NotFittedError
 from stance.stance_model.calibration import expected_calibration_error, fit_temperature
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.data import Pair, load_pairs
 from stance.stance_model.metrics import stance_metrics
 from stance.stance_model.model import StanceClassifier
-from stance.errors import ConfigError, InputError, NotFittedError
 
 TARGET = "The United States should carry out drone strikes inside Pakistan."
 PAIRS = [
@@ -111,8 +111,8 @@ def test_lora_on_a_base_with_q_k_v_names():
 
 def test_onnx_export_agrees_with_torch(tmp_path, tiny_model_dir):
     pytest.importorskip("onnxruntime")
-    from stance.stance_model.onnx import OnnxStanceClassifier, export_onnx
     from stance.pipeline.local import load_predictor
+    from stance.stance_model.onnx import OnnxStanceClassifier, export_onnx
 
     texts = [p.text for p in PAIRS[:3]] + ["A much longer statement " * 20]
     targets = [TARGET] * 4
@@ -148,8 +148,8 @@ def test_second_stage_goes_on_from_a_saved_model(tmp_path, tiny_model_dir):
 
 
 def test_export_cli_default_margin_is_the_library_default():
-    from stance.stance_model.onnx import RECHECK_MARGIN
     from stance.cli.main import build_parser
+    from stance.stance_model.onnx import RECHECK_MARGIN
 
     args = build_parser().parse_args(["export", "--out", "x"])
     assert args.recheck_margin == RECHECK_MARGIN == 0.5

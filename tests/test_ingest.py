@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from stance.ingest.clean import clean_paragraphs, split_paragraphs
-from stance.ingest.dates import date_in_text, parse_date
 from stance.errors import InputError
+from stance.ingest.clean import clean_paragraphs, split_paragraphs
 from stance.ingest.corpus import load_corpus
+from stance.ingest.dates import date_in_text, parse_date
 from stance.records import PartialDate
 
 BODY = ("The minister said on Monday that the government would not allow any foreign bases on its soil, "

@@ -55,4 +55,4 @@ def test_user_registry_json(tmp_path):
     ("US troops left Afghanistan in August.", False),
 ])
 def test_joint_operations_troop_phrasings(text, found):
-    assert (["joint_operations"] == [i for i, _ in IssueRegistry.load().detect(text)]) is found
+    assert ([i for i, _ in IssueRegistry.load().detect(text)] == ["joint_operations"]) is found

@@ -1,8 +1,9 @@
 from helpers import statement
-from stance.stance_model.model import Scored
-from stance.registries.issues import IssueRegistry
+
 from stance.ingest.corpus import make_article
 from stance.pipeline.local import Pipeline, classify, issue_pairs
+from stance.registries.issues import IssueRegistry
+from stance.stance_model.model import Scored
 
 
 class KeywordModel:

@@ -6,16 +6,15 @@ import json
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
+from stance.errors import InputError
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.data import Pair
 from stance.stance_model.metrics import stance_metrics
 from stance.stance_model.model import StanceClassifier
 from stance.stance_model.public import load_public
 from stance.stance_model.training import project_splits
-from stance.errors import InputError
-
-from conftest import ROOT
 
 
 def write(path, text, encoding="utf-8"):

@@ -2,9 +2,9 @@
 
 import pytest
 
+from stance.attribution.parser import load_parser, refine
 from stance.errors import ConfigError
 from stance.records import Span
-from stance.attribution.parser import load_parser, refine
 
 nlp = load_parser("auto")
 needs_parser = pytest.mark.skipif(nlp is None, reason="no English spaCy pipeline: pip install -r requirements/syntax.txt")

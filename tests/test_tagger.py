@@ -2,13 +2,13 @@
 
 import pytest
 
-from stance.evaluation.attribution import span_scores
-from stance.errors import InputError, NotFittedError
 from stance.attribution.polnear import AnnotatedDoc, parse_ann
-from stance.records import Span
 from stance.attribution.tagger import AttributionTagger, TaggerConfig
 from stance.attribution.tagger.config import TAGS
 from stance.attribution.tagger.windows import bio_labels, decode, windows
+from stance.errors import InputError, NotFittedError
+from stance.evaluation.attribution import span_scores
+from stance.records import Span
 
 TEXT = ("The minister said the talks would resume.\n\n"
         "“We will not give bases,” the spokesman told reporters.\n")
@@ -42,8 +42,8 @@ def test_parse_ann_errors_name_file_and_line():
 
 def test_versions_per_annotator_and_their_agreement(tmp_path):
     """Two annotators read article a (one drops the second source and cuts the first short), one reads b."""
-    from stance.evaluation.attribution import agreement
     from stance.attribution.polnear import load_polnear, load_versions
+    from stance.evaluation.attribution import agreement
 
     for folder in ("text", "attributions"):
         (tmp_path / "dev" / folder).mkdir(parents=True)
@@ -189,7 +189,7 @@ def decode_words(window, tags, text):
 
 
 def test_word_decoding_never_opens_a_span_with_inside():
-    from stance.attribution.tagger.windows import Window, viterbi_words
+    from stance.attribution.tagger.windows import Window
 
     text = "said that the talks would go on"
     spans, offsets = text.split(" "), []

@@ -47,11 +47,11 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from stance.registries.actors import ActorRegistry
-    from stance.positions.aggregate import aggregate
     from stance.ingest.corpus import load_corpus
-    from stance.registries.issues import IssueRegistry
+    from stance.positions.aggregate import aggregate
     from stance.records import StancePrediction
+    from stance.registries.actors import ActorRegistry
+    from stance.registries.issues import IssueRegistry
     from stance.report import filter_positions, write_report
 
     source = Path(args.run) / "statements.jsonl" if Path(args.run).is_dir() else Path(args.run)
@@ -105,9 +105,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from stance.registries.issues import IssueRegistry
-    from stance.pipeline.local import load_predictor
     from stance.cli.predict import predict_lines
+    from stance.pipeline.local import load_predictor
+    from stance.registries.issues import IssueRegistry
 
     handle = open(args.input, encoding="utf-8") if args.input else sys.stdin
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
@@ -125,9 +125,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from stance.stance_model.data import load_pairs
-    from stance.registries.issues import IssueRegistry
     from stance.pipeline.local import load_predictor
+    from stance.registries.issues import IssueRegistry
+    from stance.stance_model.data import load_pairs
 
     pairs = load_pairs(args.data, IssueRegistry.load(args.issues).targets())
     metrics = load_predictor(args.model).evaluate(pairs)
@@ -136,11 +136,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from stance.registries.actors import ActorRegistry
-    from stance.attribution.rules import extract_statements
     from stance.attribution.dedupe import merge_duplicates
+    from stance.attribution.rules import extract_statements
     from stance.ingest.corpus import load_corpus
     from stance.pipeline.local import load_tagger
+    from stance.registries.actors import ActorRegistry
 
     articles = load_corpus(args.corpus, encoding=args.encoding)
     statements = merge_duplicates(extract_statements(articles, ActorRegistry.load(args.actors),
@@ -158,8 +158,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from stance.stance_model.onnx import export_onnx
     from stance.modelling.folders import default_model_dir
+    from stance.stance_model.onnx import export_onnx
 
     path = export_onnx(args.model or default_model_dir(), args.out, quantize=not args.fp32,
                        recheck_margin=args.recheck_margin)
@@ -169,8 +169,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from stance.modelling.folders import model_version
     from stance.ingest.corpus import load_corpus
+    from stance.modelling.folders import model_version
     from stance.serve.store import Store
 
     store = Store.open(args.db)

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from stance.errors import InputError
 from stance.ingest.clean import clean_paragraphs, split_paragraphs
 from stance.ingest.dates import date_in_text, parse_date
-from stance.errors import InputError
 from stance.records import Article
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,6 @@ from typing import NamedTuple
 
 from stance.records import Article, Sentence, Span
 
-
 _DATELINE = re.compile(
     r"^(?:date\s+)?(?:\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})"
     r"\s*[:\-—–]?\s+", re.I)

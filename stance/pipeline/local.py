@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from stance.registries.actors import ActorRegistry
-from stance.positions.aggregate import Positions, aggregate
-from stance.attribution.rules import Attributor
 from stance.attribution.dedupe import merge_duplicates
-from stance.registries.issues import IssueRegistry
+from stance.attribution.parser import DEFAULT_PARSER
+from stance.attribution.rules import Attributor
+from stance.modelling.folders import DEFAULT_TAGGER, default_model_dir
+from stance.positions.aggregate import Positions, aggregate
 from stance.positions.network import actor_network, write_network_csv, write_network_graphml
 from stance.records import Article, StancePrediction, Statement
-from stance.attribution.parser import DEFAULT_PARSER
-from stance.modelling.folders import DEFAULT_TAGGER, default_model_dir
+from stance.registries.actors import ActorRegistry
+from stance.registries.issues import IssueRegistry
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ def load_predictor(model_dir: str | Path | None = None, threads: int | None = No
     """The stance model saved in ``model_dir`` (default: the shipped one); a folder
     written by `stance export` runs on ONNX Runtime.  ``threads``: the ONNX session's
     intra-op threads (torch models follow ``torch.set_num_threads``)."""
-    from stance.stance_model.model import StanceClassifier
     from stance.errors import ConfigError
+    from stance.stance_model.model import StanceClassifier
 
     path = Path(model_dir) if model_dir else default_model_dir()
     if not path.is_dir():

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from stance.attribution.parser import DEFAULT_PARSER
 from stance.errors import ConfigError
 from stance.pipeline.local import Pipeline
 from stance.records import Actor, Article, StancePrediction, Statement
-from stance.attribution.parser import DEFAULT_PARSER
 
 log = logging.getLogger(__name__)
 

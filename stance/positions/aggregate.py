@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from stance.positions.periods import PERIODS, decay_days, period_of
+from stance.positions.periods import decay_days, period_of
 from stance.records import PartialDate, PositionPoint, Shift, StancePrediction
 
 PRIOR = 0.5

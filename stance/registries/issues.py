@@ -8,8 +8,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from stance.errors import RegistryError
-from stance.registries.files import read_registry
 from stance.records import Issue
+from stance.registries.files import read_registry
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -36,7 +36,7 @@ class IssueRegistry(Mapping[str, Issue]):
         self._patterns = {i.issue_id: [(k, _compile(k)) for k in i.keywords] for i in issues}
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "IssueRegistry":
+    def load(cls, path: str | Path | None = None) -> IssueRegistry:
         """A registry from YAML or JSON (``{"issues": [{id, label, target, description, keywords}]}``);
         the default registry when ``path`` is None."""
         path, data = read_registry(path, "issues.yaml", "issue")

@@ -16,7 +16,7 @@ from pathlib import Path
 from stance.positions.aggregate import leaning
 from stance.records import Article, Shift, StancePrediction
 from stance.report.svg import issue_svg, series_style, timeline_svg
-from stance.report.view import LATEST, change, Current, Entity, ReportModel
+from stance.report.view import LATEST, Current, Entity, ReportModel, change
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;color:#222;max-width:1100px;margin:0 auto;padding:0 16px 40px}

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from stance.records import Shift, StancePrediction
-from stance.report.view import LATEST, change, Current, Entity, ReportModel
+from stance.report.view import LATEST, Current, Entity, ReportModel, change
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import math
-import random
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,12 +13,12 @@ import numpy as np
 
 from stance.errors import NotFittedError
 from stance.modelling.base import resolve_base
+from stance.modelling.folders import load_weights, read_metrics, save_folder
+from stance.modelling.training import seed_everything, train_loop
 from stance.stance_model.calibration import fit_temperature, softmax
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.data import Pair
 from stance.stance_model.metrics import stance_metrics
-from stance.modelling.training import seed_everything, train_loop
-from stance.modelling.folders import load_weights, read_metrics, save_folder
 
 log = logging.getLogger(__name__)
 METRICS_NAME = "metrics.json"
@@ -140,7 +137,7 @@ class StanceClassifier(Predicting):
     def fit(self, train: Sequence[Pair], dev: Sequence[Pair] | Mapping[str, Sequence[Pair]] | None = None, *,
             model=None, tokenizer=None, weights: Sequence[float] | None = None, progress: bool = True,
             max_steps: int | None = None, epoch_size: int | None = None,
-            checkpoint_dir: str | Path | None = None, init: str | Path | None = None) -> "StanceClassifier":
+            checkpoint_dir: str | Path | None = None, init: str | Path | None = None) -> StanceClassifier:
         """Train on ``train``; early-stop and calibrate on ``dev`` when given.
 
         ``dev`` is one list of pairs or several by name (then the model is
@@ -265,7 +262,7 @@ class StanceClassifier(Predicting):
         return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
 
     @classmethod
-    def load(cls, directory: str | Path, *, base_model=None, tokenizer=None) -> "StanceClassifier":
+    def load(cls, directory: str | Path, *, base_model=None, tokenizer=None) -> StanceClassifier:
         """A saved model; a LoRA adapter is merged into its base for speed.
 
         ``base_model``/``tokenizer`` stand in for the configured base (tests).

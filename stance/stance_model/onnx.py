@@ -97,7 +97,7 @@ class OnnxStanceClassifier(Predicting):
         self.name = "onnx"
 
     @classmethod
-    def load(cls, directory: str | Path, threads: int | None = None) -> "OnnxStanceClassifier":
+    def load(cls, directory: str | Path, threads: int | None = None) -> OnnxStanceClassifier:
         import onnxruntime as ort
         from transformers import AutoTokenizer
 

@@ -3,24 +3,21 @@ save and load (a LoRA adapter on the offline base by default)."""
 
 from __future__ import annotations
 
-import json
 import logging
-import math
-import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from stance.modelling.base import resolve_base
-from stance.errors import NotFittedError
-from stance.modelling.training import seed_everything, train_loop
-from stance.modelling.folders import load_weights, read_metrics, save_folder
 from stance.attribution.polnear import AnnotatedDoc
-from stance.records import Span
 from stance.attribution.tagger.config import ROLES, TAGS, TaggerConfig
 from stance.attribution.tagger.windows import Window, bio_labels, decode, viterbi_words, windows
+from stance.errors import NotFittedError
+from stance.modelling.base import resolve_base
+from stance.modelling.folders import load_weights, read_metrics, save_folder
+from stance.modelling.training import seed_everything, train_loop
+from stance.records import Span
 
 log = logging.getLogger(__name__)
 METRICS_NAME = "metrics.json"
@@ -75,7 +72,7 @@ class AttributionTagger:
 
     def fit(self, docs: Sequence[AnnotatedDoc], dev: Sequence[AnnotatedDoc] | None = None, *, model=None,
             tokenizer=None, progress: bool = True, max_steps: int | None = None,
-            init: str | Path | None = None) -> "AttributionTagger":
+            init: str | Path | None = None) -> AttributionTagger:
         """Train on annotated documents (``init``: go on from a saved LoRA tagger's adapter)."""
         import torch
 
@@ -160,7 +157,7 @@ class AttributionTagger:
         return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
 
     @classmethod
-    def load(cls, directory: str | Path, *, base_model=None, tokenizer=None, parser=None) -> "AttributionTagger":
+    def load(cls, directory: str | Path, *, base_model=None, tokenizer=None, parser=None) -> AttributionTagger:
         """A saved tagger; a LoRA adapter is merged into its base."""
         from transformers import AutoModelForTokenClassification
 

@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from stance.records import Span
 from stance.attribution.tagger.config import ROLES, TAGS
+from stance.records import Span
 
 
 @dataclass(frozen=True)
