@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 export HF_HUB_OFFLINE = 1
 export TOKENIZERS_PARALLELISM = false
 
-.PHONY: install demo test test-all seeds clean
+.PHONY: install demo lint test seeds clean
 
 $(BIN)/stance: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: install
 
 seeds: install
 	$(BIN)/stance track ../shared/seeds --out out/seeds
+
+lint: install
+	$(BIN)/ruff check stance tests scripts
+	$(BIN)/mypy
 
 test: install
 	$(BIN)/python -m pytest -q
