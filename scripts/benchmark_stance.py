@@ -142,7 +142,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", help="also write every figure here")
     parser.add_argument("--write-card", action="store_true",
-                        help="also put the tables in the first model's card (its README.md, section Benchmark)")
+                        help="also keep the tables beside the first model (benchmark.json, dated) and re-render its "
+                             "card (README.md) with them")
     args = parser.parse_args(argv)
 
     from stance.stance_model.model import StanceClassifier
@@ -164,11 +165,15 @@ def main(argv=None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     if args.write_card:
-        card = Path(next(iter(parse_models(args.models).values()))) / "README.md"
-        text = card.read_text(encoding="utf-8") if card.is_file() else ""
-        text = text.split("\n## Benchmark\n")[0].rstrip() + "\n\n## Benchmark\n\n"
+        import datetime as dt
+
+        from stance.stance_model.card import BENCHMARK_NAME, folder_card
+
+        folder = Path(next(iter(parse_models(args.models).values())))
         command = "python scripts/benchmark_stance.py " + " ".join(sys.argv[1:] if argv is None else argv)
-        card.write_text(text + f"From `{command.strip()}`:\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        record = {"date": dt.date.today().isoformat(), "command": command.strip(), "table": lines}
+        (folder / BENCHMARK_NAME).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+        (folder / "README.md").write_text(folder_card(folder), encoding="utf-8")
     return 0
 
 

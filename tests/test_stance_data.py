@@ -138,15 +138,20 @@ def test_benchmark_table_and_card(tmp_path, tiny_model_dir, capsys):
 
     model = tmp_path / "tiny"
     shutil.copytree(tiny_model_dir, model)
-    (model / "README.md").write_text("# Card\n\ntext\n\n## Benchmark\n\nold table\n")
+    (model / "README.md").write_text("# Card\n\nhand-typed text\n")
     bench = _benchmark()
     assert bench.main(["--models", f"tiny={model}", "--sets", "project", "--data", str(ROOT / "data" / "annotated"),
                        "--write-card"]) == 0
     out = capsys.readouterr().out
     assert "| project test | macro-F1 | 195 |" in out and "| set (eval split) | measure | pairs | tiny | tfidf_lr |" in out
+    from stance.stance_model.card import folder_card
+
     card = (model / "README.md").read_text()
-    assert card.startswith("# Card\n\ntext\n\n## Benchmark\n\nFrom `python scripts/benchmark_stance.py --models")
-    assert "old table" not in card and card.count("## Benchmark") == 1
+    assert card == folder_card(model) and "hand-typed" not in card  # rendered, never appended to
+    record = json.loads((model / "benchmark.json").read_text())
+    assert record["command"].startswith("python scripts/benchmark_stance.py --models tiny=")
+    assert f"### Benchmark of {record['date']}\n\nFrom `{record['command']}`:" in card
+    assert card.count("| set (eval split) | measure | pairs | tiny | tfidf_lr |") == 1
 
 
 def test_public_sets_need_a_root(monkeypatch, tmp_path):

@@ -121,10 +121,23 @@ def _results(evals: Mapping[str, Mapping[str, Any]]) -> list[Result]:
     return results
 
 
+BENCHMARK_NAME = "benchmark.json"
+"""Written beside the weights by ``scripts/benchmark_stance.py --write-card``: ``date``, ``command``, ``table``."""
+
+
+def _benchmark(benchmark: Mapping[str, Any] | None) -> str:
+    """The benchmark tables of ``benchmark.json``, dated, with the command that made them."""
+    if not benchmark:
+        return ""
+    return (f"\n\n### Benchmark of {benchmark['date']}\n\nFrom `{benchmark['command']}`:\n\n"
+            + "\n".join(benchmark["table"]))
+
+
 def model_card(config: StanceConfig, metrics: Mapping[str, Any], command: str | None = None, *,
-               name: str = NAME) -> str:
+               name: str = NAME, benchmark: Mapping[str, Any] | None = None) -> str:
     """The card of a stance model: ``name`` is its folder's name. ``command`` (the training command line) is
-    accepted from the training code but not printed: it names the folders of one run, not the model."""
+    accepted from the training code but not printed: it names the folders of one run, not the model.
+    ``benchmark``: the contents of the folder's ``benchmark.json``, if any."""
     cfg = as_dict(config)
     sources: Mapping[str, float] = cfg.get("sources") or {"project": 1.0}
     evals: Mapping[str, Mapping[str, Any]] = metrics.get("eval", {})
@@ -145,7 +158,7 @@ def model_card(config: StanceConfig, metrics: Mapping[str, Any], command: str | 
         usage=USAGE,
         data=_data(sources),
         training=_training(cfg, metrics),
-        evaluation=_evaluation(evals),
+        evaluation=_evaluation(evals) + _benchmark(benchmark),
         limitations=LIMITATIONS,
         tags=["stance-detection", "news", "text-classification", *(["lora"] if lora else []), "minilm"],
         datasets=[k for k in keys if k in DATASETS],
@@ -157,4 +170,5 @@ def model_card(config: StanceConfig, metrics: Mapping[str, Any], command: str | 
 def folder_card(directory: str | Path) -> str:
     """The card of a saved stance model folder, from its ``stance_config.json`` and ``metrics.json``."""
     directory = Path(directory)
-    return model_card(StanceConfig.load(directory), read_metrics(directory), name=directory.name)
+    return model_card(StanceConfig.load(directory), read_metrics(directory), name=directory.name,
+                      benchmark=read_metrics(directory, BENCHMARK_NAME) or None)
