@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -96,7 +97,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     metrics = train_model(args.data, args.out, config, public=args.public, public_root=args.public_root,
                           project_weight=args.project_weight, max_steps=args.max_steps,
                           epoch_size=args.epoch_size, public_limit=args.public_eval_limit,
-                          extra=args.extra, columns=args.columns, init=args.init)
+                          extra=args.extra, columns=args.columns, init=args.init, corpus=args.corpus,
+                          corpus_weight=args.corpus_weight, negate=args.negate, resume=args.resume,
+                          stop_after=args.stop_after_epochs)
+    if not metrics.get("finished", True):
+        print(f"stopped after epoch {len(metrics['history'])}; go on with the same command and --resume")
+        return 0
     for name, m in metrics.get("eval", {}).items():
         print(f"{name:>22}: macro-F1 {100 * m['macro_f1']:.1f}  F_avg {100 * m['f_avg']:.1f}  "
               f"accuracy {100 * m['accuracy']:.1f}  ECE {m.get('ece', 0):.3f}  (n={m['n']})")
@@ -109,16 +115,11 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from stance.pipeline.local import load_predictor
     from stance.registries.issues import IssueRegistry
 
-    handle = open(args.input, encoding="utf-8") if args.input else sys.stdin
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-    try:
+    with contextlib.ExitStack() as files:  # closes what was opened here, never stdin or stdout
+        handle = files.enter_context(open(args.input, encoding="utf-8")) if args.input else sys.stdin
+        out = files.enter_context(open(args.output, "w", encoding="utf-8")) if args.output else sys.stdout
         errors = predict_lines(handle, out, load_predictor(args.model), IssueRegistry.load(args.issues),
                                source=args.input or "<stdin>", progress=args.output is not None)
-    finally:
-        if args.input:
-            handle.close()
-        if args.output:
-            out.close()
     for message in errors:
         print(message, file=sys.stderr)
     return 1 if errors else 0
@@ -145,23 +146,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
     articles = load_corpus(args.corpus, encoding=args.encoding)
     statements = merge_duplicates(extract_statements(articles, ActorRegistry.load(args.actors),
                                                      load_tagger(args.tagger, args.parser)))
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
-    try:
+    with contextlib.ExitStack() as files:  # closes the file opened here, never stdout
+        out = files.enter_context(open(args.out, "w", encoding="utf-8")) if args.out else sys.stdout
         for st in statements:
             out.write(json.dumps(st.to_dict(), ensure_ascii=False) + "\n")
-    finally:
-        if args.out:
-            out.close()
     if args.out:
         print(f"{len(statements)} attributions: {args.out}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from stance.modelling.folders import default_model_dir
+    from stance.modelling.folders import model_dir
     from stance.stance_model.onnx import export_onnx
 
-    path = export_onnx(args.model or default_model_dir(), args.out, quantize=not args.fp32,
+    path = export_onnx(model_dir(args.model), args.out, quantize=not args.fp32,
                        recheck_margin=args.recheck_margin)
     print(f"{'fp32' if args.fp32 else 'int8'} ONNX model: {path} ({path.stat().st_size / 1e6:.1f} MB); "
           f"use it with --model {args.out}")

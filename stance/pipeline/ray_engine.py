@@ -207,6 +207,6 @@ class RayPipeline(Pipeline):
 
 def _model_name(model_dir: str | None) -> str:
     """The name a loaded model reports (its folder's name), without loading it."""
-    from stance.modelling.folders import default_model_dir
+    from stance.modelling.folders import model_dir as resolve
 
-    return (Path(model_dir) if model_dir else default_model_dir()).name
+    return resolve(model_dir).name

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from stance.errors import InputError
 from stance.records import STANCES
@@ -25,7 +26,9 @@ class Pair:
     issue: str = ""
     source: str = "project"
     group: str = ""
-    """What a split must keep together (an article id)."""
+    """What a split must keep together (an article id, a corpus target)."""
+    kind: str = ""
+    """What the pair exercises, for figures by kind (the corpus' kinds; empty elsewhere)."""
 
 
 def normalise_label(value: object) -> str:
@@ -69,11 +72,13 @@ def load_table(path: str | Path, columns: Mapping[str, str] | None = None, sourc
 
     path = Path(path)
     cols = {"text": "text", "target": "target", "label": "label", **(columns or {})}
+    rows: Iterable[tuple[int, Mapping[str, Any]]]  # (line or row number, the row)
     if path.is_dir():
         try:
             from datasets import load_from_disk
         except ImportError:
-            raise InputError(path, "is a folder: reading a saved `datasets` dataset needs `pip install datasets`") from None
+            raise InputError(
+                path, "is a folder: reading a saved `datasets` dataset needs `pip install datasets`") from None
         data = load_from_disk(str(path))
         rows = enumerate((dict(r) for r in (data["train"] if hasattr(data, "keys") else data)), 1)
     elif path.suffix == ".jsonl":
@@ -91,5 +96,6 @@ def load_table(path: str | Path, columns: Mapping[str, str] | None = None, sourc
             pairs.append(Pair(str(row[cols["text"]]), str(row[cols["target"]]), normalise_label(row[cols["label"]]),
                               str(row[cols["target"]]), source or path.stem))
         except (KeyError, ValueError) as exc:
-            raise InputError(path, f"expected columns {sorted(cols.values())} with a stance label: {exc}", number) from None
+            raise InputError(path, f"expected columns {sorted(cols.values())} with a stance label: {exc}",
+                             number) from None
     return pairs

@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from stance.errors import NotFittedError
 from stance.modelling.base import resolve_base
 from stance.modelling.folders import load_weights, read_metrics, save_folder
-from stance.modelling.training import seed_everything, train_loop
+from stance.modelling.training import STATE_JSON, seed_everything, train_loop
 from stance.stance_model.calibration import fit_temperature, softmax
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.data import Pair
@@ -57,12 +59,19 @@ def lora_targets(model, targets: Sequence[str]) -> list[str]:
     if "query" in names or not {"q", "k", "v"} <= names:
         return list(targets)
     out = [_ATTENTION_NAMES.get(t, t) for t in targets]
-    return out + ["o"] if "dense" in targets and "o" not in out else out
+    return [*out, "o"] if "dense" in targets and "o" not in out else out
 
 
 class Predicting:
     """Calibrated probabilities, abstention and metrics from ``self._logits`` and
     ``self.config`` (shared by the torch model and the ONNX Runtime one)."""
+
+    config: StanceConfig
+    """Set by each subclass."""
+
+    def _logits(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Raw logits, one row per pair: each subclass computes them."""
+        raise NotImplementedError
 
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Calibrated probabilities, one row per pair, columns in ``config.labels`` order."""
@@ -76,7 +85,7 @@ class Predicting:
             top = int(row.argmax())
             abstained = bool(row[top] < self.config.abstain_threshold)
             stance = "neutral" if abstained else labels[top]
-            out.append(Scored(stance, float(row[top]), {l: float(p) for l, p in zip(labels, row)}, abstained))
+            out.append(Scored(stance, float(row[top]), {label: float(p) for label, p in zip(labels, row)}, abstained))
         return out
 
     def evaluate(self, pairs: Sequence[Pair]) -> dict:
@@ -94,10 +103,14 @@ class StanceClassifier(Predicting):
     :meth:`load` restores a saved model.
     """
 
+    name: str
+    """The model folder's name, set by :meth:`load` (a model fitted here has none)."""
+
     def __init__(self, config: StanceConfig | None = None) -> None:
         self.config = config or StanceConfig()
-        self.model = None
-        self.tokenizer = None
+        self.model: Any = None
+        """The transformers (or peft) model, once fitted or loaded."""
+        self.tokenizer: Any = None
         self.metrics: dict = {}
 
     # ------------------------------------------------------------------ build
@@ -137,7 +150,8 @@ class StanceClassifier(Predicting):
     def fit(self, train: Sequence[Pair], dev: Sequence[Pair] | Mapping[str, Sequence[Pair]] | None = None, *,
             model=None, tokenizer=None, weights: Sequence[float] | None = None, progress: bool = True,
             max_steps: int | None = None, epoch_size: int | None = None,
-            checkpoint_dir: str | Path | None = None, init: str | Path | None = None) -> StanceClassifier:
+            checkpoint_dir: str | Path | None = None, init: str | Path | None = None, resume: bool = False,
+            stop_after: int | None = None) -> StanceClassifier:
         """Train on ``train``; early-stop and calibrate on ``dev`` when given.
 
         ``dev`` is one list of pairs or several by name (then the model is
@@ -148,6 +162,10 @@ class StanceClassifier(Predicting):
         ``checkpoint_dir`` receives the best model so far after each epoch
         that improves on dev (a run cut short still leaves a usable model);
         ``init`` is a saved model to go on training from (a second stage).
+        ``checkpoint_dir`` also receives the training state after every epoch:
+        ``resume`` goes on from it (the same weights as a run never stopped), and
+        ``stop_after`` ends this call after that many epochs (``metrics["finished"]``
+        says whether the run is complete).
         """
         import torch
 
@@ -166,7 +184,7 @@ class StanceClassifier(Predicting):
         probs = None if weights is None else np.asarray(weights, float) / np.sum(weights)
         dev_sets = dict(dev) if isinstance(dev, Mapping) else ({"dev": list(dev)} if dev else {})
         dev_sets = {name: list(pairs) for name, pairs in dev_sets.items() if pairs}
-        best = {"score": -1.0, "state": None, "bad_epochs": 0}
+        best = _BestEpoch(self)
 
         def batches_for_epoch(_epoch: int) -> list:
             order = rng.choice(len(train), size=epoch_size, replace=probs is not None or epoch_size > len(train),
@@ -184,26 +202,30 @@ class StanceClassifier(Predicting):
             if not dev_sets:
                 return False
             record.update(self._dev_record(dev_sets))
-            if record["dev_macro_f1"] > best["score"]:
-                best.update(score=record["dev_macro_f1"], bad_epochs=0,
-                            state={k: v.detach().clone() for k, v in self.model.state_dict().items()})
+            if record["dev_macro_f1"] > best.score:
+                best.keep(record["dev_macro_f1"])
                 if checkpoint_dir is not None:
-                    self.metrics = {"history": history + [record], "checkpoint": True, "steps": step}
+                    self.metrics = {"history": [*history, record], "checkpoint": True, "steps": step}
                     self.save(checkpoint_dir)
             else:
-                best["bad_epochs"] += 1
-            return best["bad_epochs"] >= cfg.patience
+                best.bad_epochs += 1
+            return best.bad_epochs >= cfg.patience
 
         started = time.time()
         history, step = train_loop(self.model, cfg, examples_per_epoch=epoch_size,
                                    batches_for_epoch=batches_for_epoch, loss_of=loss_of, after_epoch=after_epoch,
-                                   max_steps=max_steps, progress=progress)
-        if best["state"] is not None:
-            self.model.load_state_dict(best["state"])
+                                   max_steps=max_steps, progress=progress, rng=rng, state_dir=checkpoint_dir,
+                                   resume=resume, extra=best, stop_after=stop_after)
+        finished = _finished(checkpoint_dir, stop_after, history, cfg.epochs)
+        if not finished:
+            self.metrics = {"history": history, "steps": step, "finished": False}
+            return self
+        if best.weights is not None:
+            self.model.load_state_dict(best.weights)
         self.model.eval()
         every_dev = [p for pairs in dev_sets.values() for p in pairs]
         self.metrics = {"history": history, "train_pairs": len(train), "dev_pairs": len(every_dev),
-                        "train_seconds": round(time.time() - started, 1), "steps": step}
+                        "train_seconds": round(time.time() - started, 1), "steps": step, "finished": True}
         if every_dev:
             logits = self._logits([p.text for p in every_dev], [p.target for p in every_dev])
             gold = np.array([label_ids[p.label] for p in every_dev])
@@ -284,3 +306,37 @@ class StanceClassifier(Predicting):
         self.name = directory.name
         return self
 
+
+def _finished(state_dir: str | Path | None, stop_after: int | None, history: list, epochs: int) -> bool:
+    """Whether the run is complete, not a chunk cut by ``stop_after`` (the saved state knows)."""
+    if stop_after is None or state_dir is None:
+        return True
+    state = Path(state_dir) / STATE_JSON
+    return bool(json.loads(state.read_text(encoding="utf-8"))["finished"]) if state.is_file() else True
+
+
+class _BestEpoch:
+    """The best dev score so far, its weights and the epochs since; a
+    :class:`~stance.modelling.training.Stateful`, so that a resumed run keeps choosing the same epoch."""
+
+    def __init__(self, classifier: StanceClassifier) -> None:
+        self.classifier = classifier
+        self.score = -1.0
+        self.bad_epochs = 0
+        self.weights: dict[str, Any] | None = None
+
+    def keep(self, score: float) -> None:
+        self.score, self.bad_epochs = score, 0
+        self.weights = {k: v.detach().clone() for k, v in self.classifier.model.state_dict().items()}
+
+    def state(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The score and count, and the best weights that training changes (the rest are the base's)."""
+        trainable = {n for n, p in self.classifier.model.named_parameters() if p.requires_grad}
+        tensors = {n: w for n, w in (self.weights or {}).items() if n in trainable}
+        return {"score": self.score, "bad_epochs": self.bad_epochs, "kept": self.weights is not None}, tensors
+
+    def load_state(self, figures: dict[str, Any], tensors: dict[str, Any]) -> None:
+        self.score, self.bad_epochs = figures["score"], figures["bad_epochs"]
+        if figures["kept"]:
+            current = {k: v.detach().clone() for k, v in self.classifier.model.state_dict().items()}
+            self.weights = {**current, **tensors}

@@ -16,6 +16,9 @@ from stance.stance_model.card import model_card
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.data import Pair, load_pairs, load_table
 from stance.stance_model.model import StanceClassifier
+from stance.stance_model.corpus import SOURCE as CORPUS_SOURCE
+from stance.stance_model.corpus import corpus_splits
+from stance.stance_model.negation import with_negated_targets
 from stance.stance_model.public import load_public
 
 log = logging.getLogger(__name__)
@@ -59,7 +62,9 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
                 project_weight: float = 1.0, progress: bool = True, max_steps: int | None = None,
                 epoch_size: int | None = None, public_limit: int | None = None,
                 extra: dict[str, float] | None = None, columns: dict[str, str] | None = None,
-                select_on_public: bool = True, init: str | Path | None = None) -> dict:
+                select_on_public: bool = True, init: str | Path | None = None,
+                corpus: str | Path | None = None, corpus_weight: float = 1.0, negate: float = 0.0,
+                resume: bool = False, stop_after: int | None = None) -> dict:
     """Train on the project's data (and public sets, and ``extra`` CSV/JSONL files or
     saved datasets read with the ``columns`` mapping, each with a sampling weight),
     evaluate on every dev/test split, save to ``out_dir``; return metrics.
@@ -69,7 +74,14 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     With public sets and ``select_on_public``, the epoch kept is the one with
     the best mean macro-F1 over the project's dev split and each public dev
     split (at most ``public_limit`` pairs each); the best model so far is
-    written to ``out_dir/checkpoint`` as training goes."""
+    written to ``out_dir/checkpoint`` as training goes.
+
+    ``corpus``: the stance corpus folder (``data/stance_corpus/raw``): its train targets
+    (with their negated twins) join the mix at ``corpus_weight``, its dev targets vote on
+    the epoch, and its test targets are evaluated.  ``negate``: the share of the other
+    training pairs also read against their negated target (:mod:`.negation`).
+    ``resume``/``stop_after``: go on from ``out_dir/checkpoint``'s training state / stop
+    this call after that many epochs (the returned metrics then say ``finished: false``)."""
     config = config or StanceConfig()
     splits = project_splits(data_dir)
     if "train" not in splits:
@@ -90,8 +102,17 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
         pairs = load_table(path, columns, source=Path(path).stem)
         train += pairs
         mix[Path(path).stem] = weight
+    corpus_test: list[Pair] = []
+    if corpus is not None:
+        parts = corpus_splits(corpus)
+        train += parts["train"]
+        mix[CORPUS_SOURCE] = corpus_weight
+        extra_evals["corpus_dev"] = parts["dev"]
+        corpus_test = parts["test"]
+    if negate:
+        train = with_negated_targets(train, negate, seed=config.seed)
     config.sources = mix
-    weights = sampling_weights(train, mix) if (public or extra) else None
+    weights = sampling_weights(train, mix) if (public or extra or corpus) else None
     dev = splits.get("dev")
     if select_on_public and extra_evals:
         # project_weight 0 trains on public data alone: the project's dev split then
@@ -99,9 +120,14 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
         dev = {**({"project": dev or []} if project_weight > 0 else {}), **extra_evals}
     model = StanceClassifier(config).fit(train, dev, weights=weights, progress=progress, max_steps=max_steps,
                                          epoch_size=epoch_size, checkpoint_dir=Path(out_dir) / "checkpoint",
-                                         init=init)
+                                         init=init, resume=resume, stop_after=stop_after)
+    if not model.metrics["finished"]:
+        log.info("stopped after %d epochs; go on with --resume", len(model.metrics["history"]))
+        return model.metrics
     evals = {f"project_{s}": model.evaluate(splits[s]) for s in ("dev", "test") if s in splits}
     evals.update({k: model.evaluate(v) for k, v in extra_evals.items()})
+    if corpus_test:
+        evals["corpus_test"] = model.evaluate(corpus_test)
     model.metrics["eval"] = evals
     command = "stance train " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train"] else "stance train"
     model.save(out_dir, card=model_card(config, model.metrics, command))
