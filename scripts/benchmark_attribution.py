@@ -110,10 +110,10 @@ def main(argv=None) -> int:
         predicted = tagger.predict([d.text for d in docs])
         seconds["tagger"] = time.time() - started
         systems["tagger"] = {d.doc_id: p for d, p in zip(docs, predicted)}
-        systems["rules, then tagger"] = {d.doc_id: combine_spans(systems["rules"][d.doc_id], systems["tagger"][d.doc_id])
-                                         for d in docs}
-        systems["tagger, then rules"] = {d.doc_id: combine_spans(systems["tagger"][d.doc_id], systems["rules"][d.doc_id])
-                                         for d in docs}
+        systems["rules, then tagger"] = {
+            d.doc_id: combine_spans(systems["rules"][d.doc_id], systems["tagger"][d.doc_id]) for d in docs}
+        systems["tagger, then rules"] = {
+            d.doc_id: combine_spans(systems["tagger"][d.doc_id], systems["rules"][d.doc_id]) for d in docs}
         started = time.time()
         systems["stance track (rules + tagger)"] = rules(docs, tagger)
         seconds["stance track (rules + tagger)"] = time.time() - started

@@ -25,7 +25,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", default="../shared/seeds")
     parser.add_argument("--model", default=None)
-    parser.add_argument("--tagger", default="auto", help="attribution tagger folder, auto (the shipped one if present) or none")
+    parser.add_argument("--tagger", default="auto",
+                        help="attribution tagger folder, auto (the shipped one if present) or none")
     parser.add_argument("--first", choices=("rules", "tagger"), default="rules",
                         help="which attributions win in a sentence where rules and tagger both find some")
     args = parser.parse_args(argv)
@@ -41,9 +42,11 @@ def main(argv=None) -> int:
     seconds = time.time() - started
     predicted = predicted_tuples(result.predictions)
     for label, include_hard in (("all tuples", True), ("sentence-level tuples only", False)):
-        s = tuple_scores(predicted, gold_tuples(gold, include_hard=include_hard), statement_speakers(result.statements))
-        print(f"{label}: precision {100 * s['precision']:.1f}, recall {100 * s['recall']:.1f}, F1 {100 * s['f1']:.1f}, "
-              f"actors found {100 * s['actor_recall']:.1f}% ({int(s['n_predicted'])} predicted, {int(s['n_gold'])} gold)")
+        s = tuple_scores(predicted, gold_tuples(gold, include_hard=include_hard),
+                         statement_speakers(result.statements))
+        print(f"{label}: precision {100 * s['precision']:.1f}, recall {100 * s['recall']:.1f}, "
+              f"F1 {100 * s['f1']:.1f}, actors found {100 * s['actor_recall']:.1f}% "
+              f"({int(s['n_predicted'])} predicted, {int(s['n_gold'])} gold)")
     everything = gold_tuples(gold)
     print(f"\n{len(result.statements)} statements, {len(result.predictions)} scored pairs in {seconds:.1f} s")
     print("\nmissed:\n" + "\n".join(f"  {t}" for t in sorted(everything - predicted)))

@@ -47,6 +47,7 @@ PUBLISHED = {
     "vast": "~66 (BERT-joint), 72.3 (JointCL)",
     "vast_unseen": "-",
     "covid19_stance": "~82-84",
+    "corpus": "-",
 }
 TITLES = {
     "project": ("project test", "macro-F1"),
@@ -55,7 +56,21 @@ TITLES = {
     "vast": ("VAST dev", "macro-F1"),
     "vast_unseen": ("VAST dev, unseen targets", "macro-F1"),
     "covid19_stance": ("COVID-19-Stance val", "F_avg"),
+    "corpus": ("stance corpus test, unseen targets (with twins)", "macro-F1"),
 }
+PROBES = [
+    ("\"Keeping workers on poverty wages has failed this city for a decade,\" the mayor said.",
+     "The city should raise the minimum wage to $15.", "favor"),
+    ("\"Slashing taxes on the wealthy hasn't worked,\" Clinton said.",
+     "The government should raise taxes on the wealthy.", "favor"),
+    ("\"I am a strong supporter of publicly financed campaigns,\" the donor told reporters.",
+     "Public financing of election campaigns should be expanded.", "favor"),
+    ("Trump promised again to build a great wall.", "A wall should be built.", "favor"),
+    ("The wall was a waste of money.", "A wall should be built.", "against"),
+    ("\"It would be a terrible mistake to abandon the Paris agreement,\" she said.",
+     "The country should stay in the Paris agreement.", "favor"),
+]
+"""Sentences a tone-reading model gets wrong (written for issue 15), with the label a reader gives."""
 
 
 def baseline_probs(train: list[Pair], test: list[Pair]) -> np.ndarray:
@@ -123,6 +138,23 @@ def datasets(names: list[str], data_dir: Path, public_root: Path, limit: int | N
             yield "vast_unseen", train, [p for p in dev if p.group == "unseen"]
 
 
+def corpus_set(folder: Path):
+    """(row name, the corpus' train pairs for the baseline, its test pairs: unseen targets with twins)."""
+    from stance.stance_model.corpus import corpus_splits
+
+    parts = corpus_splits(folder)
+    return "corpus", parts["train"], parts["test"]
+
+
+def by_kind(test: list[Pair], predicted: list[str]) -> dict[str, float]:
+    """Macro-F1 per kind of the corpus' test pairs."""
+    kinds: dict[str, list[int]] = {}
+    for i, p in enumerate(test):
+        kinds.setdefault(p.kind, []).append(i)
+    return {k: stance_metrics([test[i].label for i in idx], [predicted[i] for i in idx])["macro_f1"]
+            for k, idx in sorted(kinds.items())}
+
+
 def parse_models(spec: str) -> dict[str, str]:
     out = {}
     for item in spec.split(","):
@@ -140,6 +172,9 @@ def main(argv=None) -> int:
     parser.add_argument("--public-root", default="../shared/data")
     parser.add_argument("--limit", type=int, default=None, help="evaluate on at most this many pairs per set")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", default="data/stance_corpus/raw",
+                        help="the stance corpus (its unseen-target test split, by kind and twin consistency); "
+                             "'none' leaves it out")
     parser.add_argument("--json", help="also write every figure here")
     parser.add_argument("--write-card", action="store_true",
                         help="also keep the tables beside the first model (benchmark.json, dated) and re-render its "
@@ -157,8 +192,37 @@ def main(argv=None) -> int:
         row = {m: score(name, test, model.predict_proba(texts, targets)) for m, model in models.items()}
         row["tfidf_lr"] = score(name, test, baseline_probs(train, test))
         results[name] = {"n": len(test), "scores": row}
+    extra: list[str] = []
+    if args.corpus != "none" and Path(args.corpus).is_dir():
+        from stance.stance_model.corpus import twin_consistency
 
-    lines = tables(results, list(models) + ["tfidf_lr"])
+        name, train, test = corpus_set(Path(args.corpus))
+        probs = {m: model.predict_proba([p.text for p in test], [p.target for p in test])
+                 for m, model in models.items()}
+        probs["tfidf_lr"] = baseline_probs(train, test)
+        results[name] = {"n": len(test), "scores": {m: score(name, test, pr) for m, pr in probs.items()}}
+        predicted = {m: [LABELS[i] for i in np.asarray(pr).argmax(1)] for m, pr in probs.items()}
+        kinds = {m: by_kind(test, labels) for m, labels in predicted.items()}
+        names = [*models, "tfidf_lr"]
+        extra += ["", "Stance corpus test (unseen targets), macro-F1 by kind, and twin consistency (the share of "
+                  "statements right on both the target and its negated twin):", "",
+                  "| kind | pairs | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+        counts = {k: sum(p.kind == k for p in test) for k in kinds[names[0]]}
+        for kind in kinds[names[0]]:
+            extra.append(f"| {kind} | {counts[kind]} | " + " | ".join(f"{100 * kinds[m][kind]:.1f}" for m in names)
+                         + " |")
+        extra.append(f"| **twin consistency** | {len(test) // 2} statements | "
+                     + " | ".join(f"{100 * twin_consistency(test, predicted[m]):.1f}%" for m in names) + " |")
+    extra += ["", "The sentences of issue 15 (a tone-reader's failures):", "",
+              "| statement | target | reader | " + " | ".join(models) + " |", "|---|---|---|" + "---|" * len(models)]
+    for text, target, gold in PROBES:
+        cells = []
+        for model in models.values():
+            s = model.predict([text], [target])[0]
+            cells.append(f"{s.stance} {s.confidence:.2f}")
+        extra.append(f"| {text} | {target} | {gold} | " + " | ".join(cells) + " |")
+
+    lines = tables(results, [*models, "tfidf_lr"]) + extra
     header = (f"models: {', '.join(f'{m}={p}' for m, p in parse_models(args.models).items())}"
               f" ({time.time() - started:.0f} s)")
     print(header + "\n\n" + "\n".join(lines))

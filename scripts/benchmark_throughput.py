@@ -80,7 +80,7 @@ def corpus(n: int, seed: int = 0, kind: str = "varied") -> list[dict]:
             date = f"20{15 + k % 7}-{1 + k % 12:02d}-{1 + k % 28:02d}"
         else:
             paras = []
-            for j in range(rng.randint(3, 5)):
+            for _ in range(rng.randint(3, 5)):
                 claim = f"{rng.choice(CLAIMS)} {rng.choice(TAILS)}"
                 text = rng.choice(CUES).format(who=rng.choice(PEOPLE), claim=claim, Claim=claim[0].upper() + claim[1:])
                 paras.append(text if text.endswith(".") else text + ".")
@@ -149,7 +149,7 @@ def _pairs(n: int) -> tuple[list[str], list[str]]:
     issues = list(IssueRegistry.load().values())
     rng = random.Random(1)
     texts, targets = [], []
-    for k in range(n):
+    for _ in range(n):
         texts.append(f"{rng.choice(PEOPLE)} said that {rng.choice(CLAIMS)}.")
         targets.append(rng.choice(issues).target)
     return texts, targets

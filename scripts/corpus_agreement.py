@@ -55,7 +55,7 @@ def score(second: Path) -> int:
     rows = corpus()
     pairs = []
     missing = 0
-    for number, line in enumerate(second.read_text(encoding="utf-8").splitlines(), 1):
+    for line in second.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         data = json.loads(line)

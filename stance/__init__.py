@@ -11,7 +11,16 @@ from stance.ingest.corpus import load_corpus
 from stance.pipeline.local import Pipeline, Result, classify, issue_pairs, load_predictor, write_outputs
 from stance.positions.aggregate import Positions, aggregate, current_position, detect_shifts, position
 from stance.records import (
-    Actor, Article, Issue, PartialDate, PositionPoint, Sentence, Shift, Span, StancePrediction, Statement,
+    Actor,
+    Article,
+    Issue,
+    PartialDate,
+    PositionPoint,
+    Sentence,
+    Shift,
+    Span,
+    StancePrediction,
+    Statement,
 )
 from stance.registries.actors import ActorRegistry
 from stance.registries.issues import IssueRegistry

@@ -16,6 +16,7 @@ from typing import Any, Literal
 Stance = Literal["favor", "against", "neutral"]
 STANCES: tuple[str, ...] = ("favor", "against", "neutral")
 Precision = Literal["day", "month", "year"]
+ActorType = Literal["person", "organisation", "country", "group", "media", "anonymous"]
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
@@ -56,8 +57,8 @@ class PartialDate:
         match = _PARTIAL_DATE.match(text)
         if not match:
             raise ValueError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found {value!r}")
-        year, month, day = (int(g) if g else None for g in match.groups())
-        return cls(year, month, day)
+        year, month, day = match.groups()  # the year is always there
+        return cls(int(year), int(month) if month else None, int(day) if day else None)
 
     def start(self) -> _dt.date:
         """The first day this date can mean."""
@@ -181,7 +182,7 @@ class Actor:
 
     actor_id: str
     name: str
-    type: Literal["person", "organisation", "country", "group", "media", "anonymous"]
+    type: ActorType
     affiliation: str | None = None
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()

@@ -58,7 +58,8 @@ MINI_CORPUS = {
     "b.txt": ("The Foreign Office said drone strikes were a violation of Pakistan's sovereignty.\n\n"
               "The Foreign Office said drone strikes were a violation of Pakistan's sovereignty.\n\n"
               "According to sources, officials would raise the drone issue in Washington next week."),
-    "c.txt": "August 11, 2021\n\nPentagon Press Secretary John Kirby said the safe havens along the border must be closed down.",
+    "c.txt": ("August 11, 2021\n\n"
+              "Pentagon Press Secretary John Kirby said the safe havens along the border must be closed down."),
 }
 
 

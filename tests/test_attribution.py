@@ -59,7 +59,8 @@ def test_anonymous_source_gets_affiliation_from_content():
     assert who(sts) == [("Anonymous sources (Government of Pakistan)", "anonymous")]
     assert sts[0].affiliation == "Government of Pakistan"
     sts, _ = extract("Two US officials said there was no plan to pause the drone campaign.")
-    assert [(s.actor_id, s.kind, s.affiliation) for s in sts] == [("anonymous_us_government", "anonymous", "US Government")]
+    assert [(s.actor_id, s.kind, s.affiliation) for s in sts] == [
+        ("anonymous_us_government", "anonymous", "US Government")]
     sts, _ = extract("Sources said the drone talks would resume.")
     assert [(s.actor_id, s.affiliation) for s in sts] == [("anonymous", None)]
 
@@ -149,7 +150,7 @@ def test_reporter_voice_is_not_a_statement():
 def test_registry_errors(tmp_path):
     bad = tmp_path / "actors.yaml"
     bad.write_text("actors:\n  - {id: x, name: X, type: robot}\n")
-    with pytest.raises(RegistryError, match="actors.yaml: actor 'x' has type 'robot'; expected one of person"):
+    with pytest.raises(RegistryError, match=r"actors\.yaml: actor 'x' has type 'robot'; expected one of person"):
         ActorRegistry.load(bad)
     reg = ActorRegistry.load()
     assert reg.holder("prime minister", "Pakistan", PartialDate(2017, 10)).name == "Shahid Khaqan Abbasi"

@@ -116,8 +116,8 @@ def test_train_smoke_on_real_base(tmp_path, capsys):
     data.mkdir()
     for split in ("train", "dev", "test"):
         (data / f"{split}.jsonl").write_text("\n".join(json.dumps(
-            {"issue": "military_bases", "target": "US bases in Pakistan should be allowed.", "text": t, "label": l,
-             "article": f"{split}{i}"}) for i, (t, l) in enumerate(rows)) + "\n")
+            {"issue": "military_bases", "target": "US bases in Pakistan should be allowed.", "text": t, "label": label,
+             "article": f"{split}{i}"}) for i, (t, label) in enumerate(rows)) + "\n")
     out = tmp_path / "model"
     assert main(["train", "--data", str(data), "--out", str(out), "--epochs", "1", "--max-steps", "2"]) == 0
     assert {"adapter_model.safetensors", "adapter_config.json", "stance_config.json", "metrics.json", "README.md"} \

@@ -6,9 +6,7 @@ from pathlib import Path
 import pytest
 
 from stance.errors import InputError
-from stance.stance_model.corpus import (
-    KINDS, corpus_splits, read_corpus, target_splits, to_pairs, twin_consistency,
-)
+from stance.stance_model.corpus import KINDS, corpus_splits, read_corpus, target_splits, to_pairs, twin_consistency
 from stance.stance_model.data import Pair
 from stance.stance_model.negation import negate_target, negated_pair, with_negated_targets
 
@@ -73,17 +71,19 @@ def test_splits_are_disjoint_by_target_and_per_domain(tmp_path):
     assert not targets["dev"] & targets["test"]
     assert len(pairs["test"]) == 3 * 3 * 2  # three domains, three statements, each with its twin
     # the split of a target does not depend on the file order or on other domains
-    write(tmp_path, "a.jsonl", list(reversed(rows)) + [row(target_id="other_1", domain="other")])
+    write(tmp_path, "a.jsonl", [*reversed(rows), row(target_id="other_1", domain="other")])
     assert {t: s for t, s in target_splits(read_corpus(tmp_path)).items() if t != "other_1"} == split
 
 
 def test_twins_swap_favor_and_against_and_keep_neutral():
-    rows = [r for r in read_corpus_rows([row(label="favor"), row(label="against", text="b"),
-                                         row(label="neutral", text="c", kind="question")])]
+    rows = list(read_corpus_rows([row(label="favor"), row(label="against", text="b"),
+                                  row(label="neutral", text="c", kind="question")]))
     pairs = to_pairs(rows)
     assert [(p.target, p.label, p.issue, p.kind) for p in pairs] == [
-        ("t_wage should happen.", "favor", "t_wage", "plain"), ("t_wage should not happen.", "against", "t_wage~not", "plain"),
-        ("t_wage should happen.", "against", "t_wage", "plain"), ("t_wage should not happen.", "favor", "t_wage~not", "plain"),
+        ("t_wage should happen.", "favor", "t_wage", "plain"),
+        ("t_wage should not happen.", "against", "t_wage~not", "plain"),
+        ("t_wage should happen.", "against", "t_wage", "plain"),
+        ("t_wage should not happen.", "favor", "t_wage~not", "plain"),
         ("t_wage should happen.", "neutral", "t_wage", "question"),
         ("t_wage should not happen.", "neutral", "t_wage~not", "question")]
     assert len(to_pairs(rows, twins=False)) == 3
@@ -92,7 +92,7 @@ def test_twins_swap_favor_and_against_and_keep_neutral():
 def read_corpus_rows(rows):
     from stance.stance_model.corpus import Statement
 
-    return [Statement(**{k: v for k, v in r.items()}) for r in rows]
+    return [Statement(**dict(r.items())) for r in rows]
 
 
 def test_twin_consistency_counts_statements_right_on_both_readings():

@@ -66,7 +66,7 @@ def test_jsonl_and_csv(tmp_path):
 
 
 def test_empty_folder(tmp_path):
-    with pytest.raises(InputError, match="contains no .txt files; expected a folder of articles"):
+    with pytest.raises(InputError, match=r"contains no \.txt files; expected a folder of articles"):
         load_corpus(tmp_path)
 
 
@@ -85,7 +85,7 @@ def test_non_utf8_file(tmp_path):
 
 def test_empty_file(tmp_path):
     write(tmp_path, "x.txt", "  \n")
-    with pytest.raises(InputError, match="x.txt: document 'x' is empty; expected article text"):
+    with pytest.raises(InputError, match=r"x\.txt: document 'x' is empty; expected article text"):
         load_corpus(tmp_path)
 
 
@@ -142,7 +142,8 @@ def test_one_sentence_paragraphs_skip_the_segmenter_and_split_the_same(monkeypat
     assert sentences.split_sentences(article) == fast
     assert [s.span.text for s in fast] == [
         "Imran Khan said Pakistan would not allow bases (he was firm).", "“We will not allow it,” he said.",
-        "Dr. Faisal disagreed; talks went on!", "“It is over,” the minister told reporters, “and there is no going back.”"]
+        "Dr. Faisal disagreed; talks went on!",
+        "“It is over,” the minister told reporters, “and there is no going back.”"]
     calls = []
     monkeypatch.setattr(sentences, "_segmenter", lambda: calls.append(1))
     assert len(pieces("The minister said there would be no bases.”")) == 1 and calls == []

@@ -44,7 +44,8 @@ def test_bad_registry(tmp_path, content, message):
 
 def test_user_registry_json(tmp_path):
     path = tmp_path / "issues.json"
-    path.write_text('{"issues": [{"id": "dams", "target": "The dam should be built.", "keywords": ["dam", "re:reservoirs?"]}]}')
+    path.write_text('{"issues": [{"id": "dams", "target": "The dam should be built.", '
+                    '"keywords": ["dam", "re:reservoirs?"]}]}')
     reg = IssueRegistry.load(path)
     assert reg.detect("The new reservoir floods the valley.") == [("dams", ("re:reservoirs?",))]
 

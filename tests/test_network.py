@@ -46,9 +46,11 @@ def test_network_filters():
 
 def test_csv_and_graphml_exports(tmp_path):
     edges = actor_network(POINTS)
-    rows = list(csv.DictReader(open(write_network_csv(edges, tmp_path / "n.csv"), encoding="utf-8")))
+    with open(write_network_csv(edges, tmp_path / "n.csv"), encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert rows[0].keys() == {"source", "target", "kind", "weight", "issues", "periods"} and len(rows) == len(edges)
-    root = ET.parse(write_network_graphml(edges, tmp_path / "n.graphml", {"Imran Khan": "Government of Pakistan"})).getroot()
+    graphml = write_network_graphml(edges, tmp_path / "n.graphml", {"Imran Khan": "Government of Pakistan"})
+    root = ET.parse(graphml).getroot()
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     assert len(root.findall(".//g:node", ns)) == 4 and len(root.findall(".//g:edge", ns)) == len(edges)
     assert "Government of Pakistan" in ET.tostring(root, encoding="unicode")

@@ -28,7 +28,7 @@ def test_records_survive_the_json_round_trip(mini_corpus):
 def test_settings_are_checked():
     from stance.pipeline.ray_engine import RaySettings
 
-    with pytest.raises(ConfigError, match="^workers must be at least 1, found 0$"):
+    with pytest.raises(ConfigError, match=r"^workers must be at least 1, found 0$"):
         RaySettings(workers=0)
 
 
@@ -36,7 +36,8 @@ def test_missing_ray_is_a_clear_error(monkeypatch):
     from stance.pipeline.ray_engine import _ray
 
     monkeypatch.setitem(sys.modules, "ray", None)
-    with pytest.raises(ConfigError, match=r"^the Ray engine needs Ray: pip install 'stance\[ray\]' \(or use --engine local\)$"):
+    with pytest.raises(ConfigError,
+                       match=r"^the Ray engine needs Ray: pip install 'stance\[ray\]' \(or use --engine local\)$"):
         _ray()
 
 

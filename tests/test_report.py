@@ -6,6 +6,7 @@ import json
 import random
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -70,7 +71,7 @@ class Node:
 class Tree(HTMLParser):
     """A minimal DOM built with the stdlib parser."""
 
-    VOID = {"meta", "br", "img", "link", "input", "hr"}
+    VOID: ClassVar[set[str]] = {"meta", "br", "img", "link", "input", "hr"}
 
     def __init__(self, markup: str):
         super().__init__()

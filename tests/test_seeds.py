@@ -92,7 +92,8 @@ def test_positions_a_careful_reader_codes(result):
     gold = yaml.safe_load((ROOT / "tests" / "fixtures" / "seeds_gold.yaml").read_text())["seeds"]
     predicted = predicted_tuples(result.predictions)
     overall = tuple_scores(predicted, gold_tuples(gold), statement_speakers(result.statements))
-    sentence_level = tuple_scores(predicted, gold_tuples(gold, include_hard=False), statement_speakers(result.statements))
+    sentence_level = tuple_scores(predicted, gold_tuples(gold, include_hard=False),
+                                  statement_speakers(result.statements))
     assert overall["precision"] >= SEEDS_MIN["precision"] and overall["recall"] >= SEEDS_MIN["recall"], overall
     assert sentence_level["actor_recall"] == 1.0  # every named speaker resolved to its canonical actor
 
@@ -110,6 +111,7 @@ def test_no_label_a_reader_would_call_wrong(result):
     extra = predicted_tuples(result.predictions) - gold
     assert {(actor, issue, stance) for _, actor, issue, stance in extra} <= {
         ("Anonymous sources (Government of Pakistan)", "safe_havens", "against")}, extra
-    haqqani = [p for p in series(result, "Aizaz Ahmad Chaudhry", "safe_havens") if "Haqqani" in p.statement.evidence.text]
+    haqqani = [p for p in series(result, "Aizaz Ahmad Chaudhry", "safe_havens")
+               if "Haqqani" in p.statement.evidence.text]
     assert haqqani and all(p.stance == "against" for p in haqqani)
 

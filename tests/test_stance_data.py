@@ -68,7 +68,8 @@ def test_public_loader_unknown_label(public_root):
     write(public_root / "vast" / "vast_train.csv", "post,topic_str,label\na,b,1\nx,y,7\n")
     with pytest.raises(InputError) as err:
         load_public("vast", public_root, "train")
-    assert str(err.value) == f"{public_root}/vast/vast_train.csv:3: expected a VAST label among ['0', '1', '2'], found '7'"
+    assert str(err.value) == (f"{public_root}/vast/vast_train.csv:3: "
+                              "expected a VAST label among ['0', '1', '2'], found '7'")
     write(public_root / "semeval2016" / "trialdata-all-annotations.txt", "ID\tTarget\tTweet\tStance\n1\tA\tt\tMAYBE\n")
     with pytest.raises(InputError, match=r"trialdata-all-annotations.txt:2: expected a label among"):
         load_public("semeval2016", public_root, "dev")
@@ -143,7 +144,8 @@ def test_benchmark_table_and_card(tmp_path, tiny_model_dir, capsys):
     assert bench.main(["--models", f"tiny={model}", "--sets", "project", "--data", str(ROOT / "data" / "annotated"),
                        "--write-card"]) == 0
     out = capsys.readouterr().out
-    assert "| project test | macro-F1 | 195 |" in out and "| set (eval split) | measure | pairs | tiny | tfidf_lr |" in out
+    assert "| project test | macro-F1 | 195 |" in out
+    assert "| set (eval split) | measure | pairs | tiny | tfidf_lr |" in out
     from stance.stance_model.card import folder_card
 
     card = (model / "README.md").read_text()

@@ -106,7 +106,8 @@ def test_killed_ingestion_leaves_no_half_document_and_resumes(store, pipeline, m
     monkeypatch.setattr(Store, "_write_document", real)
     resumed = store.ingest(articles, pipeline, model_version="tiny@1", batch=1)
     assert len(resumed.known) == 1 and len(resumed.added) == 2
-    clean = Store.open(database_url(store.url.split("///")[-1] + ".clean.db")) if store.url.startswith("sqlite") else None
+    clean = (Store.open(database_url(store.url.split("///")[-1] + ".clean.db")) if store.url.startswith("sqlite")
+             else None)
     if clean is not None:
         clean.ingest(articles, pipeline, model_version="tiny@1")
         assert counts(clean) == counts(store)

@@ -7,7 +7,8 @@ from stance.errors import ConfigError
 from stance.records import Span
 
 nlp = load_parser("auto")
-needs_parser = pytest.mark.skipif(nlp is None, reason="no English spaCy pipeline: pip install -r requirements/syntax.txt")
+needs_parser = pytest.mark.skipif(nlp is None,
+                                  reason="no English spaCy pipeline: pip install -r requirements/syntax.txt")
 
 
 def span(text, words):

@@ -61,7 +61,8 @@ def test_versions_per_annotator_and_their_agreement(tmp_path):
     scores = agreement(versions)  # b, read once, does not count
     assert scores["pairs"] == 2.0
     assert scores["source_exact_f1"] == 0.0  # "The minister" against "minister"
-    assert scores["source_overlap_p"] == scores["source_overlap_r"] == pytest.approx(2 / 3)  # 1 match each way; 3 and 3 spans
+    # 1 match each way; 3 and 3 spans
+    assert scores["source_overlap_p"] == scores["source_overlap_r"] == pytest.approx(2 / 3)
     assert scores["cue_exact_f1"] == scores["content_exact_f1"] == 1.0
     assert agreement({"b": versions["b"]})["pairs"] == 0.0
 

@@ -1,1 +1,2 @@
-"""Attribution: who said what in each sentence (rules, the tagger, the parser), and one statement per utterance (dedupe)."""
+"""Attribution: who said what in each sentence (rules, the tagger, the parser), and one statement per
+utterance (dedupe)."""

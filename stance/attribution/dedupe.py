@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from stance.records import Statement
+from stance.records import PartialDate, Statement
 
 _CONTRACTIONS = [(r"n[’']t\b", " not"), (r"[’']re\b", " are"), (r"[’']s\b", " is"), (r"[’']ll\b", " will"),
                  (r"[’']ve\b", " have"), (r"[’']m\b", " am"), (r"[’']d\b", " would")]
@@ -37,9 +37,10 @@ def _same_time(a: Statement, b: Statement) -> bool:
     return gap.days <= MAX_GAP_DAYS
 
 
-def _weeks(st: Statement, slack: int) -> tuple[int, int]:
-    """The first and last week (day ordinal // 7) that ``st``'s date, widened by ``slack`` days, can fall in."""
-    return (st.date.start().toordinal() - slack) // 7, (st.date.end().toordinal() + slack) // 7
+def _weeks(date: PartialDate, slack: int) -> tuple[int, int]:
+    """The first and last week (day ordinal // 7) that a statement's ``date``, widened by ``slack`` days,
+    can fall in."""
+    return (date.start().toordinal() - slack) // 7, (date.end().toordinal() + slack) // 7
 
 
 def _same_words(ta: set[str], tb: set[str]) -> bool:
@@ -73,7 +74,7 @@ def merge_duplicates(statements: Sequence[Statement]) -> list[Statement]:
         if st.date is None:
             candidates = every[st.actor_id]
         else:
-            lo, hi = _weeks(st, MAX_GAP_DAYS)
+            lo, hi = _weeks(st.date, MAX_GAP_DAYS)
             weeks = by_week[st.actor_id]
             candidates = sorted({c for w in range(lo, hi + 1) for c in weeks.get(w, ())} | set(undated[st.actor_id]))
         for c in candidates:
@@ -89,7 +90,7 @@ def merge_duplicates(statements: Sequence[Statement]) -> list[Statement]:
             if st.date is None:
                 undated[st.actor_id].append(c)
             else:
-                lo, hi = _weeks(st, 0)
+                lo, hi = _weeks(st.date, 0)
                 for w in range(lo, hi + 1):
                     by_week[st.actor_id][w].append(c)
     out = []

@@ -78,7 +78,7 @@ def _depth(token) -> int:
 
 def _phrase(doc, token) -> Span:
     """The token's subtree, without punctuation at either end."""
-    words = [t for t in doc[token.left_edge.i:token.right_edge.i + 1]]
+    words = list(doc[token.left_edge.i:token.right_edge.i + 1])
     while len(words) > 1 and (words[-1].is_punct or words[-1].is_space):
         words.pop()
     while len(words) > 1 and (words[0].is_punct or words[0].is_space):

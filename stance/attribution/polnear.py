@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from stance.errors import InputError
 from stance.records import Span
@@ -50,10 +51,12 @@ def parse_ann(ann: str, text: str, path: str | Path = "<ann>") -> tuple[Attribut
         if re.match(r"T\d+\t", line):
             m = _TEXT_BOUND.match(line)
             if not m:
-                raise InputError(path, f"expected a text-bound line 'T<n>\\t<Type> <start> <end>\\t<text>', found {line[:60]!r}", number)
+                raise InputError(path, "expected a text-bound line 'T<n>\\t<Type> <start> <end>\\t<text>', "
+                                       f"found {line[:60]!r}", number)
             span = _envelope(text, m.group(3))
             if span.end > len(text):
-                raise InputError(path, f"span {span.start}-{span.end} is past the end of the text ({len(text)} characters)", number)
+                raise InputError(path, f"span {span.start}-{span.end} is past the end of the text "
+                                       f"({len(text)} characters)", number)
             bounds[m.group(1)] = (m.group(2), span)
         elif re.match(r"E\d+\t", line):
             events.append((number, line.split("\t")[1].split() if "\t" in line else []))
@@ -65,19 +68,22 @@ def parse_ann(ann: str, text: str, path: str | Path = "<ann>") -> tuple[Attribut
             if ref not in bounds:
                 raise InputError(path, f"event refers to {ref!r}, which no text-bound line defines", number)
             roles.setdefault(re.sub(r"\d+$", "", role).lower(), []).append(bounds[ref][1])
-
-        def one(role):
-            spans = roles.get(role)
-            if not spans:
-                return None
-            start, end = min(s.start for s in spans), max(s.end for s in spans)
-            return Span(start, end, text[start:end])
-
         trigger = args[0].partition(":")[2] if args else ""
-        cue = one("cue") or (bounds[trigger][1] if trigger in bounds else None)
+        cue = _role_envelope(roles, "cue", text) or (bounds[trigger][1] if trigger in bounds else None)
         if cue or roles:
-            out.append(Attribution(cue=cue, content=one("content"), source=one("source")))
-    return tuple(sorted(out, key=lambda a: (a.cue or a.content or a.source).start))
+            out.append(Attribution(cue=cue, content=_role_envelope(roles, "content", text),
+                                   source=_role_envelope(roles, "source", text)))
+    # sorted by the first of cue, content and source that an attribution has (annotated events have one)
+    return tuple(sorted(out, key=lambda a: cast(Span, a.cue or a.content or a.source).start))
+
+
+def _role_envelope(roles: dict[str, list[Span]], role: str, text: str) -> Span | None:
+    """The envelope of every span of ``role`` in one event (None when it has none)."""
+    spans = roles.get(role)
+    if not spans:
+        return None
+    start, end = min(s.start for s in spans), max(s.end for s in spans)
+    return Span(start, end, text[start:end])
 
 
 def load_versions(root: str | Path, split: str = "dev", limit: int | None = None) -> dict[str, list[AnnotatedDoc]]:

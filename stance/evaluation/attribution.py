@@ -55,7 +55,8 @@ def _prf(hits: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def span_scores(docs: Sequence[AnnotatedDoc], predicted: Mapping[str, Mapping[str, Sequence[Span]]]) -> dict[str, float]:
+def span_scores(docs: Sequence[AnnotatedDoc],
+                predicted: Mapping[str, Mapping[str, Sequence[Span]]]) -> dict[str, float]:
     """``{role}_{exact|overlap}_{p|r|f1}`` for each role, micro-averaged over
     documents. ``predicted`` maps a doc id to ``{"source": [...], "cue": [...],
     "content": [...]}``; spans are compared after trimming surrounding spaces,
@@ -92,7 +93,8 @@ def agreement(versions: Mapping[str, Sequence[AnnotatedDoc]]) -> dict[str, float
 
 def statement_spans(statements) -> dict[str, list[Span]]:
     """The rules' statements as role spans (speaker, cue, content), one each per utterance."""
-    seen, out = set(), {"source": [], "cue": [], "content": []}
+    seen: set[tuple[int, int, int | None]] = set()
+    out: dict[str, list[Span]] = {"source": [], "cue": [], "content": []}
     for st in statements:
         key = (st.text.start, st.text.end, st.cue.start if st.cue else None)
         if key in seen:  # one utterance with two speakers ("X and Y said") counts once

@@ -15,7 +15,7 @@ Tuple = tuple[str, str, str, str]
 def predicted_tuples(predictions: Iterable[StancePrediction]) -> set[Tuple]:
     """(doc, actor, issue, stance) for every favor/against prediction, once per
     source document (a statement merged across outlets counts in each)."""
-    out = set()
+    out: set[Tuple] = set()
     for p in predictions:
         if p.stance in ("favor", "against"):
             for doc in p.statement.all_sources:

@@ -32,7 +32,7 @@ def split_paragraphs(text: str) -> list[Span]:
     looks hard-wrapped (several long lines that do not end a sentence)."""
     out: list[Span] = []
     for block in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text):
-        lines = [m for m in re.finditer(r"[^\n]+", block.group())]
+        lines = list(re.finditer(r"[^\n]+", block.group()))
         body = lines[:-1]
         wrapped = len(lines) >= 3 and sum(
             55 <= len(m.group().strip()) <= 100 and not _SENTENCE_END.search(m.group()) for m in body

@@ -8,7 +8,7 @@ import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from stance.errors import InputError
 from stance.ingest.clean import clean_paragraphs, split_paragraphs
@@ -44,7 +44,7 @@ def make_article(doc_id: str, text: str, path: Path, *, date: Any = None, source
         meta_date = parse_date(date)
     except ValueError as exc:
         raise InputError(path, f"bad date for {doc_id!r}: {exc}", line) from None
-    origin = "metadata"
+    origin: Literal["metadata", "text", "missing"] = "metadata"
     if meta_date is None:
         meta_date = date_in_text(text)
         origin = "text" if meta_date else "missing"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any, ClassVar
 
 from stance.errors import ConfigError
 
@@ -16,6 +17,8 @@ class JsonConfig:
 
     CONFIG_NAME = "config.json"
     WRITTEN_BY = "stance"
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+    """Set by ``@dataclass`` on each subclass; declared so that the type checker sees a dataclass."""
 
     def check(self, checks) -> None:
         for ok, message in checks:

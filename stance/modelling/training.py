@@ -17,7 +17,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -103,8 +103,7 @@ def train_loop(model, schedule: Schedule, *, examples_per_epoch: int, batches_fo
             log.info("the saved run had already finished (epoch %d of %d)", first, schedule.epochs)
             model.eval()
             return history, step
-    done_now = 0
-    for epoch in range(first, schedule.epochs):
+    for done_now, epoch in enumerate(range(first, schedule.epochs), 1):  # done_now: epochs of this call
         model.train()
         batches = batches_for_epoch(epoch)
         mean_loss, step = run_epoch(batches, loss_of, params, optimiser, scheduler, step=step, total=total,
@@ -117,7 +116,6 @@ def train_loop(model, schedule: Schedule, *, examples_per_epoch: int, batches_fo
         if state_dir is not None:
             save_training_state(Path(state_dir), epoch + 1, step, history, finished, model, optimiser, scheduler,
                                 rng, extra)
-        done_now += 1
         if finished or (stop_after is not None and done_now >= stop_after):
             break
     model.eval()
@@ -145,7 +143,8 @@ def save_training_state(folder: Path, epoch: int, step: int, history: list[dict[
         figures, extra_tensors = extra.state()
         tensors.update({f"extra.{name}": t.detach().cpu().contiguous() for name, t in extra_tensors.items()})
     version, words, gauss = random.getstate()
-    numpy_state = np.random.get_state(legacy=True)
+    # legacy=True: the global generator's state as a tuple (numpy's stubs say a dict or a tuple)
+    numpy_state = cast("tuple[str, np.ndarray, int, int, float]", np.random.get_state(legacy=True))
     state = {"epoch": epoch, "step": step, "finished": finished, "history": history,
              "param_groups": optim["param_groups"], "scheduler": scheduler.state_dict(),
              "random": [version, list(words), gauss],

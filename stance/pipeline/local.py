@@ -14,7 +14,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from stance.attribution.dedupe import merge_duplicates
 from stance.attribution.parser import DEFAULT_PARSER
@@ -25,6 +25,9 @@ from stance.positions.network import actor_network, write_network_csv, write_net
 from stance.records import Article, StancePrediction, Statement
 from stance.registries.actors import ActorRegistry
 from stance.registries.issues import IssueRegistry
+
+if TYPE_CHECKING:
+    from stance.stance_model.model import Predicting
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,7 @@ def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = DEF
     return AttributionTagger.load(path, parser=load_parser(parser))
 
 
-def load_predictor(model: str | Path | None = None, threads: int | None = None) -> Predictor:
+def load_predictor(model: str | Path | None = None, threads: int | None = None) -> Predicting:
     """The stance model named (``default``, ``quality``) or saved in the folder ``model``
     (default: the shipped one); a folder written by `stance export` runs on ONNX Runtime.
     ``threads``: the ONNX session's intra-op threads (torch models follow ``torch.set_num_threads``)."""

@@ -15,12 +15,12 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from typing import cast
 
 from stance.attribution.parser import DEFAULT_PARSER
 from stance.errors import ConfigError
-from stance.pipeline.local import Pipeline
-from stance.records import Actor, Article, StancePrediction, Statement
+from stance.pipeline.local import Pipeline, Predictor
+from stance.records import Actor, ActorType, Article, Stance, StancePrediction, Statement
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,8 @@ class RayPipeline(Pipeline):
     models: each worker loads its own copy.
     """
 
-    model: object | None = None
+    # No model here: each worker loads its own from model_dir (score() is overridden and never reads it).
+    model: Predictor | None = None  # type: ignore[assignment]  # Pipeline requires one; a Ray pipeline has none
     model_dir: str | None = None
     """The stance model's folder (``None``: the shipped one)."""
     tagger_dir: str | None = "auto"
@@ -180,8 +181,8 @@ class RayPipeline(Pipeline):
             for st in statements:
                 if st.actor_id not in self.actors and st.actor_type != "anonymous":
                     first[st.actor_id] = st
-                    self.actors.add(Actor(st.actor_id, st.actor, st.actor_type, st.affiliation, (st.actor,),
-                                          known=False))
+                    self.actors.add(Actor(st.actor_id, st.actor, cast(ActorType, st.actor_type), st.affiliation,
+                                          (st.actor,), known=False))
                 elif st.actor_id in first and first[st.actor_id].affiliation \
                         and st.affiliation != first[st.actor_id].affiliation:
                     st = replace(st, affiliation=first[st.actor_id].affiliation)
@@ -201,8 +202,9 @@ class RayPipeline(Pipeline):
                   "cpus": self.settings.cpus_per_worker}
         out = sorted(self._map(rows, _Classify, kwargs, self.settings.pairs_per_batch), key=lambda r: int(r["k"]))
         name = _model_name(self.model_dir)
-        return [StancePrediction(st, issue, str(r["stance"]), float(r["confidence"]), json.loads(r["scores"]),
-                                 bool(r["abstained"]), name) for (st, issue), r in zip(pairs, out)]
+        return [StancePrediction(st, issue, cast(Stance, str(r["stance"])), float(r["confidence"]),
+                                 json.loads(r["scores"]), bool(r["abstained"]), name)
+                for (st, issue), r in zip(pairs, out)]
 
 
 def _model_name(model_dir: str | None) -> str:

@@ -135,6 +135,13 @@ def time_key(p: StancePrediction) -> tuple:
     return (st.date.start() if st.date else _dt.date.max, st.doc_id, st.order)
 
 
+def _date_of(p: StancePrediction) -> PartialDate:
+    """The date of a statement in a dated series."""
+    if p.statement.date is None:
+        raise ValueError(f"expected a dated statement, found {p.statement.statement_id!r} undated")
+    return p.statement.date
+
+
 def group_chain(p: StancePrediction, parents: Mapping[str, str]) -> list[str]:
     """The groups a statement rolls up to: the speaker's affiliation and every group above it;
     a speaker that is itself a group counts toward its own roll-up first."""
@@ -183,12 +190,15 @@ def _decayed_points(key_of, preds: Iterable[StancePrediction], half_life: float,
     out = []
     for (key, issue), group in series.items():
         group.sort(key=time_key)
-        month = PartialDate(group[0].statement.date.year, group[0].statement.date.month or 1)
-        last = max(p.statement.date.end() for p in group)
+        dated = [(p, _date_of(p)) for p in group]
+        year, mon = dated[0][1].year, dated[0][1].month or 1
+        month = PartialDate(year, mon)
+        last = max(date.end() for _, date in dated)
         while month.start() <= last:
             end = month.end()
-            seen = [p for p in group if p.statement.date.midpoint() <= end]
-            weights = [0.5 ** ((end - p.statement.date.midpoint()).days / half_life) for p in seen]
+            seen_dated = [(p, date) for p, date in dated if date.midpoint() <= end]
+            seen = [p for p, _ in seen_dated]
+            weights = [0.5 ** ((end - date.midpoint()).days / half_life) for _, date in seen_dated]
             if seen and sum(w * p.confidence for w, p in zip(weights, seen)) >= min_weight:
                 score, low, high = position(seen, weights=weights)
                 recent = [p for p, w in zip(seen, weights) if w >= 0.5]
@@ -197,7 +207,8 @@ def _decayed_points(key_of, preds: Iterable[StancePrediction], half_life: float,
                     end=end, score=score, low=low, high=high, n_statements=len(recent),
                     n_sources=len({s for p in recent for s in p.statement.all_sources}),
                     statement_ids=tuple(p.statement.statement_id for p in recent)))
-            month = PartialDate(month.year + month.month // 12, month.month % 12 + 1)
+            year, mon = year + mon // 12, mon % 12 + 1
+            month = PartialDate(year, mon)
     return sorted(out, key=lambda p: (p.actor, p.issue, p.start, p.end))
 
 
@@ -214,7 +225,8 @@ def detect_shifts(series: Sequence[StancePrediction], min_change: float = 1.0) -
     return change_points([p.value for p in series], [max(p.confidence, MIN_WEIGHT) for p in series], min_change)
 
 
-def change_points(values: Sequence[float], weights: Sequence[float], min_change: float) -> list[tuple[int, float, float]]:
+def change_points(values: Sequence[float], weights: Sequence[float],
+                  min_change: float) -> list[tuple[int, float, float]]:
     """Binary segmentation of a weighted series (see :func:`detect_shifts`)."""
     cum_w, cum_vw = [0.0], [0.0]
     for v, w in zip(values, weights):
@@ -316,9 +328,9 @@ def _superseded(preds: Sequence[StancePrediction], shifts: Sequence[Shift], peri
         k = index.get(s.after_ids[0]) if s.after_ids else None
         if k is None:
             continue
-        label = period_of(group[k].statement.date, period)[0]
+        label = period_of(_date_of(group[k]), period)[0]
         out |= {(p.statement.statement_id, p.issue) for p in group[:k]
-                if period_of(p.statement.date, period)[0] == label}
+                if period_of(_date_of(p), period)[0] == label}
     return out
 
 
@@ -407,7 +419,8 @@ def aggregate(
     def own(p: StancePrediction) -> list[str]:
         return [p.statement.actor_id]
 
-    group_names = {p.statement.actor for p in preds} | {p.statement.affiliation for p in preds if p.statement.affiliation}
+    group_names = ({p.statement.actor for p in preds}
+                   | {p.statement.affiliation for p in preds if p.statement.affiliation})
 
     def groups(p: StancePrediction) -> list[str]:
         return group_chain(p, parents)
@@ -428,7 +441,7 @@ def aggregate(
     else:
         points = _decayed_points(own, preds, half_life, names)
         group_points = _decayed_points(groups, preds, half_life, {g: g for g in group_names | set(parents)})
-    by_issue_id = {}
+    by_issue_id: dict[str, dict[str, StancePrediction]] = {}
     for p in preds:
         by_issue_id.setdefault(p.issue, {})[p.statement.statement_id] = p
     shifts = own_shifts + [
@@ -437,7 +450,8 @@ def aggregate(
     dated = [p.statement.date for p in preds if p.statement.date]
     statement_ids = {p.statement.statement_id for p in preds}
     corpus = CorpusSummary(
-        n_documents=n_documents if n_documents is not None else len({s for p in preds for s in p.statement.all_sources}),
+        n_documents=(n_documents if n_documents is not None
+                     else len({s for p in preds for s in p.statement.all_sources})),
         n_statements=len(statement_ids),
         n_scored=len(preds),
         n_undated=len({p.statement.statement_id for p in preds if p.statement.date is None}),

@@ -37,6 +37,8 @@ def period_of(date: PartialDate, period: str) -> tuple[str, _dt.date, _dt.date]:
         m = PartialDate(date.year, date.month)
         return str(m), m.start(), m.end()
     if g == 3:
+        if date.month is None:  # a year-only date has granularity 4
+            raise ValueError(f"period_of: {date} has no month for a quarter")
         q = (date.month - 1) // 3
         first = _dt.date(date.year, 3 * q + 1, 1)
         last = PartialDate(date.year, 3 * q + 3).end()

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from stance.errors import RegistryError
 from stance.records import Actor, PartialDate
@@ -115,7 +116,7 @@ def _slug(name: str) -> str:
 class ActorRegistry:
     """Actors by id and alias, with offices by date."""
 
-    def __init__(self, actors: Iterable[Actor], roles: dict[str, Sequence[Role]] | None = None,
+    def __init__(self, actors: Iterable[Actor], roles: Mapping[str, Sequence[Role]] | None = None,
                  default_country: str = "Pakistan") -> None:
         self.actors: dict[str, Actor] = {}
         self.roles: dict[str, tuple[Role, ...]] = {k: tuple(v) for k, v in (roles or {}).items()}
@@ -250,9 +251,9 @@ class ActorRegistry:
             country = country_of(phrase)
             for actor_id in recent:
                 if any(r.title == title and (country is None or r.country == country)
-                       for r in self.roles.get(actor_id, ())):
-                    if self.holder(title, country, date) in (None, self.actors[actor_id]):
-                        return self.actors[actor_id]
+                       for r in self.roles.get(actor_id, ())) and self.holder(title, country, date) in (
+                           None, self.actors[actor_id]):
+                    return self.actors[actor_id]
             held = self.holder(title, country or self.default_country, date)
             if held is not None:
                 return held
@@ -281,7 +282,7 @@ class ActorRegistry:
                 break
             if any(p.fullmatch(w) for p in _COUNTRY_RE.values()):
                 break
-            if self.match_alias(w) is not None and self.match_alias(w).type != "person":
+            if (known := self.match_alias(w)) is not None and known.type != "person":
                 break
             tail.insert(0, w)
         if len(tail) >= 2 or (len(tail) == 1 and title_of(phrase)):
@@ -298,7 +299,8 @@ class ActorRegistry:
         elif country_of(phrase):
             affiliation = GOVERNMENTS.get(country_of(phrase) or "")
         title = title_of(phrase)
-        kind = "organisation" if name.split()[-1].lower() in _ORG_ENDINGS else "person"
+        kind: Literal["organisation", "person"] = (
+            "organisation" if name.split()[-1].lower() in _ORG_ENDINGS else "person")
         actor = Actor(actor_id, name, kind, affiliation, (name,), (title,) if title else (), known=False)
         return self.add(actor)
 

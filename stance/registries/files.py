@@ -25,4 +25,5 @@ def read_registry(path: str | Path | None, default: str, what: str) -> tuple[Pat
 
         return path, yaml.safe_load(text)
     except Exception as exc:  # yaml and json raise many types
-        raise RegistryError(f"{path}: cannot be parsed as {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None
+        raise RegistryError(
+            f"{path}: cannot be parsed as {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}") from None

@@ -31,7 +31,8 @@ class IssueRegistry(Mapping[str, Issue]):
             if issue.issue_id in self._issues:
                 raise RegistryError(f"issue id {issue.issue_id!r} appears twice in the registry")
             if not issue.target.strip():
-                raise RegistryError(f"issue {issue.issue_id!r} has an empty target; say in one sentence what favor means")
+                raise RegistryError(
+                    f"issue {issue.issue_id!r} has an empty target; say in one sentence what favor means")
             self._issues[issue.issue_id] = issue
         self._patterns = {i.issue_id: [(k, _compile(k)) for k in i.keywords] for i in issues}
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from stance.positions.aggregate import leaning
 from stance.records import Article, Shift, StancePrediction
 from stance.report.svg import issue_svg, series_style, timeline_svg
 from stance.report.view import LATEST, Current, Entity, ReportModel, change
@@ -21,9 +20,11 @@ from stance.report.view import LATEST, Current, Entity, ReportModel, change
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;color:#222;max-width:1100px;margin:0 auto;padding:0 16px 40px}
 nav{padding:8px 0;border-bottom:1px solid #ddd}a{color:#0b57a4}
-table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:8px 0}\
+th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
 td.favor,.cur.favor{background:#d7efd9}td.against,.cur.against{background:#f6d4d4}
-td.neutral,.cur.neutral{background:#e8e8e8}td.none{background:#fafafa;color:#888}.cur{padding:4px 8px;display:inline-block}
+td.neutral,.cur.neutral{background:#e8e8e8}td.none{background:#fafafa;color:#888}\
+.cur{padding:4px 8px;display:inline-block}
 .chart{width:100%;max-width:720px;height:auto;display:block}.chart text{font-size:10px;fill:#555}
 .chart .grid{stroke:#e3e3e3}.chart .tick{stroke:#eee}.chart .yl{text-anchor:end}.chart .xl{text-anchor:middle}
 .chart .band{fill:#90a4ae;fill-opacity:.25}.chart .pos{fill:none;stroke:#37474f;stroke-width:2}
@@ -51,7 +52,8 @@ def page(title: str, body: str, root: str = "") -> str:
 
 def _table(head: Sequence[str], rows: Iterable[str], cls: str = "") -> str:
     """A table; ``head`` and ``rows`` are markup already escaped."""
-    return (f'<table class="{cls}">' if cls else "<table>") + "<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>" + "".join(rows) + "</table>"
+    return ((f'<table class="{cls}">' if cls else "<table>") + "<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
+            + "".join(rows) + "</table>")
 
 
 def _cell(cur: Current | None) -> str:
@@ -66,9 +68,10 @@ def _entity_link(ent: Entity, root: str) -> str:
 
 def _grid(entities: Iterable[Entity], model: ReportModel, corner: str = "Actor") -> str:
     """Entities by issues, each cell the current position coloured by leaning."""
-    head = [corner] + [f'<a href="issues/{model.issue_slugs[i]}.html">{e(model.label(i))}</a>' for i in model.issue_ids]
-    rows = (f"<tr><th>{_entity_link(ent, '')}</th>" + "".join(_cell(ent.current.get(i)) for i in model.issue_ids) + "</tr>"
-            for ent in entities)
+    head = [corner] + [f'<a href="issues/{model.issue_slugs[i]}.html">{e(model.label(i))}</a>'
+                       for i in model.issue_ids]
+    rows = (f"<tr><th>{_entity_link(ent, '')}</th>" + "".join(_cell(ent.current.get(i)) for i in model.issue_ids)
+            + "</tr>" for ent in entities)
     return _table(head, rows, "grid")
 
 
@@ -79,7 +82,8 @@ def _summary(model: ReportModel) -> str:
             ("Scored pairs (statement, issue)", c.n_scored), ("Undated statements", c.n_undated),
             ("Period", model.positions.period)]
     rows += [(f"Filter: {k}", v) for k, v in model.filters.items()]
-    return '<table class="summary">' + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows) + "</table>"
+    return ('<table class="summary">' + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
+            + "</table>")
 
 
 def _latest_shifts(model: ReportModel) -> str:
@@ -87,10 +91,12 @@ def _latest_shifts(model: ReportModel) -> str:
     if not rows:
         return "<p>No shifts found.</p>"
     more = len(model.shift_rows) - len(rows)
-    note = f'<p class="meta">The {len(rows)} latest of {len(model.shift_rows)}; each actor page has all of its own.</p>' if more else ""
+    note = (f'<p class="meta">The {len(rows)} latest of {len(model.shift_rows)}; '
+            "each actor page has all of its own.</p>" if more else "")
     return note + _table(["Actor", "Issue", "Date", "Change", ""], (
         f"<tr><td>{_entity_link(ent, '')}</td><td>{e(model.label(s.issue))}</td><td>{e(s.date)}</td>"
-        f"<td>{e(change(s))}</td><td><a href=\"actors/{ent.slug}.html#issue-{model.issue_slugs[s.issue]}\">evidence</a></td></tr>"
+        f"<td>{e(change(s))}</td>"
+        f"<td><a href=\"actors/{ent.slug}.html#issue-{model.issue_slugs[s.issue]}\">evidence</a></td></tr>"
         for s, ent in rows))
 
 
@@ -127,7 +133,8 @@ def _quote(p: StancePrediction, model: ReportModel) -> str:
             e(st.date or "undated"), "sources: " + e(", ".join(st.all_sources))]
     if st.doc_id in model.doc_slugs:
         meta.append(f'<a href="../docs/{model.doc_slugs[st.doc_id]}.html#s-{e(st.statement_id)}">in the text</a>')
-    return f'<li class="{e(p.stance)}"><blockquote>{e(st.quote.text)}</blockquote><div class="meta">{" · ".join(meta)}</div></li>'
+    return (f'<li class="{e(p.stance)}"><blockquote>{e(st.quote.text)}</blockquote>'
+            f'<div class="meta">{" · ".join(meta)}</div></li>')
 
 
 def _quotes(preds: Iterable[StancePrediction], model: ReportModel) -> str:
@@ -166,7 +173,8 @@ def _voices(ent: Entity, model: ReportModel) -> str:
     rows = []
     for actor_id, _ in ent.voices():
         voice = model.actors[actor_id]
-        rows.append(f"<tr><th>{_entity_link(voice, '../')}</th>" + "".join(_cell(voice.current.get(i)) for i in issues) + "</tr>")
+        rows.append(f"<tr><th>{_entity_link(voice, '../')}</th>" + "".join(_cell(voice.current.get(i)) for i in issues)
+                    + "</tr>")
     return "<h2>Voices</h2>" + _table(["Member"] + [e(model.label(i)) for i in issues], rows)
 
 
@@ -204,8 +212,10 @@ def issue_page(issue: str, model: ReportModel) -> str:
     body = (f"<h1>{e(info.label)}</h1><p>favor = {e(info.target)}</p><p>{e(info.description)}</p>"
             f"{issue_svg([(a.name, a.points[issue]) for a in speakers], label=info.label)}"
             f'<ul class="legend">{legend}</ul>'
-            f"<h2>Actors</h2>{_table(['Actor', 'Current position', 'Statements'], _position_rows(model.actors.values(), issue))}"
-            f"<h2>Groups</h2>{_table(['Group', 'Current position', 'Statements'], _position_rows(model.groups.values(), issue))}")
+            f"<h2>Actors</h2>"
+            f"{_table(['Actor', 'Current position', 'Statements'], _position_rows(model.actors.values(), issue))}"
+            f"<h2>Groups</h2>"
+            f"{_table(['Group', 'Current position', 'Statements'], _position_rows(model.groups.values(), issue))}")
     return page(info.label, body, "../")
 
 
@@ -290,7 +300,8 @@ def write_html(model: ReportModel, out_dir: Path) -> Path:
     for p in model.positions.predictions:
         by_doc[p.statement.doc_id].append(p)
     for doc_id, slug in model.doc_slugs.items():
-        (out_dir / "docs" / f"{slug}.html").write_text(doc_page(model.articles[doc_id], by_doc[doc_id]), encoding="utf-8")
+        (out_dir / "docs" / f"{slug}.html").write_text(doc_page(model.articles[doc_id], by_doc[doc_id]),
+                                                       encoding="utf-8")
     index = out_dir / "index.html"
     index.write_text(index_page(model), encoding="utf-8")
     return index

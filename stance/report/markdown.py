@@ -42,8 +42,8 @@ def _cell(cur: Current | None) -> str:
 
 def _grid(entities: Iterable[Entity], model: ReportModel, corner: str = "Actor") -> str:
     head = [corner] + [md(model.label(i)) for i in model.issue_ids]
-    return table(head, ([f"[{md(ent.name)}](actors/{ent.slug}.md)"] + [_cell(ent.current.get(i)) for i in model.issue_ids]
-                        for ent in entities))
+    return table(head, ([f"[{md(ent.name)}](actors/{ent.slug}.md)"]
+                        + [_cell(ent.current.get(i)) for i in model.issue_ids] for ent in entities))
 
 
 def quote(p: StancePrediction, model: ReportModel, doc_links: bool) -> str:
@@ -68,13 +68,15 @@ def _shift(s: Shift, model: ReportModel, doc_links: bool, heading: str) -> list[
 
 def index_md(model: ReportModel, doc_links: bool) -> str:
     c = model.positions.corpus
-    summary = [("Documents", c.n_documents), ("Date range", f"{c.first_date} to {c.last_date}" if c.first_date else "none"),
+    summary = [("Documents", c.n_documents),
+               ("Date range", f"{c.first_date} to {c.last_date}" if c.first_date else "none"),
                ("Statements", c.n_statements), ("Scored pairs", c.n_scored), ("Undated statements", c.n_undated),
                ("Period", model.positions.period)] + [(f"Filter: {k}", v) for k, v in model.filters.items()]
     out = [f"# {md(model.title)}", "", table(["", ""], ([md(k), md(v)] for k, v in summary)), "## Issues", ""]
     out += [f"- {md(model.label(i))}: favor = {md(model.issues[i].target)}" for i in model.issue_ids]
     out += ["", "## Current positions", "", _grid(model.actors.values(), model),
-            "## Groups (roll-ups of affiliations)", "", _grid(model.groups.values(), model, "Group"), "## Latest shifts", ""]
+            "## Groups (roll-ups of affiliations)", "", _grid(model.groups.values(), model, "Group"),
+            "## Latest shifts", ""]
     rows = model.latest_shifts(LATEST)
     if not rows:
         out += ["No shifts found.", ""]

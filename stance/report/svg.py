@@ -119,15 +119,18 @@ def _statement(p: StancePrediction, fr: Frame) -> str:
     """A circle (radius by confidence, class by stance) with a whisker for a month or year date."""
     st = p.statement
     date = st.date
+    if date is None:
+        raise ValueError(f"_statement: expected a dated statement, found {st.statement_id!r} undated")
     y = fr.y(p.value)
     x = fr.x(date.midpoint())
     whisker = ""
     if date.precision != "day":
-        whisker = f'<line class="wh" x1="{fr.x(date.start()):.1f}" x2="{fr.x(date.end()):.1f}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        whisker = (f'<line class="wh" x1="{fr.x(date.start()):.1f}" x2="{fr.x(date.end()):.1f}" '
+                   f'y1="{y:.1f}" y2="{y:.1f}"/>')
     quote = st.quote.text if len(st.quote.text) <= 140 else st.quote.text[:139] + "…"
     tip = f"{date} · {st.actor} · {p.stance} ({p.confidence:.2f}): {quote}"
-    return (f'{whisker}<circle class="stmt {escape(p.stance)}" cx="{x:.1f}" cy="{y:.1f}" r="{2.5 + 4 * p.confidence:.1f}">'
-            f"<title>{escape(tip)}</title></circle>")
+    return (f'{whisker}<circle class="stmt {escape(p.stance)}" cx="{x:.1f}" cy="{y:.1f}" '
+            f'r="{2.5 + 4 * p.confidence:.1f}"><title>{escape(tip)}</title></circle>')
 
 
 def _shift_marker(s: Shift, fr: Frame) -> str:
@@ -141,7 +144,8 @@ def timeline_svg(preds: Sequence[StancePrediction], points: Sequence[PositionPoi
                  shifts: Sequence[Shift] = (), label: str = "stance over time") -> str:
     """One actor on one issue: a circle per dated statement, the position line and band, shift markers."""
     dated = [p for p in preds if p.statement.date]
-    days = [d for p in dated for d in (p.statement.date.start(), p.statement.date.end())]
+    dates = [p.statement.date for p in dated if p.statement.date is not None]
+    days = [d for date in dates for d in (date.start(), date.end())]
     fr = frame(days + [d for pt in points for d in (pt.start, pt.end)])
     if fr is None:
         return NO_DATES

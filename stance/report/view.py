@@ -15,7 +15,15 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from stance.positions.aggregate import Current, Positions, current_position, group_chain, leaning, time_key
+from stance.positions.aggregate import (
+    Current,
+    Disagreement,
+    Positions,
+    current_position,
+    group_chain,
+    leaning,
+    time_key,
+)
 from stance.records import Article, Issue, PartialDate, PositionPoint, Shift, StancePrediction
 
 LATEST = 50
@@ -170,7 +178,7 @@ def _assign_shifts(shifts: Sequence[Shift], actors: Mapping[str, Entity],
 
 def _mark_divided(groups: Mapping[str, Entity], positions: Positions) -> None:
     """A group's current position says so when its members took opposite sides in the latest divided period."""
-    latest: dict[tuple[str, str], object] = {}
+    latest: dict[tuple[str, str], Disagreement] = {}
     for d in positions.disagreements:
         key = (d.group, d.issue)
         if key not in latest or d.period > latest[key].period:
@@ -186,7 +194,7 @@ def _mark_divided(groups: Mapping[str, Entity], positions: Positions) -> None:
 
 def build_model(positions: Positions, issues: Mapping[str, Issue], *, articles: Mapping[str, Article] | None = None,
                 parents: Mapping[str, str] | None = None, title: str = "Stance report",
-                filters: Mapping[str, str] | None = None) -> ReportModel:
+                filters: Mapping[str, str | None] | None = None) -> ReportModel:
     """Index ``positions`` for rendering: entities, slugs, current positions and shift owners."""
     preds = sorted(positions.predictions, key=time_key)
     actors = dict(sorted(_actors(preds, positions.points).items(), key=lambda kv: (kv[1].name.lower(), kv[0])))

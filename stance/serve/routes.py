@@ -5,12 +5,13 @@ and answered by :mod:`stance.serve.errors` (by type); no route picks a status co
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.openapi.constants import REF_PREFIX
 from fastapi.responses import HTMLResponse
 
+from stance.records import PartialDate
 from stance.serve import queries
 from stance.serve.config import DEFAULT_PERIOD
 from stance.serve.deps import (
@@ -82,7 +83,9 @@ def actor_positions(actor_id: str, store: StoreDep, paging: PagingDep, issue: st
                     period: Period = DEFAULT_PERIOD) -> Page[PointOut]:
     """One actor's position points, by issue then time (``since``/``until``: partial dates; a point is kept
     when its period reaches into that range)."""
-    return Page[PointOut].of(queries.actor_positions(store, actor_id, issue=issue, since=since, until=until,
+    # DateParam's validator has parsed both to PartialDate (the declared str is what the query string holds)
+    first, last = cast("PartialDate | None", since), cast("PartialDate | None", until)
+    return Page[PointOut].of(queries.actor_positions(store, actor_id, issue=issue, since=first, until=last,
                                                      period=period, limit=paging.limit, cursor=paging.cursor))
 
 

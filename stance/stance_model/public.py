@@ -5,6 +5,7 @@ SemEval-2016 Task 6, P-Stance, COVID-19-Stance and VAST, each mapped to
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -68,8 +69,11 @@ def load_covid(root: Path, split: str) -> list[Pair]:
     name = {"train": "train", "dev": "val"}[split]
     return [pair for t, target in _COVID_TARGETS.items()
             for pair in _pairs(root / "covid19_stance" / f"{t}_{name}.csv", ("Tweet", "Stance"),
-                               lambda r, t=t, target=target: Pair(r["Tweet"], target, normalise_label(r["Stance"]),
-                                                                  t, "covid19_stance"))]
+                               functools.partial(_covid_pair, t, target))]
+
+
+def _covid_pair(issue: str, target: str, r: dict) -> Pair:
+    return Pair(r["Tweet"], target, normalise_label(r["Stance"]), issue, "covid19_stance")
 
 
 def _vast_label(value: str) -> str:

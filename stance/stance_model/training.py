@@ -14,10 +14,10 @@ from pathlib import Path
 from stance.errors import ConfigError, InputError
 from stance.stance_model.card import model_card
 from stance.stance_model.config import StanceConfig
-from stance.stance_model.data import Pair, load_pairs, load_table
-from stance.stance_model.model import StanceClassifier
 from stance.stance_model.corpus import SOURCE as CORPUS_SOURCE
 from stance.stance_model.corpus import corpus_splits
+from stance.stance_model.data import Pair, load_pairs, load_table
+from stance.stance_model.model import StanceClassifier
 from stance.stance_model.negation import with_negated_targets
 from stance.stance_model.public import load_public
 
@@ -90,14 +90,14 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     mix = {"project": project_weight}
     extra_evals: dict[str, list[Pair]] = {}
     if public:
-        public_root = public_data_root(public_root)
-    for name, weight in (public or {}).items():
-        train += load_public(name, public_root, "train")
-        mix[name] = weight
-        dev = load_public(name, public_root, "dev")
-        if public_limit and len(dev) > public_limit:
-            dev = random.Random(config.seed).sample(dev, public_limit)
-        extra_evals[f"{name}_dev"] = dev
+        root = public_data_root(public_root)
+        for name, weight in public.items():
+            train += load_public(name, root, "train")
+            mix[name] = weight
+            public_dev = load_public(name, root, "dev")
+            if public_limit and len(public_dev) > public_limit:
+                public_dev = random.Random(config.seed).sample(public_dev, public_limit)
+            extra_evals[f"{name}_dev"] = public_dev
     for path, weight in (extra or {}).items():
         pairs = load_table(path, columns, source=Path(path).stem)
         train += pairs
@@ -113,11 +113,12 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
         train = with_negated_targets(train, negate, seed=config.seed)
     config.sources = mix
     weights = sampling_weights(train, mix) if (public or extra or corpus) else None
-    dev = splits.get("dev")
+    project_dev = splits.get("dev")
+    dev: list[Pair] | dict[str, list[Pair]] | None = project_dev
     if select_on_public and extra_evals:
         # project_weight 0 trains on public data alone: the project's dev split then
         # plays no part either, so that its test split measures transfer honestly
-        dev = {**({"project": dev or []} if project_weight > 0 else {}), **extra_evals}
+        dev = {**({"project": project_dev or []} if project_weight > 0 else {}), **extra_evals}
     model = StanceClassifier(config).fit(train, dev, weights=weights, progress=progress, max_steps=max_steps,
                                          epoch_size=epoch_size, checkpoint_dir=Path(out_dir) / "checkpoint",
                                          init=init, resume=resume, stop_after=stop_after)

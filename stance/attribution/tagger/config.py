@@ -9,7 +9,7 @@ from stance.modelling.config import JsonConfig
 
 CONFIG_NAME = "tagger_config.json"
 ROLES = ("source", "cue", "content")
-TAGS = ("O",) + tuple(f"{bio}-{role}" for role in ROLES for bio in ("B", "I"))
+TAGS = ("O", *(f"{bio}-{role}" for role in ROLES for bio in ("B", "I")))
 
 
 @dataclass

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,8 +33,9 @@ class AttributionTagger:
         grows source spans to whole phrases after tagging; ``None``: spans as tagged."""
         self.config = config or TaggerConfig()
         self.parser = parser
-        self.model = None
-        self.tokenizer = None
+        self.model: Any = None
+        """The transformers (or peft) model, once fitted or loaded."""
+        self.tokenizer: Any = None
         self.metrics: dict = {}
 
     def _build(self, model=None, tokenizer=None):
@@ -86,8 +88,8 @@ class AttributionTagger:
 
             base = resolve_base(cfg.base_model)
             self.model = PeftModel.from_pretrained(AutoModelForTokenClassification.from_pretrained(
-                base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)}),
-                init, is_trainable=True)
+                base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)),
+                label2id={t: i for i, t in enumerate(TAGS)}), init, is_trainable=True)
             self.tokenizer = AutoTokenizer.from_pretrained(base)
         else:
             self.model, self.tokenizer = self._build(model, tokenizer)
@@ -122,7 +124,8 @@ class AttributionTagger:
 
     def _check_fitted(self) -> None:
         if self.model is None:
-            raise NotFittedError("this AttributionTagger is not fitted yet; call fit(...) or AttributionTagger.load(directory)")
+            raise NotFittedError(
+                "this AttributionTagger is not fitted yet; call fit(...) or AttributionTagger.load(directory)")
 
     def predict(self, texts: Sequence[str], batch_size: int = 16) -> list[dict[str, list[Span]]]:
         """Per text, the spans found for each role: ``{"source": [...], "cue": [...], "content": [...]}``."""
@@ -143,9 +146,9 @@ class AttributionTagger:
                              else decode(w, row.argmax(-1), texts[t]))
                     for role, spans in found.items():
                         out[t][role].extend(spans)
-        for spans in out:
+        for by_role in out:
             for role in ROLES:
-                spans[role].sort(key=lambda s: s.start)
+                by_role[role].sort(key=lambda s: s.start)
         if self.parser is not None:
             from stance.attribution.parser import refine
 
@@ -165,7 +168,8 @@ class AttributionTagger:
         self = cls(TaggerConfig.load(directory), parser)
         self.model, self.tokenizer = load_weights(
             directory, self.config, AutoModelForTokenClassification,
-            {"num_labels": len(TAGS), "id2label": dict(enumerate(TAGS)), "label2id": {t: i for i, t in enumerate(TAGS)}},
+            {"num_labels": len(TAGS), "id2label": dict(enumerate(TAGS)),
+             "label2id": {t: i for i, t in enumerate(TAGS)}},
             base_model=base_model, tokenizer=tokenizer)
         self.model.eval()
         self.metrics = read_metrics(directory, METRICS_NAME)

@@ -4,7 +4,7 @@ character spans from predicted tags."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from stance.attribution.tagger.config import ROLES, TAGS
@@ -43,7 +43,7 @@ def windows(text: str, tokenizer, size: int) -> list[Window]:
 _PAINT_ORDER = ("content", "cue", "source")
 
 
-def bio_labels(window: Window, spans: dict[str, Sequence[Span]]) -> list[int]:
+def bio_labels(window: Window, spans: Mapping[str, Sequence[Span]]) -> list[int]:
     """One tag id per token: ``B-role`` on a span's first token, ``I-role`` inside it, ``O`` elsewhere.
     Where spans nest, a source or cue wins over the content that holds it."""
     labels = [0] * len(window.ids)
@@ -97,7 +97,8 @@ def words(window: Window, text: str) -> list[tuple[int, int]]:
     return out
 
 
-_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Pres|Prof|Rev|Sr|Jr|St|Ft)|\b[A-Z])$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Pres|Prof|Rev|Sr|Jr|St|Ft)|\b[A-Z])$")
 """A span ending in a title or an initial goes on over the full stop ("Mr. Obama", "Donald J. Trump")."""
 
 
@@ -107,7 +108,8 @@ _JOINED = ("source", "cue")
 def _joins(role: str, current: list, start: int, text: str) -> bool:
     """Whether a new span of ``role`` at ``start`` goes on the one before it (``[role, start, end, ...]``)."""
     gap = text[current[2]:start]
-    return role in _JOINED and (gap == " " or (gap in (".", ". ") and bool(_ABBREVIATION.search(text[current[1]:current[2]]))))
+    return role in _JOINED and (
+        gap == " " or (gap in (".", ". ") and bool(_ABBREVIATION.search(text[current[1]:current[2]]))))
 
 
 def _allowed(prev: str, tag: str) -> bool:
@@ -153,7 +155,7 @@ def viterbi_words(window: Window, log_probs, text: str) -> dict[str, list[Span]]
         lo, hi = window.offsets[i][0], window.offsets[j - 1][1]
         previous = found[-1] if found else None
         continues = name.startswith("I-") and previous is not None and previous[0] == name[2:] and previous[3] == i
-        if continues or (previous is not None and previous[0] == name[2:] and _joins(name[2:], previous, lo, text)):
+        if previous is not None and (continues or (previous[0] == name[2:] and _joins(name[2:], previous, lo, text))):
             previous[2], previous[3] = hi, j
         else:
             found.append([name[2:], lo, hi, j])

@@ -17,13 +17,14 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import create_engine, event, func, or_, select
+from sqlalchemy import Engine, create_engine, event, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from stance.errors import StanceError
-from stance.records import Article, PartialDate, Span, StancePrediction, Statement
+from stance.records import Article, AttributionKind, PartialDate, Span, Stance, StancePrediction, Statement
 from stance.serve.store.schema import (
     ActorRow,
     Alias,
@@ -122,7 +123,7 @@ class Store:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = None
+        self.engine: Engine | None = None
         self._sessions: Callable[[], Session] | None = None
         self._synced = None
         self._cache: dict = {}
@@ -150,6 +151,8 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
+        if self.engine is None:
+            raise StoreError("this Store is not open; use Store.open(DIR_OR_URL)")
         try:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
@@ -270,7 +273,8 @@ class Store:
             hi = st.date.end() + dt.timedelta(days=MAX_GAP_DAYS)
             months = {f"{d.year}-{d.month:02d}" for d in (lo, hi, st.date.start(), st.date.end())}
             years = {str(y) for y in range(lo.year, hi.year + 1)}
-            query = query.where(or_(StatementRow.date.is_(None), StatementRow.date.between(lo.isoformat(), hi.isoformat()),
+            query = query.where(or_(StatementRow.date.is_(None),
+                                    StatementRow.date.between(lo.isoformat(), hi.isoformat()),
                                     StatementRow.date.in_(sorted(months | years))))
         rows = s.scalars(query).all()
         for row in rows:
@@ -312,6 +316,8 @@ class Store:
         try:
             with self.session() as s, s.begin():
                 run = s.get(Run, run_id)
+                if run is None:  # _start_run wrote it
+                    raise StoreError(f"run {run_id} is not in the store")
                 run.status, run.finished_at = status, dt.datetime.now(dt.timezone.utc)
                 run.documents_added, run.documents_known = len(report.added), len(report.known)
                 run.statements_added = report.statements_added
@@ -342,7 +348,8 @@ class Store:
         """Changes whenever anything a position depends on does (new predictions,
         statements, sources, documents, actors): the key of :meth:`cached`."""
         with self.session() as s:
-            return (s.scalar(select(func.max(PredictionRow.id))), s.scalar(select(func.count()).select_from(PredictionRow)),
+            return (s.scalar(select(func.max(PredictionRow.id))),
+                    s.scalar(select(func.count()).select_from(PredictionRow)),
                     s.scalar(select(func.count()).select_from(StatementSource)),
                     s.scalar(select(func.count()).select_from(Document)),
                     s.scalar(select(func.count()).select_from(ActorRow)))
@@ -367,15 +374,15 @@ class Store:
 
     def document_count(self) -> int:
         with self.session() as s:
-            return s.scalar(select(func.count()).select_from(Document))
+            return s.scalar(select(func.count()).select_from(Document)) or 0
 
     def _statements(self, ids: set[str] | None = None) -> list[Statement]:
         with self.session() as s:
             actors = {a.actor_id: a for a in s.scalars(select(ActorRow))}
             sources: dict[str, list[str]] = {}
-            for row in s.scalars(select(StatementSource).order_by(StatementSource.statement_id,
-                                                                  StatementSource.position)):
-                sources.setdefault(row.statement_id, []).append(row.doc_id)
+            for source in s.scalars(select(StatementSource).order_by(StatementSource.statement_id,
+                                                                     StatementSource.position)):
+                sources.setdefault(source.statement_id, []).append(source.doc_id)
             query = select(StatementRow).order_by(StatementRow.doc_id, StatementRow.order)
             out = []
             for row in s.scalars(query):
@@ -406,8 +413,8 @@ class Store:
             st = statements[r.statement_id]
             if actor and actor not in (st.actor_id, st.actor):
                 continue
-            out.append(StancePrediction(st, r.issue_id, r.stance, r.confidence, dict(r.scores or {}), r.abstained,
-                                        version))
+            out.append(StancePrediction(st, r.issue_id, cast(Stance, r.stance), r.confidence, dict(r.scores or {}),
+                                        r.abstained, version))
         return out
 
     def actors(self, *, limit: int = 50, cursor: str | None = None) -> Page:
@@ -415,7 +422,7 @@ class Store:
         offset = decode_cursor(cursor)
         with self.session() as s:
             speaking = select(StatementRow.actor_id).distinct()
-            total = s.scalar(select(func.count()).select_from(ActorRow).where(ActorRow.actor_id.in_(speaking)))
+            total = s.scalar(select(func.count()).select_from(ActorRow).where(ActorRow.actor_id.in_(speaking))) or 0
             rows = s.scalars(select(ActorRow).where(ActorRow.actor_id.in_(speaking)).order_by(ActorRow.name)
                              .offset(offset).limit(limit)).all()
         items = [{"id": a.actor_id, "name": a.name, "type": a.type, "affiliation": a.affiliation} for a in rows]
@@ -474,6 +481,7 @@ def _statement(row: StatementRow, name: str, actor_type: str, affiliation: str |
                sources: tuple[str, ...]) -> Statement:
     return Statement(
         statement_id=row.statement_id, doc_id=row.doc_id, date=PartialDate.parse(row.date) if row.date else None,
-        actor_id=row.actor_id, actor=name, actor_type=actor_type, affiliation=affiliation, kind=row.kind,
+        actor_id=row.actor_id, actor=name, actor_type=actor_type, affiliation=affiliation,
+        kind=cast(AttributionKind, row.kind),
         text=Span(row.text_start, row.text_end, row.text), quote=Span(row.quote_start, row.quote_end, row.quote),
         speaker=_span(row.speaker), cue=_span(row.cue), sources=sources, order=row.order, scope=_span(row.scope))
