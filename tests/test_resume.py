@@ -44,6 +44,21 @@ def test_resume_gives_the_same_weights(tiny_bert, tmp_path):
 
 
 def test_resume_without_a_state_is_a_clear_error(tiny_bert, tmp_path):
-    with pytest.raises(ConfigError, match=r"no saved training state \(training_state.json and "
-                                          r"training_state.safetensors\); expected the checkpoint folder"):
+    with pytest.raises(ConfigError, match=r"no saved training state \(training_state.json and its tensor "
+                                          r"shards\); expected the checkpoint folder"):
         fit(tiny_bert, tmp_path / "empty", resume=True)
+
+
+def test_state_in_shards_and_a_missing_shard(tiny_bert, tmp_path, monkeypatch):
+    from stance.modelling import training
+
+    monkeypatch.setattr(training, "SHARD_BYTES", 50_000)  # the tiny model's state then needs several shards
+    whole = fit(tiny_bert, tmp_path / "whole")
+    fit(tiny_bert, tmp_path / "cut", stop_after=2)
+    shards = sorted((tmp_path / "cut").glob("training_state-*.safetensors"))
+    assert len(shards) > 2  # a shard holds one tensor larger than the limit, else stays under it
+    assert digest(fit(tiny_bert, tmp_path / "cut", resume=True)) == digest(whole)
+    shards[1].unlink()
+    with pytest.raises(ConfigError, match=r"training_state-00002.safetensors: a shard of the saved training state "
+                                          r"is missing"):
+        fit(tiny_bert, tmp_path / "cut", resume=True)

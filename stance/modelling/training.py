@@ -42,7 +42,9 @@ class Schedule(Protocol):
 AfterEpoch = Callable[[dict[str, Any], list[dict[str, Any]], int], bool]
 """``after_epoch(record, history_so_far, step)`` may add figures to ``record`` and returns True to stop early."""
 STATE_JSON = "training_state.json"
-STATE_TENSORS = "training_state.safetensors"
+STATE_SHARD = "training_state-{:05d}.safetensors"
+"""The tensors of a training state, in shards of at most :data:`SHARD_BYTES` (so that a checkpoint can be committed)."""
+SHARD_BYTES = 20_000_000
 
 
 class Stateful(Protocol):
@@ -150,10 +152,25 @@ def save_training_state(folder: Path, epoch: int, step: int, history: list[dict[
              "random": [version, list(words), gauss],
              "numpy": [numpy_state[0], numpy_state[1].tolist(), *numpy_state[2:]],
              "rng": rng.bit_generator.state if rng is not None else None, "extra": figures}
-    save_file(tensors, str(folder / (STATE_TENSORS + ".tmp")))
+    shards: list[dict[str, Any]] = [{}]
+    size = 0
+    for name, tensor in tensors.items():
+        nbytes = tensor.numel() * tensor.element_size()
+        if shards[-1] and size + nbytes > SHARD_BYTES:
+            shards.append({})
+            size = 0
+        shards[-1][name] = tensor
+        size += nbytes
+    state["shards"] = [STATE_SHARD.format(k + 1) for k in range(len(shards))]
+    for name, shard in zip(state["shards"], shards, strict=True):
+        save_file(shard, str(folder / (name + ".tmp")))
+    for name in state["shards"]:
+        (folder / (name + ".tmp")).replace(folder / name)
     (folder / (STATE_JSON + ".tmp")).write_text(json.dumps(state), encoding="utf-8")
-    (folder / (STATE_TENSORS + ".tmp")).replace(folder / STATE_TENSORS)
     (folder / (STATE_JSON + ".tmp")).replace(folder / STATE_JSON)
+    for old in folder.glob(STATE_SHARD.replace("{:05d}", "*")):
+        if old.name not in state["shards"]:
+            old.unlink()
 
 
 def load_training_state(folder: Path, model, optimiser, scheduler, rng: np.random.Generator | None,
@@ -162,11 +179,16 @@ def load_training_state(folder: Path, model, optimiser, scheduler, rng: np.rando
     import torch
     from safetensors.torch import load_file
 
-    if not (folder / STATE_JSON).is_file() or not (folder / STATE_TENSORS).is_file():
-        raise ConfigError(f"{folder}: no saved training state ({STATE_JSON} and {STATE_TENSORS}); expected the "
+    if not (folder / STATE_JSON).is_file():
+        raise ConfigError(f"{folder}: no saved training state ({STATE_JSON} and its tensor shards); expected the "
                           "checkpoint folder of a run started with the same --out, or leave out --resume")
     state = json.loads((folder / STATE_JSON).read_text(encoding="utf-8"))
-    tensors = load_file(str(folder / STATE_TENSORS))
+    tensors: dict[str, Any] = {}
+    for name in state["shards"]:
+        if not (folder / name).is_file():
+            raise ConfigError(f"{folder / name}: a shard of the saved training state is missing; expected every "
+                              f"shard that {STATE_JSON} names ({', '.join(state['shards'])})")
+        tensors.update(load_file(str(folder / name)))
     trainable = _trainable(model)
     saved = {k[len("model."):] for k in tensors if k.startswith("model.")}
     if saved != set(trainable):
