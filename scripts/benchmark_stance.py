@@ -107,12 +107,17 @@ def score(name: str, test: list[Pair], probs: np.ndarray) -> dict:
                        targets=[p.issue or p.target for p in test])
     m["headline"] = m["macro_f1"] if TITLES[name][1] == "macro-F1" else m["f_avg"]
     if name in ("semeval2016", "covid19_stance", "pstance"):  # per-target F_avg, the published breakdown
-        by_target: dict[str, list[int]] = {}
-        for i, p in enumerate(test):
-            by_target.setdefault(p.issue or p.target, []).append(i)
-        m["per_target_f_avg"] = {t: stance_metrics([test[i].label for i in idx], [predicted[i] for i in idx])["f_avg"]
-                                 for t, idx in sorted(by_target.items())}
+        m["per_target_f_avg"] = metric_by(test, predicted, lambda p: p.issue or p.target, "f_avg")
     return m
+
+
+def metric_by(test: list[Pair], predicted: list[str], key, measure: str) -> dict[str, float]:
+    """``measure`` of :func:`stance_metrics` for each group of pairs with the same ``key(pair)``, by key."""
+    groups: dict[str, list[int]] = {}
+    for i, p in enumerate(test):
+        groups.setdefault(key(p), []).append(i)
+    return {k: stance_metrics([test[i].label for i in idx], [predicted[i] for i in idx])[measure]
+            for k, idx in sorted(groups.items())}
 
 
 def datasets(names: list[str], data_dir: Path, public_root: Path, limit: int | None, seed: int):
@@ -148,11 +153,7 @@ def corpus_set(folder: Path):
 
 def by_kind(test: list[Pair], predicted: list[str]) -> dict[str, float]:
     """Macro-F1 per kind of the corpus' test pairs."""
-    kinds: dict[str, list[int]] = {}
-    for i, p in enumerate(test):
-        kinds.setdefault(p.kind, []).append(i)
-    return {k: stance_metrics([test[i].label for i in idx], [predicted[i] for i in idx])["macro_f1"]
-            for k, idx in sorted(kinds.items())}
+    return metric_by(test, predicted, lambda p: p.kind, "macro_f1")
 
 
 def parse_models(spec: str) -> dict[str, str]:

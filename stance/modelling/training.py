@@ -17,7 +17,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 import numpy as np
 
@@ -47,6 +47,17 @@ STATE_SHARD = "training_state-{:05d}.safetensors"
 SHARD_BYTES = 20_000_000
 
 
+class LoopResult(NamedTuple):
+    """What :func:`train_loop` returns."""
+
+    history: list[dict[str, Any]]
+    """One record per epoch, from the first epoch of the run (a resumed run's earlier ones included)."""
+    step: int
+    """Optimisation steps taken."""
+    finished: bool
+    """False when ``stop_after`` cut the run short: go on with ``resume``."""
+
+
 class Stateful(Protocol):
     """Whatever else a resumed run needs (the best epoch so far, say): JSON figures and named tensors."""
 
@@ -74,8 +85,8 @@ def train_loop(model, schedule: Schedule, *, examples_per_epoch: int, batches_fo
                loss_of: Callable[[Any], Any], after_epoch: AfterEpoch | None = None, max_steps: int | None = None,
                progress: bool = True, rng: np.random.Generator | None = None, state_dir: str | Path | None = None,
                resume: bool = False, extra: Stateful | None = None,
-               stop_after: int | None = None) -> tuple[list[dict[str, Any]], int]:
-    """Train ``model``'s trainable parameters; returns (one record per epoch, steps taken).
+               stop_after: int | None = None) -> LoopResult:
+    """Train ``model``'s trainable parameters; returns the epochs' records, the steps and whether the run is done.
 
     ``batches_for_epoch(epoch)`` gives that epoch's batches (whatever ``loss_of``
     takes), drawn from ``rng``; ``loss_of(batch)`` the loss tensor.  Each record
@@ -104,7 +115,8 @@ def train_loop(model, schedule: Schedule, *, examples_per_epoch: int, batches_fo
         if stopped:
             log.info("the saved run had already finished (epoch %d of %d)", first, schedule.epochs)
             model.eval()
-            return history, step
+            return LoopResult(history, step, True)
+    finished = False
     for done_now, epoch in enumerate(range(first, schedule.epochs), 1):  # done_now: epochs of this call
         model.train()
         batches = batches_for_epoch(epoch)
@@ -121,7 +133,7 @@ def train_loop(model, schedule: Schedule, *, examples_per_epoch: int, batches_fo
         if finished or (stop_after is not None and done_now >= stop_after):
             break
     model.eval()
-    return history, step
+    return LoopResult(history, step, finished)
 
 
 def _trainable(model) -> dict[str, Any]:

@@ -19,11 +19,12 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from stance.errors import InputError
 from stance.stance_model.data import Pair, normalise_label
+from stance.stance_model.negation import NEGATED_SUFFIX, negated_pair
 
 KINDS = ("plain", "criticise_opposite", "praise_opposite", "reject_criticism", "negation", "hedged",
          "negative_phrasing", "critic_in_frame", "question", "other_target", "reported")
@@ -34,9 +35,6 @@ HELD_OUT_PER_DOMAIN = 1
 """Targets of each domain held out for dev, and as many for test (the rest train)."""
 SOURCE = "corpus"
 """``Pair.source`` of the corpus' pairs (its sampling weight in a mix)."""
-TWIN_SUFFIX = "~not"
-"""Appended to a target id for its negated twin (``Pair.issue``)."""
-_SWAP = {"favor": "against", "against": "favor", "neutral": "neutral"}
 
 
 @dataclass(frozen=True)
@@ -119,11 +117,6 @@ def target_splits(rows: Iterable[Statement], held_out: int = HELD_OUT_PER_DOMAIN
     return out
 
 
-def twin(pair: Pair, negated: str) -> Pair:
-    """The same statement read against the negated target: favor and against swap, neutral stays."""
-    return replace(pair, target=negated, label=_SWAP[pair.label], issue=pair.issue + TWIN_SUFFIX)
-
-
 def to_pairs(rows: Sequence[Statement], twins: bool = True) -> list[Pair]:
     """A :class:`Pair` per statement (``issue`` the target id, ``group`` the target id, ``kind``
     the kind), followed by its twin on the negated target when ``twins``."""
@@ -133,7 +126,7 @@ def to_pairs(rows: Sequence[Statement], twins: bool = True) -> list[Pair]:
                     group=row.target_id, kind=row.kind)
         out.append(pair)
         if twins:
-            out.append(twin(pair, row.negated))
+            out.append(negated_pair(pair, row.negated))
     return out
 
 
@@ -149,6 +142,6 @@ def twin_consistency(pairs: Sequence[Pair], predicted: Sequence[str]) -> float:
     :func:`to_pairs` makes them with ``twins``; a statement without its twin is left out)."""
     right: dict[tuple[str, str], list[bool]] = defaultdict(list)
     for pair, label in zip(pairs, predicted, strict=True):
-        right[(pair.text, pair.issue.removesuffix(TWIN_SUFFIX))].append(label == pair.label)
+        right[(pair.text, pair.issue.removesuffix(NEGATED_SUFFIX))].append(label == pair.label)
     both = [all(r) for r in right.values() if len(r) == 2]
     return sum(both) / len(both) if both else 0.0

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -16,7 +15,7 @@ import numpy as np
 from stance.errors import NotFittedError
 from stance.modelling.base import resolve_base
 from stance.modelling.folders import load_weights, read_metrics, save_folder
-from stance.modelling.training import STATE_JSON, seed_everything, train_loop
+from stance.modelling.training import seed_everything, train_loop
 from stance.stance_model.calibration import fit_temperature, softmax
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.data import Pair
@@ -212,17 +211,15 @@ class StanceClassifier(Predicting):
             return best.bad_epochs >= cfg.patience
 
         started = time.time()
-        history, step = train_loop(self.model, cfg, examples_per_epoch=epoch_size,
-                                   batches_for_epoch=batches_for_epoch, loss_of=loss_of, after_epoch=after_epoch,
-                                   max_steps=max_steps, progress=progress, rng=rng, state_dir=checkpoint_dir,
-                                   resume=resume, extra=best, stop_after=stop_after)
-        finished = _finished(checkpoint_dir, stop_after, history, cfg.epochs)
+        history, step, finished = train_loop(
+            self.model, cfg, examples_per_epoch=epoch_size, batches_for_epoch=batches_for_epoch, loss_of=loss_of,
+            after_epoch=after_epoch, max_steps=max_steps, progress=progress, rng=rng, state_dir=checkpoint_dir,
+            resume=resume, extra=best, stop_after=stop_after)
         if not finished:
             self.metrics = {"history": history, "steps": step, "finished": False}
             return self
         if best.weights is not None:
             self.model.load_state_dict(best.weights)
-        self.model.eval()
         every_dev = [p for pairs in dev_sets.values() for p in pairs]
         self.metrics = {"history": history, "train_pairs": len(train), "dev_pairs": len(every_dev),
                         "train_seconds": round(time.time() - started, 1), "steps": step, "finished": True}
@@ -305,14 +302,6 @@ class StanceClassifier(Predicting):
         self.metrics = read_metrics(directory, METRICS_NAME)
         self.name = directory.name
         return self
-
-
-def _finished(state_dir: str | Path | None, stop_after: int | None, history: list, epochs: int) -> bool:
-    """Whether the run is complete, not a chunk cut by ``stop_after`` (the saved state knows)."""
-    if stop_after is None or state_dir is None:
-        return True
-    state = Path(state_dir) / STATE_JSON
-    return bool(json.loads(state.read_text(encoding="utf-8"))["finished"]) if state.is_file() else True
 
 
 class _BestEpoch:

@@ -54,10 +54,11 @@ def negate_target(target: str) -> str:
     return _OPPOSITION + text
 
 
-def negated_pair(pair: Pair) -> Pair:
-    """``pair`` against :func:`negate_target` of its target, the label swapped."""
-    return replace(pair, target=negate_target(pair.target), label=SWAP[pair.label],
-                   issue=pair.issue + NEGATED_SUFFIX)
+def negated_pair(pair: Pair, negated: str | None = None) -> Pair:
+    """``pair`` against the negated target (``negated``, else :func:`negate_target` of its target):
+    favor and against swap, neutral stays."""
+    return replace(pair, target=negated if negated is not None else negate_target(pair.target),
+                   label=SWAP[pair.label], issue=pair.issue + NEGATED_SUFFIX)
 
 
 def with_negated_targets(pairs: Sequence[Pair], share: float, seed: int = 0,

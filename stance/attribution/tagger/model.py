@@ -114,10 +114,9 @@ class AttributionTagger:
             return torch.nn.functional.cross_entropy(logits.view(-1, len(TAGS)), gold.view(-1), ignore_index=-100)
 
         started = time.time()
-        history, step = train_loop(self.model, cfg, examples_per_epoch=len(items),
-                                   batches_for_epoch=batches_for_epoch, loss_of=loss_of, max_steps=max_steps,
-                                   progress=progress)
-        self.model.eval()
+        history, step, _ = train_loop(self.model, cfg, examples_per_epoch=len(items),
+                                      batches_for_epoch=batches_for_epoch, loss_of=loss_of, max_steps=max_steps,
+                                      progress=progress)
         self.metrics = {"history": history, "train_docs": len(docs), "train_windows": len(items), "steps": step,
                         "train_seconds": round(time.time() - started, 1)}
         return self
