@@ -154,18 +154,24 @@ class Article:
     path: str | None = None
     paragraphs: tuple[Span, ...] = ()
     date_origin: Literal["metadata", "text", "missing"] = "missing"
+    author: str | None = None
+    """Who wrote it, as the metadata names them (a reporter of ``news`` is no speaker)."""
+    doc_type: str = "news"
+    """``news``, or a document that is its author's own statement (``op-ed``, ``speech`` ...;
+    see ``stance.ingest.corpus.DOC_TYPES``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Lossless and JSON-ready: what crosses a process boundary (the Ray engine)."""
         return {"doc_id": self.doc_id, "text": self.text, "date": _date_text_of(self.date), "source": self.source,
                 "url": self.url, "path": self.path, "paragraphs": [p.to_dict() for p in self.paragraphs],
-                "date_origin": self.date_origin}
+                "date_origin": self.date_origin, "author": self.author, "doc_type": self.doc_type}
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> Article:
-        """The inverse of :meth:`to_dict`."""
+        """The inverse of :meth:`to_dict` (a row written before ``author`` and ``doc_type`` loads as news)."""
         return cls(row["doc_id"], row["text"], _date_of(row["date"]), row["source"], row["url"], row["path"],
-                   tuple(Span.from_dict(p) for p in row["paragraphs"]), row["date_origin"])
+                   tuple(Span.from_dict(p) for p in row["paragraphs"]), row["date_origin"],
+                   row.get("author"), row.get("doc_type") or "news")
 
 
 @dataclass(frozen=True)
@@ -177,8 +183,30 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class DatedAffiliation:
+    """A group an actor belonged to from ``start`` to ``end`` (both days included; None: open)."""
+
+    name: str
+    start: _dt.date | None = None
+    end: _dt.date | None = None
+
+    @property
+    def dated(self) -> bool:
+        """Whether the range has a bound (an undated one holds on every day)."""
+        return self.start is not None or self.end is not None
+
+    def holds_on(self, day: _dt.date) -> bool:
+        """Whether ``day`` falls in the range."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
 class Actor:
-    """A canonical actor: a person, an organisation or a country."""
+    """A canonical actor: a person, an organisation or a country.
+
+    ``affiliation`` is the default group (undated); ``affiliations`` the groups
+    by date (``US Government`` for a president's terms), see :meth:`affiliation_on`.
+    """
 
     actor_id: str
     name: str
@@ -187,9 +215,21 @@ class Actor:
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     known: bool = True
+    affiliations: tuple[DatedAffiliation, ...] = ()
+
+    def affiliation_on(self, date: PartialDate | None) -> str | None:
+        """The group the actor belonged to on ``date``: the first dated affiliation whose range
+        holds the date's midpoint, else the first undated one that is listed, else the default
+        ``affiliation``; with no date, the default."""
+        if date is None:
+            return self.affiliation
+        day = date.midpoint()
+        held = [a for a in self.affiliations if a.holds_on(day)]
+        best = next((a for a in held if a.dated), held[0] if held else None)
+        return best.name if best is not None else self.affiliation
 
 
-AttributionKind = Literal["direct", "reported", "according-to", "organisation", "anonymous"]
+AttributionKind = Literal["direct", "reported", "according-to", "organisation", "anonymous", "authored"]
 
 
 @dataclass(frozen=True)
@@ -216,6 +256,9 @@ class Statement:
     scope: Span | None = None
     """The part of the sentence this statement covers (the whole sentence
     unless it holds several statements): what the stance model reads."""
+    known: bool = True
+    """Whether the actor registry held the speaker (:attr:`Actor.known`); False for one discovered
+    in the text, which the report marks."""
 
     @property
     def evidence(self) -> Span:
@@ -230,7 +273,7 @@ class Statement:
         return {"statement_id": self.statement_id, "doc_id": self.doc_id, "date": _date_text_of(self.date),
                 "actor_id": self.actor_id, "actor": self.actor, "actor_type": self.actor_type,
                 "affiliation": self.affiliation, "kind": self.kind, "sources": list(self.sources), "order": self.order,
-                **{name: _span_dict(getattr(self, name)) for name in _STATEMENT_SPANS}}
+                "known": self.known, **{name: _span_dict(getattr(self, name)) for name in _STATEMENT_SPANS}}
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> Statement:
@@ -239,7 +282,8 @@ class Statement:
         return cls(statement_id=row["statement_id"], doc_id=row["doc_id"], date=_date_of(row["date"]),
                    actor_id=row["actor_id"], actor=row["actor"], actor_type=row["actor_type"],
                    affiliation=row["affiliation"], kind=row["kind"], sources=tuple(row["sources"]),
-                   order=row["order"], **spans)  # type: ignore[arg-type]  # text and quote are always written
+                   order=row["order"], known=row.get("known", True),
+                   **spans)  # type: ignore[arg-type]  # text and quote are always written
 
 
 _STATEMENT_SPANS = ("text", "quote", "speaker", "cue", "scope")
@@ -295,6 +339,8 @@ class StancePrediction:
             "speaker": st.speaker.to_dict() if st.speaker else None,
             "order": st.order,
             "model": self.model,
+            # only for a speaker the registry did not hold: the store keeps no such flag, and its rows keep their shape
+            **({} if st.known else {"known": False}),
         }
 
     @classmethod
@@ -310,7 +356,8 @@ class StancePrediction:
             text=Span(row.get("text_start", row["start"]), row.get("text_end", row["end"]), row["text"]),
             quote=Span(row["start"], row["end"], row.get("quote") or row["text"]),
             speaker=_span_of(speaker),
-            sources=tuple(row.get("sources") or ()), order=int(row.get("order") or 0))
+            sources=tuple(row.get("sources") or ()), order=int(row.get("order") or 0),
+            known=bool(row.get("known", True)))
         return cls(statement, row["issue"], row["stance"], float(row["confidence"]),
                    dict(row.get("scores") or {}), bool(row.get("abstained")), row.get("model") or "")
 
@@ -391,3 +438,45 @@ class Issue:
     target: str
     description: str = ""
     keywords: tuple[str, ...] = ()
+
+
+AttributionOrigin = Literal["tagger", "rules", "author"]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution as ``stance extract`` reports it: every source, cue and
+    content the best system finds, whether or not its speaker is an actor that
+    ``stance track`` can follow.  ``actor_id`` is None when the source names
+    nobody the registry or the text resolves (``experts``, ``the poll``)."""
+
+    attribution_id: str
+    doc_id: str
+    kind: AttributionKind
+    content: Span | None
+    source: Span | None = None
+    cue: Span | None = None
+    actor_id: str | None = None
+    actor: str | None = None
+    actor_type: str | None = None
+    affiliation: str | None = None
+    origin: AttributionOrigin = "tagger"
+    """Which system found it: the tagger, a rule, or the document's author."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Lossless and JSON-ready: the rows of ``stance extract``."""
+        return {"attribution_id": self.attribution_id, "doc_id": self.doc_id, "kind": self.kind,
+                "actor_id": self.actor_id, "actor": self.actor, "actor_type": self.actor_type,
+                "affiliation": self.affiliation, "origin": self.origin,
+                **{name: _span_dict(getattr(self, name)) for name in _ATTRIBUTION_SPANS}}
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> Attribution:
+        """The inverse of :meth:`to_dict`."""
+        return cls(attribution_id=row["attribution_id"], doc_id=row["doc_id"], kind=row["kind"],
+                   actor_id=row["actor_id"], actor=row["actor"], actor_type=row["actor_type"],
+                   affiliation=row["affiliation"], origin=row["origin"],
+                   **{name: _span_of(row[name]) for name in _ATTRIBUTION_SPANS})
+
+
+_ATTRIBUTION_SPANS = ("content", "source", "cue")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from stance.errors import RegistryError
-from stance.records import Actor, PartialDate
+from stance.records import Actor, DatedAffiliation, PartialDate
 from stance.registries.files import read_registry
 
 ANONYMOUS_ID = "anonymous"
@@ -88,11 +88,54 @@ class Role:
     end: _dt.date
 
 
-def _date(value: object, path: object, what: str) -> _dt.date:
+def _date(value: object, path: object, what: str, last: bool = False) -> _dt.date:
+    """The first day ``value`` can mean (its last day with ``last``: ``to: 2013`` runs through 2013)."""
     try:
-        return PartialDate.parse(str(value)).start()
+        date = PartialDate.parse(str(value))
     except ValueError as exc:
         raise RegistryError(f"{path}: {what}: {exc}") from None
+    return date.end() if last else date.start()
+
+
+AFFILIATION_KEYS = ("name", "from", "to")
+"""The keys of one entry of an actor's ``affiliations`` list."""
+_AFFILIATION_EXAMPLE = "{name: US Government, from: 2017-01-20, to: 2021-01-20}"
+
+
+def _affiliations(row: Mapping, path: object) -> tuple[str | None, tuple[DatedAffiliation, ...]]:
+    """An actor's default affiliation and its ``affiliations`` list, checked.
+
+    Without an ``affiliation`` key, the default is the list's undated entry, if any.
+    """
+    actor_id, default = row["id"], row.get("affiliation")
+    where = f"{path}: actor {actor_id!r}"
+    entries = row.get("affiliations") or []
+    if not isinstance(entries, list):
+        raise RegistryError(f"{where}: expected 'affiliations' to be a list like [{_AFFILIATION_EXAMPLE}], "
+                            f"found {entries!r}; write each entry as a mapping inside [...]")
+    out = []
+    for entry in entries:
+        name = str(entry.get("name") or "").strip() if isinstance(entry, dict) else ""
+        if not name:
+            raise RegistryError(f"{where}: each affiliation needs a non-empty name, found {entry!r}; "
+                                f"write it as {_AFFILIATION_EXAMPLE} (from and to are optional)")
+        unknown = sorted(str(k) for k in entry if k not in AFFILIATION_KEYS)
+        if unknown:
+            raise RegistryError(f"{where}: affiliation {name!r} has unknown key(s) {', '.join(map(repr, unknown))}; "
+                                f"expected only {', '.join(AFFILIATION_KEYS)}")
+        start = _date(entry["from"], path, f"actor {actor_id!r}: affiliation {name!r} 'from'") \
+            if entry.get("from") is not None else None
+        end = _date(entry["to"], path, f"actor {actor_id!r}: affiliation {name!r} 'to'", last=True) \
+            if entry.get("to") is not None else None
+        if start is not None and end is not None and start > end:
+            raise RegistryError(f"{where}: affiliation {name!r} runs from {start} to {end}; "
+                                f"expected 'from' on or before 'to': swap them")
+        out.append(DatedAffiliation(name, start, end))
+    undated = sorted({a.name for a in out if not a.dated} | ({str(default)} if default else set()))
+    if len(undated) > 1:
+        raise RegistryError(f"{where}: has several undated affiliations ({', '.join(map(repr, undated))}); "
+                            f"expected one default: give the others 'from' and 'to' dates")
+    return (str(default) if default else (undated[0] if undated else None)), tuple(out)
 
 
 def title_of(phrase: str) -> str | None:
@@ -152,9 +195,10 @@ class ActorRegistry:
                                         _date(r.get("from", "1900"), path, f"{row['id']} role start"),
                                         _date(r.get("to", "2100"), path, f"{row['id']} role end")))
             roles[str(row["id"])] = actor_roles
-            actors.append(Actor(str(row["id"]), str(row["name"]), row["type"], row.get("affiliation"),
+            affiliation, affiliations = _affiliations(row, path)
+            actors.append(Actor(str(row["id"]), str(row["name"]), row["type"], affiliation,
                                 tuple(str(a) for a in row.get("aliases") or ()),
-                                tuple(r.title for r in actor_roles)))
+                                tuple(r.title for r in actor_roles), affiliations=affiliations))
         try:
             return cls(actors, roles, default_country(data))
         except RegistryError as exc:
@@ -186,6 +230,11 @@ class ActorRegistry:
 
     def by_name(self, name: str | None) -> Actor | None:
         return next((a for a in self.actors.values() if a.name == name), None)
+
+    @staticmethod
+    def affiliation_on(actor: Actor, date: PartialDate | None) -> str | None:
+        """The group ``actor`` belonged to on ``date`` (see :meth:`Actor.affiliation_on`)."""
+        return actor.affiliation_on(date)
 
     def parents(self) -> dict[str, str]:
         """Group name -> the group above it, for roll-ups."""
