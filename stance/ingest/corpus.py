@@ -1,5 +1,9 @@
 """Reading a corpus: a folder of .txt files (optional manifest.jsonl), a
-JSONL file or a CSV file, into :class:`Article` records."""
+JSONL file or a CSV file, into :class:`Article` records.
+
+Each document may carry ``date``, ``source``, ``url``, ``author`` and
+``type`` (one of :data:`DOC_TYPES`; ``news`` when left out) in its
+manifest line, JSONL object or CSV row."""
 
 from __future__ import annotations
 
@@ -20,6 +24,13 @@ log = logging.getLogger(__name__)
 MAX_BYTES = 5_000_000
 """Largest article accepted, in bytes: more is almost always a wrong file."""
 MANIFEST = "manifest.jsonl"
+NEWS = "news"
+"""The default document type: a reporter's account, whose own sentences nobody speaks."""
+EDITORIAL = "editorial"
+"""The one document type whose speaker is the outlet itself."""
+DOC_TYPES = (NEWS, "speech", "press release", "op-ed", "letter", "interview transcript", "testimony", "social post",
+             EDITORIAL)
+"""The values a document's ``type`` may take, written exactly so."""
 
 
 def decode(data: bytes, path: Path, line: int | None = None, encoding: str = "utf-8") -> str:
@@ -34,10 +45,34 @@ def decode(data: bytes, path: Path, line: int | None = None, encoding: str = "ut
             "re-save it as UTF-8 or pass --encoding (for example cp1252)", line) from None
 
 
+def document_type(value: Any, doc_id: str, path: Path, line: int | None = None) -> str:
+    """A document's ``type`` as given (``news`` when missing or blank), or an
+    :class:`InputError` naming the file and line for a value not in :data:`DOC_TYPES`."""
+    if value is None or value == "":
+        return NEWS
+    if value not in DOC_TYPES:
+        raise InputError(path, f"document {doc_id!r} has type {value!r}; expected one of {', '.join(DOC_TYPES)} "
+                         '(write it exactly so, or leave "type" out for news)', line)
+    return str(value)
+
+
+def document_author(value: Any, doc_id: str, path: Path, line: int | None = None) -> str | None:
+    """A document's ``author`` (None when missing or blank), or an :class:`InputError` for a value that is not text."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(path, f"document {doc_id!r} has author {value!r}; expected text naming who wrote it "
+                         '(quote it, or leave "author" out)', line)
+    return value.strip() or None
+
+
 def make_article(doc_id: str, text: str, path: Path, *, date: Any = None, source: Any = None,
-                 url: Any = None, line: int | None = None) -> Article:
+                 url: Any = None, line: int | None = None, author: Any = None, doc_type: Any = None) -> Article:
     """An :class:`Article` with its cleaned paragraphs and its date, from
-    metadata first, else from the text's opening, else missing."""
+    metadata first, else from the text's opening, else missing; ``author`` and
+    ``doc_type`` (see :data:`DOC_TYPES`) as given, checked."""
+    doc_type = document_type(doc_type, str(doc_id), path, line)
+    author = document_author(author, str(doc_id), path, line)
     if not text.strip():
         raise InputError(path, f"document {doc_id!r} is empty; expected article text", line)
     try:
@@ -50,7 +85,7 @@ def make_article(doc_id: str, text: str, path: Path, *, date: Any = None, source
         origin = "text" if meta_date else "missing"
     paragraphs = tuple(clean_paragraphs(split_paragraphs(text)))
     return Article(doc_id=str(doc_id), text=text, date=meta_date, source=source or None, url=url or None,
-                   path=str(path), paragraphs=paragraphs, date_origin=origin)
+                   path=str(path), paragraphs=paragraphs, date_origin=origin, author=author, doc_type=doc_type)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -96,10 +131,13 @@ def _read_folder(folder: Path, encoding: str) -> list[Article]:
     manifest = _read_manifest(folder, encoding)
     articles = []
     for path in files:
-        _, meta = manifest.get(path.name, (None, {}))
+        number, meta = manifest.get(path.name, (None, {}))
+        # checked here first, so that an error names the manifest's line
+        doc_type = document_type(meta.get("type"), path.stem, folder / MANIFEST, number)
+        author = document_author(meta.get("author"), path.stem, folder / MANIFEST, number)
         text = decode(_read_bytes(path), path, encoding=encoding)
-        articles.append(make_article(path.stem, text, path, date=meta.get("date"),
-                                     source=meta.get("source"), url=meta.get("url")))
+        articles.append(make_article(path.stem, text, path, date=meta.get("date"), source=meta.get("source"),
+                                     url=meta.get("url"), author=author, doc_type=doc_type))
     return articles
 
 
@@ -111,7 +149,8 @@ def _rows_to_articles(rows: Iterator[tuple[int, dict]], path: Path) -> list[Arti
             raise InputError(path, 'expected a "text" field holding the article text', number)
         doc_id = row.get("id") or f"{path.stem}-{number}"
         articles.append(make_article(str(doc_id), text, path, date=row.get("date"), source=row.get("source"),
-                                     url=row.get("url"), line=number))
+                                     url=row.get("url"), line=number, author=row.get("author"),
+                                     doc_type=row.get("type")))
     return articles
 
 
