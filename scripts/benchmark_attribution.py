@@ -29,8 +29,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from stance.attribution.extract import RULE_CATEGORIES
 from stance.attribution.polnear import ROLES, load_versions
-from stance.evaluation.attribution import agreement, combine_spans, span_scores, statement_spans
+from stance.evaluation.attribution import agreement, attribution_spans, combine_spans, span_scores, statement_spans
 
 PUBLISHED = ("PARC 3.0, trained tagger: source exact F1 82.0, whole quote exact F1 56.7; rule-based news quote "
              "extractor: quote F1 83.7 at 0.3 overlap, speaker match 86%")
@@ -42,16 +43,31 @@ def rules(docs, tagger=None, first="rules"):
     (``first="tagger"``: the other way round).  The tagger reads whole
     documents here, as if every sentence named an issue."""
     from stance.attribution.rules import Attributor
-    from stance.ingest.clean import clean_paragraphs, split_paragraphs
-    from stance.records import Article
     from stance.registries.actors import ActorRegistry
 
     attributor = Attributor(ActorRegistry.load(None), tagger, first=first)
     out = {}
     for doc in docs:
-        article = Article(doc.doc_id, doc.text, paragraphs=tuple(clean_paragraphs(split_paragraphs(doc.text))))
-        out[doc.doc_id] = statement_spans(attributor.extract(article))
+        out[doc.doc_id] = statement_spans(attributor.extract(_article(doc)))
     return out
+
+
+def extract(docs, tagger, tagged, categories=None):
+    """Spans of what `stance extract` reports: the tagger's (``tagged``, found already), plus the rules'
+    finds in ``categories`` (default: the shipped choice) where the tagger found no content."""
+    from stance.attribution.extract import DEFAULT_RULES, Extractor
+    from stance.registries.actors import ActorRegistry
+
+    extractor = Extractor(ActorRegistry.load(None), tagger, DEFAULT_RULES if categories is None else categories)
+    found = extractor.extract_many([_article(doc) for doc in docs], tagged)
+    return {doc.doc_id: attribution_spans(a) for doc, a in zip(docs, found)}
+
+
+def _article(doc):
+    from stance.ingest.clean import clean_paragraphs, split_paragraphs
+    from stance.records import Article
+
+    return Article(doc.doc_id, doc.text, paragraphs=tuple(clean_paragraphs(split_paragraphs(doc.text))))
 
 
 def agreement_rows(root, dev: dict, tagged: dict | None = None) -> dict[str, dict[str, float]]:
@@ -114,6 +130,11 @@ def main(argv=None) -> int:
             d.doc_id: combine_spans(systems["rules"][d.doc_id], systems["tagger"][d.doc_id]) for d in docs}
         systems["tagger, then rules"] = {
             d.doc_id: combine_spans(systems["tagger"][d.doc_id], systems["rules"][d.doc_id]) for d in docs}
+        started = time.time()
+        systems["stance extract"] = extract(docs, tagger, predicted)
+        seconds["stance extract"] = seconds["tagger"] + time.time() - started
+        for category in RULE_CATEGORIES:
+            systems[f"tagger + rules: {category}"] = extract(docs, tagger, predicted, (category,))
         started = time.time()
         systems["stance track (rules + tagger)"] = rules(docs, tagger)
         seconds["stance track (rules + tagger)"] = time.time() - started

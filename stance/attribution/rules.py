@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from stance.attribution.affiliations import affiliation_of
+from stance.attribution.authored import authored_statements
 from stance.ingest.sentences import split_sentences
 from stance.records import Actor, Article, AttributionKind, Sentence, Span, Statement
 from stance.registries.actors import GOVERNMENTS, GROUP_TYPES, ActorRegistry, country_of
@@ -29,6 +31,8 @@ _MIN_QUOTE_WORDS = 3
 """A quotation of fewer words is a term in quotation marks, not a quote."""
 _MAX_INSERTED_TOKENS = 40
 """How far back (in tokens) from a cue's comma an inserted clause may open."""
+_MAX_PARENTHESIS_TOKENS = 12
+"""How far back (in tokens) from a cue a parenthesis after the speaker's name (``(R-S.C.)``) may open."""
 _SUBJECT_WORDS = 3
 """The words at the head of a content searched for the group it opens with."""
 _NAME_STEM = 4
@@ -194,6 +198,11 @@ def _quotes(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def quoted(text: str, span: Span) -> bool:
+    """Whether ``span`` of ``text`` is a quotation (its marks just outside or at its ends)."""
+    return bool(_quotes(text[max(0, span.start - 1):span.end + 1]))
+
+
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(s - 1 <= pos < e + 1 for s, e in spans)
 
@@ -232,6 +241,12 @@ def _left_candidates(tokens: list[_Tok], j: int) -> list[tuple[int, int]]:
     comma (``Khawaja Asif, said``), or before an inserted clause
     (``Dr. Faisal, in weekly briefing, dubbed``)."""
     out = []
+    if j >= 0 and tokens[j].text == ")":  # ``Sen. Lindsey Graham (R-S.C.) said``: the name before the parenthesis
+        k = j - 1
+        while k >= 0 and tokens[k].text != "(" and j - k < _MAX_PARENTHESIS_TOKENS:
+            k -= 1
+        if k >= 0 and tokens[k].text == "(":
+            return _left_candidates(tokens, k - 1)
     direct = _collect_left(tokens, j)
     if direct:
         out.append(direct)
@@ -284,7 +299,7 @@ def _verbal_cue(text: str) -> bool:
     return head in _IRREGULAR or (re.fullmatch(r"[a-z]+(?:ed|es|s)", head) is not None and not head.endswith("ss"))
 
 
-def _not_a_speaker(text: str) -> bool:
+def not_a_speaker(text: str) -> bool:
     """A tagged source that names an outlet or the press, or is a possessive (``the minister's``)."""
     words = set(re.findall(r"[a-z]+", text.lower()))
     return bool(words & _MEDIA_WORDS) or bool(re.search(r"[’']s$", text.strip()))
@@ -299,6 +314,9 @@ class Found:
     content: Span
     speaker: Span | None
     cue: Span | None
+    rule: str = "cue"
+    """Which rule found it: ``cue`` (a verb of saying or ``according to``), ``headline``, ``dash`` (a credit
+    after a dash), ``lead-in`` (``From X:``), ``continued`` (a quote going on from an earlier speaker's)."""
 
 
 @dataclass(frozen=True)
@@ -423,6 +441,18 @@ class Attributor:
         return self.registry.by_name(GOVERNMENTS.get(country or ""))
 
     # ------------------------------------------------------------ extraction
+    def rule_finds(self, article: Article, sentences: Sequence[Sentence] | None = None
+                   ) -> list[tuple[Sentence, Found]]:
+        """The rules alone over one article, in reading order, each find with its
+        sentence (what ``stance extract`` adds to the tagger's finds)."""
+        state = _State()
+        out: list[tuple[Sentence, Found]] = []
+        for sentence in split_sentences(article) if sentences is None else sentences:
+            found = self._sentence(article, sentence, state)
+            out.extend((sentence, f) for f in found)
+            self._advance(sentence, found, state)
+        return out
+
     def extract_many(self, articles: Sequence[Article]) -> list[list[Statement]]:
         """:meth:`extract` for each article, the tagger run once over all of them (batched)."""
         sentences = [split_sentences(a) for a in articles]
@@ -500,11 +530,13 @@ class Attributor:
                     out.append(Statement(
                         statement_id=f"{article.doc_id}:{sentence.index}:{k}{'' if m == 0 else f'.{m}'}",
                         doc_id=article.doc_id, date=article.date, actor_id=actor.actor_id, actor=actor.name,
-                        actor_type=actor.type, affiliation=actor.affiliation, kind=attribution.kind, text=content,
-                        quote=sentence.span, speaker=speaker, cue=attribution.cue,
-                        order=sentence.index * _ORDER_STEP + k, scope=scope))
+                        actor_type=actor.type, affiliation=affiliation_of(actor, article), kind=attribution.kind,
+                        text=content, quote=sentence.span, speaker=speaker, cue=attribution.cue,
+                        order=sentence.index * _ORDER_STEP + k, scope=scope, known=actor.known))
             self._advance(sentence, found, state)
-        return out
+        # then the author's own sentences (op-eds, speeches ...; nothing for news): extract_many and
+        # extract_statements come through here, so every path adds them once
+        return out + authored_statements(article, out, self.registry, sentences=sentences)
 
     def _advance(self, sentence: Sentence, found: Sequence[Found], state: _State) -> None:
         """After a sentence: its speakers are the latest seen; a sentence without
@@ -531,7 +563,7 @@ class Attributor:
         results = []
         for cue in inside("cue"):
             source, content = nearest(inside("source"), cue), nearest(contents, cue)
-            if source is None or content is None or not _verbal_cue(cue.text) or _not_a_speaker(source.text):
+            if source is None or content is None or not _verbal_cue(cue.text) or not_a_speaker(source.text):
                 continue
             actors = [a for a in self._speakers(source.text, article, state) if a.type != "media"]
             if not actors:
@@ -611,7 +643,7 @@ class Attributor:
             if actors:
                 kind: AttributionKind = "organisation" if actors[0].type != "person" else "reported"
                 return [Found(tuple(actors), kind, self._span(article, sentence, 0, headline.end("claim")),
-                              self._span(article, sentence, headline.start("who"), len(text)), None)]
+                              self._span(article, sentence, headline.start("who"), len(text)), None, "headline")]
         return []
 
     @classmethod
@@ -681,7 +713,8 @@ class Attributor:
         if (quotes or unclosed) and not any_cue_speaker and opened and state.last_speaker is not None \
                 and sentence.paragraph - state.last_paragraph <= _QUOTE_CARRY_PARAGRAPHS:
             lo, hi = (quotes[0][0], quotes[-1][1]) if quotes else (text.index(text.lstrip()[0]) + 1, len(text))
-            return [Found((state.last_speaker,), "direct", self._span(article, sentence, lo, hi), None, None)]
+            return [Found((state.last_speaker,), "direct", self._span(article, sentence, lo, hi), None, None,
+                          "continued")]
         return []
 
     def _credit(self, article: Article, sentence: Sentence, state: _State, quotes: list) -> list[Found]:
@@ -701,7 +734,8 @@ class Attributor:
         kind = self._kind(actors[0], inner, False)
         cue = m.span("cue") if "cue" in m.re.groupindex else m.span("dash")
         return [Found(tuple(actors), kind, self._span(article, sentence, lo, hi),
-                      self._span(article, sentence, *m.span("who")), self._span(article, sentence, *cue))]
+                      self._span(article, sentence, *m.span("who")), self._span(article, sentence, *cue),
+                      "lead-in" if "cue" in m.re.groupindex else "dash")]
 
     @staticmethod
     def _clause_start(tokens: list[_Tok], cue: re.Match) -> bool:

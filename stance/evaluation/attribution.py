@@ -108,6 +108,18 @@ def statement_spans(statements) -> dict[str, list[Span]]:
     return out
 
 
+def attribution_spans(attributions) -> dict[str, list[Span]]:
+    """``stance extract``'s attributions as role spans (source, cue, content), each distinct span once
+    (one source of two cues, ``X said ... and added ...``, is one source span)."""
+    out: dict[str, list[Span]] = {"source": [], "cue": [], "content": []}
+    for a in attributions:
+        for role, spans in out.items():
+            span = getattr(a, role)
+            if span is not None and span not in spans:
+                spans.append(span)
+    return out
+
+
 def combine_spans(first: Mapping[str, Sequence[Span]], second: Mapping[str, Sequence[Span]]) -> dict[str, list[Span]]:
     """``first``'s spans, plus ``second``'s where they overlap none of ``first``'s (per role)."""
     out = {}
