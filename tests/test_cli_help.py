@@ -4,7 +4,8 @@ import pytest
 
 from stance.cli.main import SUBCOMMANDS, build_parser
 
-NAMES = ["track", "report", "train", "predict", "evaluate", "extract", "export", "ingest", "relabel", "serve", "key"]
+NAMES = ["track", "report", "train", "predict", "evaluate", "extract", "export", "ingest", "relabel", "serve", "key",
+         "actors"]
 
 
 def _help(capsys, name: str) -> str:

@@ -122,5 +122,5 @@ def authored_statements(article: Article, statements: Sequence[Statement], regis
             date=article.date, actor_id=actor.actor_id, actor=actor.name, actor_type=actor.type,
             affiliation=affiliation_of(actor, article), kind="authored", text=span, quote=span, speaker=None,
             cue=None,
-            order=sentence.index * ORDER_STEP, scope=span))
+            order=sentence.index * ORDER_STEP, scope=span, known=actor.known))
     return out

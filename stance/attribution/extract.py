@@ -126,6 +126,23 @@ def group_spans(sentences: Sequence[Sentence], tagged: dict[str, list[Span]]
     return [(g.source, g.cue, g.content) for g in groups]
 
 
+_CARRY_PARAGRAPHS = 1
+"""How many paragraphs back the previous attribution may be for a sourceless one to stay its speaker's."""
+
+
+def _previous_speaker(found: Sequence[Attribution], actors: Sequence[Actor | None], at: Span | None,
+                      article: Article) -> Actor | None:
+    """The actor of the attribution just before ``at`` (``actors`` are ``found``'s), when it is near: in the
+    same paragraph or the one before."""
+    if at is None or not found:
+        return None
+    last = found[-1]
+    anchor = last.content or last.cue or last.source
+    if anchor is None or article.text.count("\n\n", anchor.end, at.start) > _CARRY_PARAGRAPHS:
+        return None
+    return actors[-1]
+
+
 def attribution_kind(text: str, actor: Actor | None, source: Span | None, cue: Span | None,
                      content: Span | None) -> AttributionKind:
     """direct (the content is quoted), according-to, anonymous (a source that names nobody, or unnamed
@@ -176,14 +193,21 @@ class Extractor:
                     groups.append((rule.speaker, rule.cue, rule.content, rule))
             groups.sort(key=lambda g: min(s.start for s in g[:3] if s is not None))
         resolver = SpeakerResolver(self.registry, article)
-        out = []
+        out: list[Attribution] = []
+        actors: list[Actor | None] = []
         for n, (source, cue, content, found) in enumerate(groups):
             if found is not None:  # the rules resolved it already (a quote going on has no source of its own)
                 actor: Actor | None = found.actors[0]
                 resolver.seen(found.actors[0])
-            else:
-                actor = resolver.resolve(source) if source is not None else None
+            elif source is not None:
+                actor = resolver.resolve(source)
+            elif cue is not None or (content is not None and quoted(article.text, content)):
+                # a quote going on, or a cue whose source the tagger missed: the previous speaker's
+                actor = _previous_speaker(out, actors, content or cue, article)
+            else:  # a content with neither source, cue nor quotation marks: no speaker (often the reporter)
+                actor = None
             kind = attribution_kind(article.text, actor, source, cue, content)
+            actors.append(actor)
             out.append(Attribution(
                 attribution_id=f"{article.doc_id}:a{n}", doc_id=article.doc_id, kind=kind, content=content,
                 source=source, cue=cue, actor_id=actor.actor_id if actor else None, actor=actor.name if actor else None,

@@ -22,6 +22,22 @@ _GROUP_PRONOUNS = {"they", "them", "we", "it"}
 _SURNAME = re.compile(r"[A-Z][a-z’'\-]+")
 
 
+_PARENTHESIS = re.compile(r"\s*\([^()]{0,40}\)")
+_APPOSITIVE = re.compile(r"^(?P<name>[^,]{3,80}?),\s+(?:a|an|the|who|which|in|at|on)\b.*$", re.S)
+
+
+def _readings(phrase: str) -> list[str]:
+    """The phrase as written, without a parenthesis (``Rep. Trey Gowdy (R-S.C.)``) and without a trailing
+    appositive (``Rep. Jim Jordan, an oversight panel member,``): the shorter readings are tried after it."""
+    out = [phrase]
+    bare = _PARENTHESIS.sub("", phrase).strip(" ,")
+    head = _APPOSITIVE.match(bare)
+    for reading in (bare, head["name"].strip() if head else None):
+        if reading and reading not in out:
+            out.append(reading)
+    return out
+
+
 class SpeakerResolver:
     """The speakers of one article's sources, resolved in reading order."""
 
@@ -42,7 +58,12 @@ class SpeakerResolver:
             return self.last_person
         if word in _GROUP_PRONOUNS:
             return self.last_group
-        actor = self.registry.resolve(phrase, self.article.date, self.recent)
+        actor = None
+        for candidate in _readings(phrase):
+            actor = self.registry.resolve(candidate, self.article.date, self.recent)
+            if actor is not None:
+                phrase = candidate
+                break
         if actor is None and _SURNAME.fullmatch(phrase):
             full = re.search(rf"(?:[A-Z][a-z’'\-]+ ){{1,2}}{re.escape(phrase)}(?!\w)", self.article.text[:source.start])
             if full:

@@ -46,3 +46,14 @@ def columns(value: str) -> dict[str, str]:
     if not out or set(out) - {"text", "target", "label"}:
         raise argparse.ArgumentTypeError(f"expected text=COL,target=COL,label=COL; found {value!r}")
     return out
+
+
+def positive(value: str) -> int:
+    """``3`` -> 3: a whole number of 1 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, found {number}")
+    return number

@@ -138,21 +138,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from stance.attribution.dedupe import merge_duplicates
-    from stance.attribution.rules import extract_statements
+    from stance.attribution.extract import extract_attributions
     from stance.ingest.corpus import load_corpus
     from stance.pipeline.local import load_tagger
     from stance.registries.actors import ActorRegistry
 
     articles = load_corpus(args.corpus, encoding=args.encoding)
-    statements = merge_duplicates(extract_statements(articles, ActorRegistry.load(args.actors),
-                                                     load_tagger(args.tagger, args.parser)))
+    found = extract_attributions(articles, ActorRegistry.load(args.actors), load_tagger(args.tagger, args.parser))
     with contextlib.ExitStack() as files:  # closes the file opened here, never stdout
         out = files.enter_context(open(args.out, "w", encoding="utf-8")) if args.out else sys.stdout
-        for st in statements:
-            out.write(json.dumps(st.to_dict(), ensure_ascii=False) + "\n")
+        for attribution in found:
+            out.write(json.dumps(attribution.to_dict(), ensure_ascii=False) + "\n")
     if args.out:
-        print(f"{len(statements)} attributions: {args.out}")
+        with_actor = sum(a.actor_id is not None for a in found)
+        print(f"{len(found)} attributions ({with_actor} with a resolved actor): {args.out}")
     return 0
 
 
@@ -217,4 +216,26 @@ def cmd_key(args: argparse.Namespace) -> int:
 
     key = new_key(args.keys)
     print(f"new API key (shown once; only its hash is kept in {args.keys}):\n{key}")
+    return 0
+
+
+def cmd_actors(args: argparse.Namespace) -> int:
+    """``stance actors ACTION``: ``suggest`` writes the speakers of a corpus as a draft registry."""
+    from stance.attribution.suggest import suggest_actors, write_suggestions
+    from stance.ingest.corpus import load_corpus
+    from stance.pipeline.local import load_tagger
+    from stance.registries.actors import ActorRegistry
+
+    registry = ActorRegistry.load(args.actors)
+    articles = load_corpus(args.corpus, encoding=args.encoding)
+    suggestions = suggest_actors(articles, registry, load_tagger(args.tagger, args.parser),
+                                 min_mentions=args.min_mentions)
+    try:
+        path = write_suggestions(suggestions, args.out, source=str(args.corpus))
+    except OSError as exc:
+        raise StanceError(f"{args.out}: cannot be written ({exc.strerror or exc})") from None
+    discovered = sum(not s.known for s in suggestions)
+    print(f"{len(articles)} documents: {discovered} actors discovered in the text, "
+          f"{len(suggestions) - discovered} already in the registry")
+    print(f"draft registry: {path} (edit it, then pass it with --actors)")
     return 0

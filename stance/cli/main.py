@@ -27,6 +27,15 @@ MODEL_HELP = ("stance model: default (the shipped small model), quality (the all
               "pip install 'stance[quality]'), or a model folder")
 PERIOD_HELP = "day, week, month (default), quarter, year, or decay:DAYS (a moving window with that half-life)"
 CORPUS_HELP = "a folder of .txt files (with an optional manifest.jsonl), a .jsonl or a .csv of documents"
+SUGGEST_DESCRIPTION = """\
+Lists the speakers the attribution finds in a corpus, in the actor registry's
+format, for you to edit: per actor an id, the name, the type, the other forms of
+the name (a surname alone or with an honorific or title, merged into the full
+name found in the same documents) as aliases, and as notes the loader ignores
+the mentions, the titles and the parties and affiliations seen, with the first
+and last date of the documents they were seen in.  Actors the base registry
+(--actors) already holds are listed apart, under in_registry.  The file loads
+with --actors as it is."""
 PREDICT_DESCRIPTION = """\
 Reads JSON Lines from --input (default: standard input) and writes one line per
 input line to --output (default: standard output).
@@ -170,10 +179,11 @@ def _add_evaluate(sub) -> None:
 
 
 def _add_extract(sub) -> None:
-    p = _subcommand(sub, "extract", commands.cmd_extract, "attributions only: who said what, with offsets",
+    p = _subcommand(sub, "extract", commands.cmd_extract,
+                    "every attribution found (source, cue, content, kind, actor), with offsets; no stance",
                     "  stance extract data/examples --out attributions.jsonl")
     p.add_argument("corpus", help=CORPUS_HELP)
-    p.add_argument("--out", help="JSONL file, one statement per line (default: standard output)")
+    p.add_argument("--out", help="JSONL file, one attribution per line (default: standard output)")
     p.add_argument("--encoding", default="utf-8"), p.add_argument("--actors")
     _extraction(p)
 
@@ -224,8 +234,27 @@ def _add_key(sub) -> None:
     p.add_argument("action", choices=["new"]), p.add_argument("--keys", required=True)
 
 
+def _add_actors(sub) -> None:
+    p = _subcommand(sub, "actors", commands.cmd_actors, "actor registry tools: suggest a registry from a corpus",
+                    "  stance actors suggest data/examples --out actors.yaml")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    s = _subcommand(actions, "suggest", commands.cmd_actors,
+                    "the speakers of a corpus as a draft actor registry (YAML) to edit",
+                    "  stance actors suggest data/examples --out actors.yaml\n"
+                    "  stance actors suggest news.jsonl --out city.yaml --actors base.yaml --min-mentions 2 "
+                    "--tagger none",
+                    description=SUGGEST_DESCRIPTION)
+    s.add_argument("corpus", help=CORPUS_HELP)
+    s.add_argument("--out", required=True, help="YAML file to write")
+    s.add_argument("--actors", help="base actor registry (YAML): its actors are listed apart; default: the shipped one")
+    s.add_argument("--min-mentions", type=arguments.positive, default=1,
+                   help="leave out speakers with fewer statements (default 1)")
+    s.add_argument("--encoding", default="utf-8")
+    _extraction(s)
+
+
 SUBCOMMANDS = (_add_track, _add_report, _add_train, _add_predict, _add_evaluate, _add_extract, _add_export,
-               _add_ingest, _add_relabel, _add_serve, _add_key)
+               _add_ingest, _add_relabel, _add_serve, _add_key, _add_actors)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from stance.records import Article, Shift, StancePrediction
 from stance.report.svg import issue_svg, series_style, timeline_svg
-from stance.report.view import LATEST, Current, Entity, ReportModel, change
+from stance.report.view import DISCOVERED, DISCOVERED_SHORT, LATEST, Current, Entity, ReportModel, change
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;color:#222;max-width:1100px;margin:0 auto;padding:0 16px 40px}
@@ -34,6 +34,7 @@ ul.quotes{list-style:none;padding:0}blockquote{margin:6px 0 0;padding:2px 8px;bo
 .favor>blockquote{border-color:#2e7d32}.against>blockquote{border-color:#c62828}.meta{color:#666;font-size:12px}
 .cols{display:flex;gap:16px}.cols>div{flex:1}.legend{list-style:none;padding:0;columns:3}
 .text p{white-space:pre-wrap}mark{background:#fff1a8}mark mark{background:none}
+.discovered{color:#8a5a00;font-size:12px;font-weight:normal}
 """
 
 
@@ -66,11 +67,25 @@ def _entity_link(ent: Entity, root: str) -> str:
     return f'<a href="{root}actors/{ent.slug}.html">{e(ent.name)}</a>'
 
 
+def _listed(ent: Entity, root: str) -> str:
+    """An entity's link in a list of actors, marked when the registry did not hold it."""
+    marker = f' <span class="discovered" title="{e(DISCOVERED)}">({e(DISCOVERED_SHORT)})</span>'
+    return _entity_link(ent, root) + (marker if ent.discovered else "")
+
+
+def _discovered_note(entities: Iterable[Entity]) -> str:
+    """What the marker means, under a list that holds a marked actor."""
+    if not any(ent.discovered for ent in entities):
+        return ""
+    return (f'<p class="meta">({e(DISCOVERED_SHORT)}): {e(DISCOVERED)}; '
+            "<code>stance actors suggest</code> drafts their registry entries.</p>")
+
+
 def _grid(entities: Iterable[Entity], model: ReportModel, corner: str = "Actor") -> str:
     """Entities by issues, each cell the current position coloured by leaning."""
     head = [corner] + [f'<a href="issues/{model.issue_slugs[i]}.html">{e(model.label(i))}</a>'
                        for i in model.issue_ids]
-    rows = (f"<tr><th>{_entity_link(ent, '')}</th>" + "".join(_cell(ent.current.get(i)) for i in model.issue_ids)
+    rows = (f"<tr><th>{_listed(ent, '')}</th>" + "".join(_cell(ent.current.get(i)) for i in model.issue_ids)
             + "</tr>" for ent in entities)
     return _table(head, rows, "grid")
 
@@ -118,6 +133,7 @@ def index_page(model: ReportModel) -> str:
                      f' <span class="meta">favor = {e(model.issues[i].target)}</span></li>' for i in model.issue_ids)
     body = (f"<h1>{e(model.title)}</h1>{_summary(model)}<h2>Issues</h2><ul>{issues}</ul>"
             f"<h2>Current positions</h2>{_grid(model.actors.values(), model)}"
+            f"{_discovered_note(model.actors.values())}"
             f"<h2>Groups (roll-ups of affiliations)</h2>{_grid(model.groups.values(), model, 'Group')}"
             f"<h2>Latest shifts</h2>{_latest_shifts(model)}"
             f"<h2>Internal disagreements</h2>{_disagreements(model)}")
@@ -173,7 +189,7 @@ def _voices(ent: Entity, model: ReportModel) -> str:
     rows = []
     for actor_id, _ in ent.voices():
         voice = model.actors[actor_id]
-        rows.append(f"<tr><th>{_entity_link(voice, '../')}</th>" + "".join(_cell(voice.current.get(i)) for i in issues)
+        rows.append(f"<tr><th>{_listed(voice, '../')}</th>" + "".join(_cell(voice.current.get(i)) for i in issues)
                     + "</tr>")
     return "<h2>Voices</h2>" + _table(["Member"] + [e(model.label(i)) for i in issues], rows)
 
@@ -185,6 +201,7 @@ def actor_page(ent: Entity, model: ReportModel) -> str:
         group = model.group_of(ent)
         aff = _entity_link(group, "../") if group else e(ent.affiliation or "")
         sub = e(ent.actor_type) + (f" · {aff}" if ent.affiliation else "")
+        sub += f' · <span class="discovered">{e(DISCOVERED)}</span>' if ent.discovered else ""
     body = [f'<h1>{e(ent.name)}</h1><p class="meta">{sub}</p>']
     if ent.kind == "group":
         body.append(_voices(ent, model))
@@ -193,7 +210,7 @@ def actor_page(ent: Entity, model: ReportModel) -> str:
 
 
 def _position_rows(entities: Iterable[Entity], issue: str) -> list[str]:
-    return [f"<tr><th>{_entity_link(ent, '../')}</th>{_cell(ent.current[issue])}<td>{len(ent.preds[issue])}</td></tr>"
+    return [f"<tr><th>{_listed(ent, '../')}</th>{_cell(ent.current[issue])}<td>{len(ent.preds[issue])}</td></tr>"
             for ent in entities if issue in ent.preds]
 
 

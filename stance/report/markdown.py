@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from stance.records import Shift, StancePrediction
-from stance.report.view import LATEST, Current, Entity, ReportModel, change
+from stance.report.view import DISCOVERED, DISCOVERED_SHORT, LATEST, Current, Entity, ReportModel, change
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
@@ -40,9 +40,14 @@ def _cell(cur: Current | None) -> str:
     return md(cur.text) if cur else ""
 
 
+def _marker(ent: Entity) -> str:
+    """`` (discovered)`` after an actor the registry did not hold, in a list of actors."""
+    return f" ({DISCOVERED_SHORT})" if ent.discovered else ""
+
+
 def _grid(entities: Iterable[Entity], model: ReportModel, corner: str = "Actor") -> str:
     head = [corner] + [md(model.label(i)) for i in model.issue_ids]
-    return table(head, ([f"[{md(ent.name)}](actors/{ent.slug}.md)"]
+    return table(head, ([f"[{md(ent.name)}](actors/{ent.slug}.md){_marker(ent)}"]
                         + [_cell(ent.current.get(i)) for i in model.issue_ids] for ent in entities))
 
 
@@ -74,8 +79,10 @@ def index_md(model: ReportModel, doc_links: bool) -> str:
                ("Period", model.positions.period)] + [(f"Filter: {k}", v) for k, v in model.filters.items()]
     out = [f"# {md(model.title)}", "", table(["", ""], ([md(k), md(v)] for k, v in summary)), "## Issues", ""]
     out += [f"- {md(model.label(i))}: favor = {md(model.issues[i].target)}" for i in model.issue_ids]
-    out += ["", "## Current positions", "", _grid(model.actors.values(), model),
-            "## Groups (roll-ups of affiliations)", "", _grid(model.groups.values(), model, "Group"),
+    out += ["", "## Current positions", "", _grid(model.actors.values(), model)]
+    if any(ent.discovered for ent in model.actors.values()):
+        out += [f"({DISCOVERED_SHORT}): {DISCOVERED}; `stance actors suggest` drafts their registry entries.", ""]
+    out += ["## Groups (roll-ups of affiliations)", "", _grid(model.groups.values(), model, "Group"),
             "## Latest shifts", ""]
     rows = model.latest_shifts(LATEST)
     if not rows:
@@ -93,12 +100,14 @@ def index_md(model: ReportModel, doc_links: bool) -> str:
 
 def actor_md(ent: Entity, model: ReportModel, doc_links: bool) -> str:
     out = [f"# {md(ent.name)}", "", md("group roll-up" if ent.kind == "group" else ent.actor_type)
-           + (f" · {md(ent.affiliation)}" if ent.affiliation else ""), ""]
+           + (f" · {md(ent.affiliation)}" if ent.affiliation else "") + (f" · {DISCOVERED}" if ent.discovered else ""),
+           ""]
     issues = [i for i in model.issue_ids if i in ent.preds]
     if ent.kind == "group":
         voices = [model.actors[a] for a, _ in ent.voices()]
         out += ["## Voices", "", table(["Member"] + [md(model.label(i)) for i in issues],
-                                       ([md(v.name)] + [_cell(v.current.get(i)) for i in issues] for v in voices))]
+                                       ([md(v.name) + _marker(v)] + [_cell(v.current.get(i)) for i in issues]
+                                        for v in voices))]
     for issue in issues:
         preds = ent.preds[issue]
         out += [f"## {md(model.label(issue))}", "", f"favor = {md(model.issues[issue].target)}", "",

@@ -28,6 +28,10 @@ from stance.records import Article, Issue, PartialDate, PositionPoint, Shift, St
 
 LATEST = 50
 """Rows of shifts and of disagreements shown on the index."""
+DISCOVERED = "discovered in the text, not in the registry"
+"""The marker of a speaker the actor registry did not hold (add it with `stance actors suggest`)."""
+DISCOVERED_SHORT = "discovered"
+"""The same marker in a list of actors."""
 
 
 def change(s: Shift) -> str:
@@ -79,6 +83,8 @@ class Entity:
     points: dict[str, list[PositionPoint]] = field(default_factory=lambda: defaultdict(list))
     shifts: dict[str, list[Shift]] = field(default_factory=lambda: defaultdict(list))
     current: dict[str, Current] = field(default_factory=dict)
+    discovered: bool = False
+    """A speaker the actor registry did not hold (``Statement.known`` false), anonymous sources aside."""
 
     def statement_ids(self, issue: str) -> set[str]:
         return {p.statement.statement_id for p in self.preds.get(issue, ())}
@@ -133,7 +139,8 @@ def _actors(preds: Sequence[StancePrediction], points: Sequence[PositionPoint]) 
     for p in preds:
         st = p.statement
         ent = actors.get(st.actor_id) or actors.setdefault(
-            st.actor_id, Entity(st.actor_id, st.actor, "actor", actor_type=st.actor_type, affiliation=st.affiliation))
+            st.actor_id, Entity(st.actor_id, st.actor, "actor", actor_type=st.actor_type, affiliation=st.affiliation,
+                                discovered=not st.known and st.actor_type != "anonymous"))
         ent.preds[p.issue].append(p)
     for pt in points:
         if pt.actor_id in actors:
