@@ -58,19 +58,19 @@ def test_a_source_left_over_stands_alone():
 
 def test_extractor_keeps_the_taggers_finds_and_adds_a_dash_credit_where_it_found_nothing():
     text = ("Ana Ruiz said the bridge would reopen in May.\n\n"
-            "The tolls will stay at two dollars for every car — City spokesman Leo Park.")
+            "The tolls will stay at two dollars for every car — City spokesman Leo Brandt.")
     tagger = FakeTagger({"source": [span(text, "Ana Ruiz")], "cue": [span(text, "said")],
                          "content": [span(text, "the bridge would reopen in May")]})
     found = Extractor(ActorRegistry.load(None), tagger).extract_many([Article("d", text)])[0]
     assert [(a.source.text if a.source else None, a.content.text if a.content else None, a.origin, a.actor)
             for a in found] == [
         ("Ana Ruiz", "the bridge would reopen in May", "tagger", "Ana Ruiz"),
-        ("City spokesman Leo Park", "The tolls will stay at two dollars for every car", "rules", "Leo Park"),
+        ("City spokesman Leo Brandt", "The tolls will stay at two dollars for every car", "rules", "Leo Brandt"),
     ]
 
 
 def test_without_the_dash_category_the_credit_is_not_added():
-    text = "The tolls will stay at two dollars for every car — City spokesman Leo Park."
+    text = "The tolls will stay at two dollars for every car — City spokesman Leo Brandt."
     found = Extractor(ActorRegistry.load(None), FakeTagger({}), rules=("quote-split",)).extract_many(
         [Article("d", text)])[0]
     assert found == []

@@ -45,6 +45,10 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _phrases(text: str) -> frozenset[str]:
+    return frozenset(p.strip() for p in text.split(",") if p.strip())
+
+
 HONORIFICS: dict[str, tuple[str, str | None, Gender | None]] = {
     "mr": ("Mr.", None, "m"), "mrs": ("Mrs.", None, "f"), "ms": ("Ms.", None, "f"), "miss": ("Miss", None, "f"),
     "sir": ("Sir", None, "m"), "dame": ("Dame", None, "f"), "dr": ("Dr.", None, None), "mx": ("Mx.", None, None),
@@ -55,8 +59,10 @@ HONORIFICS: dict[str, tuple[str, str | None, Gender | None]] = {
     "col": ("Col.", "colonel", None), "lt": ("Lt.", "lieutenant", None), "capt": ("Capt.", "captain", None),
     "sgt": ("Sgt.", "sergeant", None), "rev": ("Rev.", "reverend", None), "atty": ("Atty.", "attorney", None),
     "amb": ("Amb.", "ambassador", None), "pres": ("Pres.", "president", None), "hon": ("Hon.", None, None),
+    "del": ("Del.", "delegate", None),
 }
-"""An honorific before a name (lower case, no dot) -> how it is written, the title it implies and the gender."""
+"""An honorific before a name (lower case, no dot) -> how it is written, the title it implies and the gender;
+only a capitalised word is one (``del`` is also a particle)."""
 
 TITLES = tuple(sorted((
     "spokesman", "spokeswoman", "spokesperson", "press secretary", "secretary of state", "secretary", "senator",
@@ -81,6 +87,9 @@ TITLE_KEYS = {"spokeswoman": "spokesman", "spokesperson": "spokesman", "chairwom
               "organiser": "organizer", "businesswoman": "businessman", "lawyer": "attorney", "ceo": "chief executive"}
 """Titles that are one office for carrying a title to its holder (``the spokesman`` after a spokeswoman)."""
 
+TITLE_QUALIFIERS = _set("campaign committee party senior top former then")
+"""Words before a title that do not change the office (``campaign chairman`` is a ``chairman``)."""
+
 TITLE_GENDER: dict[str, Gender] = {"spokesman": "m", "spokeswoman": "f", "congressman": "m", "congresswoman": "f",
                                    "chairwoman": "f", "businessman": "m", "businesswoman": "f", "king": "m",
                                    "queen": "f", "prince": "m", "pope": "m"}
@@ -100,7 +109,8 @@ _MALE = _names("""
     Nathan Neil Newt Nicholas Nick Noah Omar Orrin Oscar Osama Patrick Paul Pete Peter Phil Philip Phillip Rahm Ralph
     Rand Randy Ray Raymond Reince Rex Richard Rick Rob Robby Robert Roberto Rod Roger Ron Ronald Ross Roy Rudy Russell
     Ryan Samuel Scott Sean Sergei Seth Shawn Sherrod Stephen Steve Steven Stuart Ted Thomas Tim Timothy Todd Tom
-    Tommy Tony Travis Trey Troy Tyler Vladimir Walter Wayne Will William
+    Tommy Tony Travis Trey Troy Tyler Vladimir Walter Wayne Will William Marc Nigel Boris Kyle
+    Derek Darren Leon Lester Lance Wolf Preet Reggie
 """)
 _FEMALE = _names("""
     Abigail Alice Alicia Allison Amanda Amy Andrea Angela Ann Anna Anne Barbara Betsy Betty Beverly Brenda Carly
@@ -108,10 +118,13 @@ _FEMALE = _names("""
     Diane Donna Doris Dorothy Elaine Elena Elizabeth Ellen Emily Emma Erin Evelyn Gina Gloria Grace Hannah Heather
     Heidi Helen Hillary Hope Huma Ivanka Jane Janet Jean Jeanne Jennifer Jessica Jill Joan Joanna Jodi Joni Joy
     Judith Judy Julia Julie Karen Kate Katherine Kathleen Kathy Katie Kay Kayleigh Kellyanne Kirsten Kristen Laura
-    Lauren Linda Lisa Loretta Lori Lucy Madeleine Maggie Marcia Margaret Maria Marie Marsha Martha Mary Megan Megyn
-    Melania Melissa Michele Michelle Mika Monica Nancy Naomi Natalie Nicole Nikki Olivia Pam Pamela Patricia Patty
-    Paula Rachel Rebecca Rosa Rose Ruth Sally Samantha Sandra Sarah Sharon Shirley Sonia Sophia Stephanie Susan
-    Susana Suzanne Constance Tammy Teresa Theresa Tiffany Tina Tulsi Valerie Victoria Virginia Wendy Zoe
+    Lauren Lena Lily Molly Holly Linda Lisa Loretta Melanie Stacey Kristin Courtney Ashley Amber Danielle Tara
+    Vanessa Veronica
+    Sheila Marilyn Carolyn Janice Joyce Kamala Nina Eva Ana Lori Lucy Madeleine Maggie Marcia Margaret Maria Marie
+    Marsha Martha Mary Megan Megyn Melania Melissa Michele Michelle Mika Monica Nancy Naomi Natalie Nicole Nikki
+    Olivia Pam Pamela Patricia Patty Paula Rachel Rebecca Rosa Rose Ruth Sally Samantha Sandra Sarah Sharon Shirley
+    Sonia Sophia Stephanie Susan Susana Suzanne Constance Tammy Teresa Theresa Tiffany Tina Tulsi Valerie Victoria
+    Virginia Wendy Zoe
 """)
 _NEUTRAL = _names("Alex Chris Pat Jordan Taylor Sam Jamie Robin Kelly Leslie Casey Morgan Dana Lynn Lee Lindsey Kim "
                   "Jody Kris Jesse Terry")
@@ -133,7 +146,7 @@ ORG_HEADS = _set("""
     church bank reserve secretariat cabinet legislature assembly parliament government regime embassy consulate
     mission laboratory lab pac trust project watch international clinic hospital club movement front league caucus
     conference initiative partners associates holdings industries enterprises systems technologies pentagon
-    kremlin vatican interpol
+    kremlin vatican interpol corps
 """)
 """Words that end an organisation's name (``House Oversight Committee``) or head one before ``of``
 (``Office of Professional Responsibility``); the last four are organisations on their own."""
@@ -141,7 +154,7 @@ ORG_HEADS = _set("""
 ORG_LOWER_HEADS = _set("campaign administration camp team foundation organization organisation company committee")
 """Lower-case words that make a name before them an organisation (``the Clinton campaign``)."""
 
-OUTLETS = frozenset(s.strip() for s in """
+OUTLETS = _phrases("""
     new york times, times, washington post, wall street journal, fox news, fox, msnbc, nbc, abc, cbs, npr, pbs,
     reuters, ap, associated press, afp, bloomberg, bloomberg news, politico, the hill, breitbart, buzzfeed,
     huffington post, huffpost, usa today, los angeles times, guardian, bbc, al jazeera, axios, vox, slate, daily mail,
@@ -151,7 +164,7 @@ OUTLETS = frozenset(s.strip() for s in """
     rolling stone, forbes, fortune, business insider, federalist, redstate, talking points memo, mediaite, the blaze,
     newsmax, wsj, nyt, upi, rt, sputnik, tass, xinhua, dawn, politifact, factcheck.org, snopes, nbc news, abc news,
     cbs news, pbs newshour, fox business, wikipedia
-""".split(","))
+""")
 """News outlets (lower case), which speak only in editorials, never as a phrase's speaker."""
 
 OUTLET_HEADS = _set("""
@@ -176,8 +189,6 @@ NON_ACTOR_WORDS = _set("""
     pakistan afghanistan ukraine cuba venezuela libya egypt turkey saudi arabia
     first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth
     fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
-    january february march april june july august september october november december jan. feb. mar. apr. jun.
-    jul. aug. sep. sept. oct. nov. dec. monday tuesday wednesday thursday friday saturday sunday
     national federal american americans democratic democrat democrats republican republicans professional public
     social civil foreign domestic internal global united new north south east west northern southern eastern western
     central special senior former supreme presidential congressional judicial legislative independent conservative
@@ -186,21 +197,35 @@ NON_ACTOR_WORDS = _set("""
     treasury defense defence interior agriculture transportation veterans revenue budget management appropriations
     finance banking housing urban development environmental protection prisons statistics standards disease control
     prevention human drug food enforcement internet online digital medicare medicaid obamacare brexit
-    conduct integrity privilege change hurricane storm tropical scandal-plagued
+    conduct integrity privilege change hurricane storm tropical scandal-plagued fort port mount springs grants
     god christmas easter islam islamic muslim muslims christian christians jewish catholic evangelical evangelicals
     english spanish russian chinese mexican iranian syrian british french german european african asian
+    ala ariz ark calif colo conn fla ga ill ind kan ky la md mass mich minn mo mont neb nev okla ore pa tenn tex vt
+    wash wis wyo
 """)
-"""Capitalised words that are not names: laws, concepts, events, places, ordinals, dates and adjectives."""
+"""Capitalised words that are not names: laws, concepts, events, places (with state abbreviations, ``Flint,
+Mich.``), ordinals and adjectives."""
+
+DATE_WORDS = _set("""
+    january february march april may june july august september october november december jan. feb. mar. apr. jun.
+    jul. aug. sep. sept. oct. nov. dec. jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday
+    thursday friday saturday sunday
+""")
+"""Months and days: no names, but a name may follow them (``On Tuesday Clinton said``)."""
 
 FUNCTION_WORDS = _set("""
     the a an but and or nor if in on at of for to from by with as when while after before since then now so yet still
     also however meanwhile later earlier this that these those it its he she they we i you his her their our my your
     who whom what where why how which asked speaking writing according last next some many most all both each every
-    no not yes here there today tonight yesterday tomorrow sources source officials official people critics
+    no not neither either yes here there today tonight yesterday tomorrow sources source officials official
+    people critics
     supporters aides experts analysts observers others everyone nobody someone anyone one two three several
     among despite during against under over about into through without within upon until unless whether because
     although though even just only again already once never ever too very more less much such other another same
-    sure well please thanks thank dear
+    sure well please thanks thank dear unlike like amid following including given whereas besides perhaps maybe
+    indeed instead otherwise nevertheless nonetheless similarly additionally finally overall together asked said
+    says told added adds wrote explained did does do is was are were has have had will would can could should might
+    must
 """)
 """Words that start sentences but never a name (``But Clinton said``)."""
 
@@ -209,18 +234,18 @@ AMBIGUOUS_SURNAMES = _names("King Bishop Prince Pope Major Judge Justice Love Pr
                             "Marshall Sessions Warren Ryan")
 """Words that are also surnames: a name after a first name or an initial (``Steve King``, ``Jim Justice``)."""
 
-KNOWN_ACRONYMS = frozenset("""
+KNOWN_ACRONYMS = _names("""
     FBI CIA NSA DNC RNC DOJ EPA IRS NATO GOP NRA ACLU UN EU ISIS ISIL NAACP AFL-CIO SEIU FEMA HHS DHS DOD ICE TSA ATF
     DEA SEC FCC FEC FTC FDA CDC NASA OPEC IMF WHO WTO UNICEF CNN NBC ABC CBS NPR PBS AP AFP BBC MSNBC CNBC WSJ NYT UPI
     RT US U.S. USA U.S.A. UK U.K. DC D.C. CEO CFO COO PM DA AG TV PAC NYPD LAPD MIT UCLA NYU AARP AIPAC OSCE
-""".split())
+""")
 """Acronyms that stay upper case when an upper-case phrase (a transcript label) is normalised."""
 
 ACRONYM_NON_ACTORS = frozenset({"US", "U.S.", "USA", "U.S.A.", "UK", "U.K.", "DC", "D.C.", "CEO", "CFO", "COO", "PM",
                                 "DA", "AG", "TV", "OK", "ID", "AM", "II", "III", "IV", "Q", "A"})
 """Upper-case words that are places, titles or other non-actors (outlets are in :data:`OUTLETS`)."""
 
-PLACES = frozenset(s.strip() for s in """
+PLACES = _phrases("""
     washington, new york, new york city, united states, united states of america, virginia, georgia, carolina,
     north carolina, south carolina, florida, texas, california, ohio, iowa, nevada, arizona, colorado, michigan,
     wisconsin, pennsylvania, new hampshire, minnesota, missouri, indiana, illinois, kentucky, tennessee, alabama,
@@ -232,7 +257,7 @@ PLACES = frozenset(s.strip() for s in """
     baghdad, kabul, islamabad, havana, mexico city, ottawa, jackson, lincoln, austin, phoenix, orlando, trump tower,
     mar-a-lago, benghazi, aleppo, mosul, raqqa, crimea, oval office, situation room, state of the union,
     super tuesday, election day, black lives matter, tea party, alt-right, war on terror, cold war, obamacare
-""".split(","))
+""")
 """Places, events and movements (lower case) that may look like names or organisations: as a phrase's whole name,
 a topic, not a speaker."""
 
@@ -250,12 +275,21 @@ CONCEPT_MIN_LENGTH = 8
 CONCEPT_ENDING_LONG = re.compile(r"(?:ance|ence)$")
 """Endings of abstract nouns that also end names (``Lawrence``): no name from :data:`CONCEPT_LONG_LENGTH` letters."""
 CONCEPT_LONG_LENGTH = 9
+"""``Lawrence`` (8) is a name, ``Insurance`` (9) is not."""
 
 NON_ACTOR_LABELS = frozenset({"LAW", "EVENT", "DATE", "TIME", "WORK_OF_ART", "MONEY", "PERCENT", "QUANTITY",
                               "ORDINAL", "CARDINAL", "LANGUAGE"})
 """spaCy labels that make a bare name (no first name, honorific or title) no actor."""
 NON_ACTOR_LABELS_MANY = NON_ACTOR_LABELS | {"GPE", "LOC", "FAC", "PRODUCT", "NORP"}
 """The same for a bare name of two words or more (spaCy's small pipeline often calls a lone surname a place)."""
+
+GERUND_MIN_LENGTH = 6
+"""A word of this many letters ending in ``-ing`` or ``-ly`` that opens a bare name is no part of it
+(``Injecting Clinton``; ``Lily`` is a name)."""
+
+OBJECT_PREPOSITIONS = _set("of for at with to from in on against about behind under")
+"""A name after these is not the phrase's head (``a spokeswoman for Hillary Clinton``); after ``by`` it is the
+source (``an analysis by Lily Ortiz``)."""
 
 _JOINERS = _set("and & or")
 _CONNECTORS = _set("of for on the and & de")
@@ -268,6 +302,8 @@ _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _TRIM_START = "\"'“”‘’([{«<*"
 _TRIM_END = "\"'“”‘’)]}»>*!?;:"
 _SEPARATORS = frozenset({",", ";", "—", "–", "--", "-"})
+_PARTY_TAG = re.compile(r"\(?[RDI]-[A-Z][A-Za-z.]*\)?,?|\([^)]*\),?")
+"""``(R-Utah)``, ``D-Calif.`` and other parentheses after a name: dropped."""
 
 
 @dataclass(frozen=True)
@@ -304,8 +340,12 @@ class _Tok(NamedTuple):
 
 
 def title_key(title: str) -> str:
-    """The office a title names, for matching one title with another (``spokeswoman`` -> ``spokesman``)."""
-    title = title.lower().strip(". ")
+    """The office a title names, for matching one title with another (``spokeswoman`` -> ``spokesman``,
+    ``campaign chairman`` -> ``chairman``)."""
+    words = title.lower().strip(". ").split()
+    while len(words) > 1 and words[0] in TITLE_QUALIFIERS:
+        words = words[1:]
+    title = " ".join(words)
     return TITLE_KEYS.get(title, title)
 
 
@@ -316,7 +356,7 @@ def first_name_gender(first: str | None) -> Gender | None:
 
 def honorific(word: str) -> tuple[str, str | None, Gender | None] | None:
     """The honorific a word is (``Mr.``, ``SEN.``, ``Senator``): how it is written, its title and gender."""
-    return HONORIFICS.get(word.lower().rstrip("."))
+    return HONORIFICS.get(word.lower().rstrip(".")) if word[:1].isupper() else None
 
 
 def normal_case(phrase: str) -> str:
@@ -335,20 +375,18 @@ def normal_case(phrase: str) -> str:
 
 def title_in(phrase: str) -> str | None:
     """The last title a phrase gives (``the House Oversight Committee chairman`` -> ``chairman``), else None."""
-    words = [w.lower().strip(_TRIM_START + _TRIM_END + ",.") for w in phrase.split()]
-    words = [_POSSESSIVE.sub("", w) for w in words]
+    raw = [_POSSESSIVE.sub("", w.strip(_TRIM_START + _TRIM_END + ",")) for w in phrase.split()]
+    words = [w.lower().rstrip(".") for w in raw]
     found = None
     i = 0
     while i < len(words):
-        for title in TITLES:
-            parts = title.split()
-            if words[i:i + len(parts)] == parts:
-                found, i = title, i + len(parts) - 1
-                break
-        else:
-            hon = HONORIFICS.get(words[i].rstrip("."))
-            if hon and hon[1]:
-                found = hon[1]
+        title = next((t for t in TITLES if words[i:i + len(t.split())] == t.split()), None)
+        if title is not None:
+            found, i = title, i + len(title.split())
+            continue
+        hon = honorific(raw[i])
+        if hon and hon[1]:
+            found = hon[1]
         i += 1
     return found
 
@@ -357,6 +395,10 @@ def _tokens(phrase: str) -> list[_Tok]:
     out: list[_Tok] = []
     for m in re.finditer(r"\S+", phrase):
         raw, start = m.group(), m.start()
+        if _PARTY_TAG.fullmatch(raw):
+            if out and raw.endswith(","):
+                out[-1] = out[-1]._replace(stop=True)
+            continue
         if raw in _SEPARATORS:
             if out:
                 out[-1] = out[-1]._replace(stop=True)
@@ -366,7 +408,7 @@ def _tokens(phrase: str) -> list[_Tok]:
         lead = len(word) - len(word.lstrip(_TRIM_START))
         word = word.strip(_TRIM_START).rstrip(_TRIM_END)
         if word.endswith(".") and not (_INITIAL.fullmatch(word) or honorific(word) or word in SUFFIXES
-                                        or word.lower() in ORG_HEADS | NON_ACTOR_WORDS | PARTICLES):
+                                        or word.lower() in ORG_HEADS | NON_ACTOR_WORDS | DATE_WORDS | PARTICLES):
             word = word.rstrip(".")
         if word:
             out.append(_Tok(word, start + lead, start + lead + len(word), stop))
@@ -383,10 +425,11 @@ def _is_first(word: str) -> bool:
 
 def _name_word(word: str) -> bool:
     """A capitalised word that may be part of a personal name."""
-    if not _NAME_WORD.fullmatch(word) or (len(word) > 1 and word.isupper()):
-        return False
+    if not _NAME_WORD.fullmatch(word) or (len(word) > 1 and word.isupper()) or re.search(r"[a-z]-[a-z]", word):
+        return False  # not FBI, not Then-candidate (but Wasserman-Schultz, al-Assad)
     low = word.lower()
-    if low in _NOT_NAME or honorific(word):
+    if low in _NOT_NAME or honorific(word) or re.sub(r"['’].*", "", low) in FUNCTION_WORDS | PRONOUNS \
+            or re.search(r"n['’]t$", low):
         return False
     if word in FIRST_NAMES:
         return True
@@ -395,7 +438,7 @@ def _name_word(word: str) -> bool:
 
 
 _NOT_NAME = (_TITLE_WORDS | ORG_HEADS | OUTLET_HEADS | NON_ACTOR_WORDS | FUNCTION_WORDS | PRONOUNS | REFLEXIVES
-             | frozenset(o for o in OUTLETS if " " not in o))
+             | (DATE_WORDS - {"may"}) | frozenset(o for o in OUTLETS if " " not in o))
 
 
 def _trailing_name(toks: Sequence[_Tok]) -> tuple[int, int] | None:
@@ -406,18 +449,17 @@ def _trailing_name(toks: Sequence[_Tok]) -> tuple[int, int] | None:
     while i > 0:
         word = toks[i - 1].text
         before = toks[i - 2].text if i >= 2 else ""
-        if _name_word(word) or (_INITIAL.fullmatch(word) and i < core and word not in ACRONYM_NON_ACTORS):
-            i -= 1
-        elif word.lower() in PARTICLES and i < core and _name_word(before):
-            i -= 1
-        elif i == core and word in AMBIGUOUS_SURNAMES and (
-                _is_first(before) or _INITIAL.fullmatch(before) or honorific(before)):
-            i -= 1
-        else:
+        inner = i < core
+        takes = (_name_word(word) or (inner and _INITIAL.fullmatch(word) is not None and word not in ACRONYM_NON_ACTORS)
+                 or (inner and word.lower() in PARTICLES and _name_word(before))
+                 or (not inner and word in AMBIGUOUS_SURNAMES
+                     and (_is_first(before) or bool(_INITIAL.fullmatch(before)) or bool(honorific(before)))))
+        if not takes:
             break
-    if i == core:
-        return None
+        i -= 1
     words = [t.text for t in toks[i:core]]
+    if not any(len(w) > 1 and not _INITIAL.fullmatch(w) for w in words):
+        return None
     for k in range(len(words) - 2, 0, -1):  # run together: keep the last full name (Pagliano Mark MacDougall)
         prev = words[k - 1]
         if _is_first(words[k]) and not (_is_first(prev) or _INITIAL.fullmatch(prev) or prev.lower() in PARTICLES):
@@ -430,8 +472,8 @@ def _person(toks: Sequence[_Tok], rng: tuple[int, int], labels: Sequence[Entity]
     i, end = rng
     span_start, span_end = toks[i].start, toks[end - 1].end
     persons = [e for e in labels if e[2] == "PERSON" and e[0] < span_end and span_start < e[1]]
-    if persons:
-        last = max(persons, key=lambda e: e[1])
+    if persons and toks[i].text not in FIRST_NAMES and not (i > 0 and honorific(toks[i - 1].text)):
+        last = max(persons, key=lambda e: e[1])  # two names run together: spaCy's last person
         inner = [k for k in range(i + 1, end) if toks[k].start == last[0]]
         if inner and end - inner[0] >= 2:
             i = inner[0]
@@ -439,18 +481,22 @@ def _person(toks: Sequence[_Tok], rng: tuple[int, int], labels: Sequence[Entity]
     suffix = name_toks.pop().text if len(name_toks) > 1 and name_toks[-1].text in SUFFIXES else None
     words = [t.text for t in name_toks]
     hon = honorific(toks[i - 1].text) if i > 0 else None
-    described = " ".join(t.text for t in toks[:i])
-    title = title_in(described) if described else None
-    lead_title = i > 0 and (toks[i - 1].text.lower() in _TITLE_WORDS)
+    title = title_in(_text(_described(toks, i)))
+    lead_title = i > 0 and toks[i - 1].text.lower().split("-")[-1] in _TITLE_WORDS  # Then-candidate
     strong = bool(hon or lead_title or suffix or any(_is_first(w) or _INITIAL.fullmatch(w) for w in words)
                   or any(w.lower() in PARTICLES for w in words))
     text = " ".join(words + ([suffix] if suffix else []))
     run = _text(_capital_run(toks, end))
     if not hon and (text.lower() in PLACES or run.lower() in PLACES or _outlet(text) or _outlet(run)):
         return None
+    if i > 0 and toks[i - 1].text.lower() in OBJECT_PREPOSITIONS:
+        return None  # a spokeswoman for Hillary Clinton: the name is not the phrase's head
+    if not strong and len(words) > 1 and len(words[0]) >= GERUND_MIN_LENGTH and re.search(r"(?:ing|ly)$", words[0]):
+        words, i = words[1:], i + 1  # Injecting Clinton
+        text = " ".join(words + ([suffix] if suffix else []))
     if not hon and words[-1] == "Bill" and len(words) + (i > 0 and toks[i - 1].text[:1].isupper()) > 1:
         return None  # the Farm Bill
-    if not hon and not lead_title and i > 0 and toks[i - 1].text[:1].isupper() and (
+    if not hon and not lead_title and i > 0 and _tail_of_phrase(toks[i - 1].text) and (
             not strong or len(words) == 1):
         return None  # the tail of a capitalised phrase that is no name: Climate Change, Hurricane Matthew
     if not strong:
@@ -468,6 +514,24 @@ def _person(toks: Sequence[_Tok], rng: tuple[int, int], labels: Sequence[Entity]
     gender = (hon[2] if hon else None) or first_name_gender(first) or TITLE_GENDER.get(title or "")
     return Name(text, "person", first, surname, hon[0] if hon else None, title or (hon[1] if hon else None),
                 gender, suffix, _affiliation(toks[:i]))
+
+
+def _described(toks: Sequence[_Tok], i: int) -> list[_Tok]:
+    """The words right before a name that may give its title: capitalised words, title words and ``of``
+    (``FBI Director``, ``Secretary of State``, ``the committee chairman``), not a clause (``attorney offered to``)."""
+    k = i
+    while k > 0:
+        word = toks[k - 1].text
+        if not (word[:1].isupper() or word.lower() in _TITLE_WORDS | TITLE_QUALIFIERS | {"of"}):
+            break
+        k -= 1
+    return list(toks[k:i])
+
+
+def _tail_of_phrase(before: str) -> bool:
+    """A capitalised word before a name that makes it the tail of a longer capitalised phrase (``Climate``)."""
+    low = before.lower()
+    return before[:1].isupper() and low not in FUNCTION_WORDS | PRONOUNS | DATE_WORDS and not honorific(before)
 
 
 def _capital_run(toks: Sequence[_Tok], end: int) -> list[_Tok]:
@@ -572,6 +636,26 @@ def _possessive(toks: list[_Tok], labels: Sequence[Entity]) -> Name | None:
     return found
 
 
+def _of_place(toks: list[_Tok], labels: Sequence[Entity]) -> Name | None:
+    """A person ``of`` or ``from`` a place or an organisation (``Sen. Ellen Marsh of Oregon``, ``John Smith of
+    the FBI``): the person, affiliated with the organisation."""
+    for k in range(len(toks) - 2, 0, -1):
+        if toks[k].text not in ("of", "from"):
+            continue
+        head, tail = toks[:k], toks[k + 1:]
+        person = _read(head, labels)
+        if person is None or person.kind != "person":
+            return None
+        words = [t.text for t in tail if t.text.lower() not in _DETERMINERS]
+        if " ".join(words).lower() in PLACES or (len(words) == 1 and words[0].lower() in NON_ACTOR_WORDS):
+            return person
+        where = _read(tail, ())
+        if where is not None and where.kind == "organisation":
+            return person if person.affiliation else replace(person, affiliation=where.text)
+        return None
+    return None
+
+
 def _read(toks: list[_Tok], labels: Sequence[Entity]) -> Name | None:
     """The actor a phrase without appositives names (see the module docstring)."""
     while toks and toks[-1].text.lower() in REFLEXIVES:
@@ -582,8 +666,11 @@ def _read(toks: list[_Tok], labels: Sequence[Entity]) -> Name | None:
         return _possessive(toks, labels)
     if _joined(toks):
         return None
+    located = _of_place(toks, labels)
+    if located is not None:
+        return located
     last = toks[-1].text
-    if not last[:1].isupper():
+    if not last[:1].isupper() and not _name_word(last):
         if last in ORG_LOWER_HEADS and len(toks) > 1:
             run = _capital_run(toks, len(toks) - 1)
             while run and honorific(run[0].text):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from stance.attribution.affiliations import affiliation_of
 from stance.attribution.authored import authored_statements
+from stance.attribution.speakers import SpeakerResolver, not_a_speaker
 from stance.ingest.sentences import split_sentences
 from stance.records import Actor, Article, AttributionKind, Sentence, Span, Statement
 from stance.registries.actors import GOVERNMENTS, GROUP_TYPES, ActorRegistry, country_of
@@ -178,6 +179,10 @@ class _State:
     last_speaker: Actor | None = None
     last_paragraph: int = _NO_PARAGRAPH
     recent: list[str] | None = None
+    speakers: SpeakerResolver | None = None
+    """The article's speaker resolver (its people followed through the text), made at its first sentence."""
+    at: int = 0
+    """Where the sentence being read starts: names after it are not yet known."""
 
     def seen(self, actor: Actor, paragraph: int) -> None:
         self.last_speaker, self.last_paragraph = actor, paragraph
@@ -280,8 +285,6 @@ _IRREGULAR = {"said", "told", "thought", "felt", "wrote", "knew", "meant", "held
               "took", "gave", "found", "heard", "says", "thinks", "believes", "wants", "hopes", "fears", "knows"}
 _NOT_CUES = {"is", "was", "are", "were", "has", "had", "have", "be", "been", "asked", "questioned", "to", "on", "in",
              "about", "statement"}
-_MEDIA_WORDS = {"media", "press", "newspaper", "tribune", "channel", "outlet", "reporters", "journalists", "report",
-                "reports", "daily", "times", "post", "news", "television", "tv", "radio", "website"}
 
 
 def _verbal_cue(text: str) -> bool:
@@ -297,12 +300,6 @@ def _verbal_cue(text: str) -> bool:
         return False
     head = words[0]
     return head in _IRREGULAR or (re.fullmatch(r"[a-z]+(?:ed|es|s)", head) is not None and not head.endswith("ss"))
-
-
-def not_a_speaker(text: str) -> bool:
-    """A tagged source that names an outlet or the press, or is a possessive (``the minister's``)."""
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    return bool(words & _MEDIA_WORDS) or bool(re.search(r"[’']s$", text.strip()))
 
 
 @dataclass(frozen=True)
@@ -406,18 +403,13 @@ class Attributor:
     # ----------------------------------------------------------- resolution
     def _resolve(self, phrase: str, article: Article, state: _State) -> Actor | None:
         pronoun = _PRONOUNS.get(phrase.strip().lower())
-        if pronoun == "person":
-            return state.last_person
         if pronoun == "group":
             return state.last_group
-        actor = self.registry.resolve(phrase, article.date, state.recent or ())
-        word = phrase.strip()
-        if actor is None and re.fullmatch(r"[A-Z][a-z’'\-]+", word):
-            # a surname alone: the full name used earlier in the article
-            full = re.search(rf"(?:[A-Z][a-z’'\-]+ ){{1,2}}{re.escape(word)}(?!\w)", article.text)
-            if full:
-                actor = self.registry.resolve(full.group(), article.date, state.recent or ())
-        return actor
+        if pronoun == "person":  # the latest speaker or person named: better on the seeds than the nearest person
+            return state.last_person
+        if state.speakers is None or state.speakers.article is not article:
+            state.speakers = SpeakerResolver(self.registry, article)
+        return state.speakers.resolve_phrase(phrase, state.at, state.recent or ())
 
     def _speakers(self, phrase: str, article: Article, state: _State) -> list[Actor]:
         """Actors a phrase names: one, or several for ``Afghanistan and the US``."""
@@ -552,6 +544,7 @@ class Attributor:
         """Attributions the tagger marked in a sentence: each cue with the nearest
         source and content in the sentence; the source resolved like the rules'."""
         lo, hi = sentence.span.start, sentence.span.end
+        state.at = lo
 
         def inside(role):
             return [s for s in tagged.get(role, []) if s.start >= lo and s.end <= hi]
@@ -600,6 +593,7 @@ class Attributor:
 
     def _sentence(self, article: Article, sentence: Sentence, state: _State) -> list[Found]:
         """Attributions in one sentence: a headline's credit, else each speech cue's, else a credit or a quote."""
+        state.at = sentence.span.start
         headline = self._headline(article, sentence, state)
         if headline:
             return headline
