@@ -142,3 +142,22 @@ def test_a_new_speaker_gets_the_party_the_article_gives_them_in_track_and_extrac
     assert [(s.actor, s.affiliation) for s in statements] == [("Lindsey Graham", "Republican Party")] * 2
     found = Extractor(ActorRegistry.load(None), None).extract_many([article])[0]
     assert [(a.actor, a.affiliation) for a in found] == [("Lindsey Graham", "Republican Party")] * 2
+
+
+def test_a_transcript_label_makes_its_turn_the_speakers_and_narration_is_nobodys():
+    from stance.attribution.rules import extract_statements
+
+    text = ("Senator Maria Delgado and Governor Tom Reyes met on Sunday's programme.\n\n"
+            "DELGADO: The budget leaves the rural clinics without a single new nurse. We will fight it.\n\n"
+            "MR. REYES: The budget keeps every clinic open and hires forty nurses.\n\n"
+            "That sort of sharp difference between what Delgado says and what the budget holds is common.")
+    from stance.ingest.clean import clean_paragraphs, split_paragraphs
+
+    article = Article("d", text, paragraphs=tuple(clean_paragraphs(split_paragraphs(text))))
+    statements = extract_statements([article], ActorRegistry.load(None))
+    assert [(s.actor, s.kind, s.text.text) for s in statements] == [
+        ("Maria Delgado", "direct", "The budget leaves the rural clinics without a single new nurse."),
+        ("Maria Delgado", "direct", "We will fight it."),
+        ("Tom Reyes", "direct", "The budget keeps every clinic open and hires forty nurses."),
+    ]
+    assert statements[0].speaker is not None and statements[0].speaker.text == "DELGADO"

@@ -19,16 +19,17 @@ from dataclasses import dataclass
 
 from stance.attribution.affiliations import affiliation_of
 from stance.attribution.authored import author_actor, uncovered
+from stance.attribution.mentions import transcript_label
 from stance.attribution.rules import Attributor, Found, quoted
 from stance.attribution.speakers import SpeakerResolver
 from stance.ingest.sentences import split_sentences
 from stance.records import Actor, Article, Attribution, AttributionKind, Sentence, Span
 from stance.registries.actors import GROUP_TYPES, ActorRegistry
 
-RULE_CATEGORIES = ("cue", "quote-split", "headline", "dash", "lead-in", "continued")
+RULE_CATEGORIES = ("cue", "quote-split", "headline", "dash", "lead-in", "continued", "transcript")
 """What the rules find, by the rule that found it; ``quote-split`` is a quote with its speaker in the middle
 (``"A," said X, "B."``), the rest as :attr:`~stance.attribution.rules.Found.rule`."""
-DEFAULT_RULES: tuple[str, ...] = ("quote-split", "dash", "lead-in", "continued")
+DEFAULT_RULES: tuple[str, ...] = ("quote-split", "dash", "lead-in", "continued", "transcript")
 """The categories ``stance extract`` adds to the tagger's finds by default: the ones the issue named as the
 rules' strengths.  Their measured effect is in docs/attribution.md."""
 
@@ -143,6 +144,16 @@ def _previous_speaker(found: Sequence[Attribution], actors: Sequence[Actor | Non
     return actors[-1]
 
 
+def _turn_label(article: Article, at: Span | None) -> str | None:
+    """The transcript label (``PENCE:``) of the paragraph ``at`` lies in, if it opens with one."""
+    if at is None:
+        return None
+    for paragraph in article.paragraphs:
+        if paragraph.start <= at.start < paragraph.end:
+            return transcript_label(paragraph.text)
+    return None
+
+
 def attribution_kind(text: str, actor: Actor | None, source: Span | None, cue: Span | None,
                      content: Span | None) -> AttributionKind:
     """direct (the content is quoted), according-to, anonymous (a source that names nobody, or unnamed
@@ -201,6 +212,8 @@ class Extractor:
                 resolver.seen(found.actors[0])
             elif source is not None:
                 actor = resolver.resolve(source)
+            elif (label := _turn_label(article, content or cue)) is not None:  # a transcript's turn: PENCE: ...
+                actor = resolver.resolve_phrase(label, (content or cue).start)  # type: ignore[union-attr]
             elif cue is not None or (content is not None and quoted(article.text, content)):
                 # a quote going on, or a cue whose source the tagger missed: the previous speaker's
                 actor = _previous_speaker(out, actors, content or cue, article)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from stance.attribution.affiliations import affiliation_of
 from stance.attribution.authored import authored_statements
+from stance.attribution.mentions import transcript_label
 from stance.attribution.speakers import SpeakerResolver, not_a_speaker
 from stance.ingest.sentences import split_sentences
 from stance.records import Actor, Article, AttributionKind, Sentence, Span, Statement
@@ -32,6 +33,12 @@ _MIN_QUOTE_WORDS = 3
 """A quotation of fewer words is a term in quotation marks, not a quote."""
 _MAX_INSERTED_TOKENS = 40
 """How far back (in tokens) from a cue's comma an inserted clause may open."""
+_WHAT_CLAUSE = re.compile(r"(?<!\w)(?:what|whatever)\s+$", re.I)
+"""A speaker right after ``what`` (``the gap between what Trump says and does``) says nothing here."""
+_LABEL_OFFSET = 2
+"""How far into its paragraph (in characters: a quotation mark) a transcript label may start."""
+_LABEL_PREFIX = re.compile(r"^\W{0,2}(?P<label>[A-Z][A-Za-z.’' -]{1,40}?):\s*")
+"""The ``PENCE:`` opening a transcript turn's first sentence."""
 _MAX_PARENTHESIS_TOKENS = 12
 """How far back (in tokens) from a cue a parenthesis after the speaker's name (``(R-S.C.)``) may open."""
 _SUBJECT_WORDS = 3
@@ -313,7 +320,8 @@ class Found:
     cue: Span | None
     rule: str = "cue"
     """Which rule found it: ``cue`` (a verb of saying or ``according to``), ``headline``, ``dash`` (a credit
-    after a dash), ``lead-in`` (``From X:``), ``continued`` (a quote going on from an earlier speaker's)."""
+    after a dash), ``lead-in`` (``From X:``), ``continued`` (a quote going on from an earlier speaker's),
+    ``transcript`` (a turn of a transcript, ``PENCE: ...``)."""
 
 
 @dataclass(frozen=True)
@@ -594,6 +602,9 @@ class Attributor:
     def _sentence(self, article: Article, sentence: Sentence, state: _State) -> list[Found]:
         """Attributions in one sentence: a headline's credit, else each speech cue's, else a credit or a quote."""
         state.at = sentence.span.start
+        turn = self._transcript_turn(article, sentence, state)
+        if turn:
+            return turn
         headline = self._headline(article, sentence, state)
         if headline:
             return headline
@@ -609,6 +620,8 @@ class Attributor:
             candidates = _speaker_candidates(tokens, cue)
             any_cue_speaker = any_cue_speaker or bool(candidates)
             speaker = self._pick_speaker(text, tokens, candidates, article, state)
+            if speaker.at and _WHAT_CLAUSE.search(text[:speaker.at[0]]):
+                continue  # "what Trump says": the reporter names a claim, nobody makes one here
             content = self._content(text, quotes, cue.match, speaker.at, cue.according)
             if content is None:
                 continue
@@ -627,6 +640,27 @@ class Attributor:
             return self._dedupe_sentence(results)
         return self._credit(article, sentence, state, quotes) or \
             self._continued_quote(article, sentence, state, quotes, any_cue_speaker)
+
+    def _transcript_turn(self, article: Article, sentence: Sentence, state: _State) -> list[Found]:
+        """A sentence of a transcript's turn (a paragraph opening ``PENCE:`` or ``MR. TRUMP:``): the labelled
+        speaker's words, the label itself left out."""
+        paragraphs = article.paragraphs or (Span(0, len(article.text), article.text),)
+        if sentence.paragraph >= len(paragraphs):
+            return []
+        paragraph = paragraphs[sentence.paragraph]
+        label = transcript_label(paragraph.text)
+        if label is None:
+            return []
+        actor = self._resolve(label, article, state)
+        if actor is None or actor.type == "media":
+            return []
+        text = sentence.span.text
+        opened = _LABEL_PREFIX.match(text) if sentence.span.start - paragraph.start <= _LABEL_OFFSET else None
+        lo = opened.end() if opened else 0
+        if len(text[lo:].split()) < _MIN_QUOTE_WORDS:
+            return []
+        speaker = self._span(article, sentence, opened.start("label"), opened.end("label")) if opened else None
+        return [Found((actor,), "direct", self._span(article, sentence, lo, len(text)), speaker, None, "transcript")]
 
     def _headline(self, article: Article, sentence: Sentence, state: _State) -> list[Found]:
         """A headline's credit (``No bases for the US: Foreign Office``), when the line reads as one."""

@@ -73,6 +73,8 @@ class SpeakerResolver:
         """The actor ``source`` names, or None; remembered for later pronouns and offices."""
         if not_a_speaker(source.text):
             return None
+        if source.text.strip().lower() in _PERSON_PRONOUNS and self.last_person is not None:
+            return self.last_person  # the latest speaker, as stance track reads a pronoun
         actor = self.resolve_phrase(source.text, source.start)
         if actor is not None:
             self.seen(actor)
@@ -100,9 +102,10 @@ class SpeakerResolver:
                     return actor
                 continue
             name = read_name(reading)
-            if name is not None and name.kind == "organisation" and actor.name in name.text:
-                # "The House Oversight and Government Reform Committee", not its last three words
-                return self._new(name.text, "organisation", actor.affiliation, ())
+            if name is not None and actor.name in name.text and name.text != actor.name:
+                # "The House Oversight and Government Reform Committee", not its last three words;
+                # "John D. Podesta", not "John D"
+                return self._new(name.text, name.kind, actor.affiliation, actor.roles)
             if read_name(actor.name) is None:
                 return None  # a concept or a law the registry took for a name ("Tax Justice")
             return actor
