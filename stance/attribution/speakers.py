@@ -92,6 +92,10 @@ class SpeakerResolver:
             return self.last_group
         full = self.people.resolve(phrase, at)
         if full is not None:
+            if full != phrase and full in phrase:  # "Taliban spokesperson X": the registry keeps the group
+                direct = self.registry.resolve(phrase, self.article.date, recent)
+                if direct is not None and direct.type == "person" and direct.name == full:
+                    return direct
             return self._person(full, recent)
         if low in _PERSON_PRONOUNS:
             return self.last_person
