@@ -199,3 +199,18 @@ def test_registry_years_and_months_cover_their_days(tmp_path):
     assert x.affiliation == "Party"
     assert x.affiliations == (DatedAffiliation("Senate", dt.date(2001, 1, 1), dt.date(2008, 12, 31)),
                               DatedAffiliation("Party"))
+
+
+def test_a_registrys_own_office_resolves_by_date(tmp_path):
+    """An office outside the built-in list (``finance minister``) resolves through the registry's roles."""
+    from stance.records import PartialDate
+    from stance.registries.actors import ActorRegistry
+
+    path = tmp_path / "actors.yaml"
+    path.write_text("default_country: Veland\nactors:\n"
+                    "  - {id: a, name: Ana Ruiz, type: person, roles: [{title: finance minister, to: 2024-11-14}]}\n"
+                    "  - {id: b, name: Leo Brandt, type: person, roles: [{title: finance minister, from: 2024-11-15}]}\n",
+                    encoding="utf-8")
+    registry = ActorRegistry.load(path)
+    assert registry.resolve("the finance minister", PartialDate.parse("2024-06")).name == "Ana Ruiz"
+    assert registry.resolve("Finance Minister", PartialDate.parse("2025-02")).name == "Leo Brandt"

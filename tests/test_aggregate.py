@@ -148,3 +148,14 @@ def test_one_report_moves_only_when_it_says_so():
     assert shift.after_ids == ("back",)
     elsewhere = [noisy[0], pred("b", "favor", "2021-08-11", actor="Pentagon", issue="safe_havens", doc="d2")]
     assert [s.actor for s in aggregate(elsewhere, "month").shifts if s.actor == "Pentagon"] == ["Pentagon"]
+
+
+def test_period_labels_have_bounds_for_every_period():
+    import datetime as dt
+
+    from stance.positions.periods import label_bounds
+
+    assert label_bounds("2024-Q2") == (dt.date(2024, 4, 1), dt.date(2024, 6, 30))
+    assert label_bounds("2024-W05") == (dt.date(2024, 1, 29), dt.date(2024, 2, 4))
+    assert label_bounds("2024-03") == (dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    assert label_bounds("2024") == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))

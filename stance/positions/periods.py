@@ -7,6 +7,7 @@ only to the month is never given a day.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
 from stance.records import PartialDate
 
@@ -44,6 +45,25 @@ def period_of(date: PartialDate, period: str) -> tuple[str, _dt.date, _dt.date]:
         last = PartialDate(date.year, 3 * q + 3).end()
         return f"{date.year}-Q{q + 1}", first, last
     return str(date.year), _dt.date(date.year, 1, 1), _dt.date(date.year, 12, 31)
+
+
+_WEEK_LABEL = re.compile(r"^(\d{4})-W(\d{2})$")
+_QUARTER_LABEL = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+def label_bounds(label: str) -> tuple[_dt.date, _dt.date]:
+    """The first and last day of a period label as :func:`period_of` writes it (``2024-Q2``: 2024-04-01 to
+    2024-06-30; ``2024-W05``; ``2024-03``; ``2024-03-05``; ``2024``)."""
+    week = _WEEK_LABEL.match(label)
+    if week:
+        monday = _dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
+        return monday, monday + _dt.timedelta(days=6)
+    quarter = _QUARTER_LABEL.match(label)
+    if quarter:
+        year, q = int(quarter[1]), int(quarter[2])
+        return _dt.date(year, 3 * q - 2, 1), PartialDate(year, 3 * q).end()
+    date = PartialDate.parse(label)
+    return date.start(), date.end()
 
 
 def decay_days(period: str) -> float | None:

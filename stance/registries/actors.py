@@ -164,6 +164,12 @@ class ActorRegistry:
         self.actors: dict[str, Actor] = {}
         self.roles: dict[str, tuple[Role, ...]] = {k: tuple(v) for k, v in (roles or {}).items()}
         self.default_country = default_country
+        own = sorted({r.title for rs in self.roles.values() for r in rs} - {t for _, t in _TITLES}, key=len,
+                     reverse=True)
+        self._own_titles = [(re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, t.split())) + r"(?!\w)", re.I), t)
+                            for t in own]
+        """The registry's own offices (``finance minister``, ``central bank governor``), read in text before the
+        built-in list, so that a new domain's unnamed offices resolve by date too."""
         self._aliases: list[tuple[re.Pattern, str, int]] = []
         self._by_word: dict[str, list[int]] = defaultdict(list)
         """An alias's first word (lower case) -> its places in ``_aliases``: a phrase can
@@ -267,6 +273,13 @@ class ActorRegistry:
         context = " ".join(before[-3:])
         return not any(rank > 0 and pattern.search(context) for pattern, _, rank in self._candidates(context))
 
+    def title_in(self, phrase: str) -> str | None:
+        """The office a phrase names: one of this registry's own role titles, else the built-in list's."""
+        for pattern, title in self._own_titles:
+            if pattern.search(phrase):
+                return title
+        return title_of(phrase)
+
     def holder(self, title: str, country: str | None, date: PartialDate | None) -> Actor | None:
         """Who held ``title`` (in ``country``) on ``date``; None if nobody or the date is missing."""
         if date is None:
@@ -295,7 +308,7 @@ class ActorRegistry:
         if alias is not None and alias.type == "person":
             return alias
         unknown_name = self._unknown_name(phrase, alias)
-        title = title_of(phrase)
+        title = self.title_in(phrase)
         if title and unknown_name is None:
             country = country_of(phrase)
             for actor_id in recent:
@@ -334,7 +347,7 @@ class ActorRegistry:
             if (known := self.match_alias(w)) is not None and known.type != "person":
                 break
             tail.insert(0, w)
-        if len(tail) >= 2 or (len(tail) == 1 and title_of(phrase)):
+        if len(tail) >= 2 or (len(tail) == 1 and self.title_in(phrase)):
             return " ".join(tail)
         return None
 
@@ -347,7 +360,7 @@ class ActorRegistry:
             affiliation = group.name
         elif country_of(phrase):
             affiliation = GOVERNMENTS.get(country_of(phrase) or "")
-        title = title_of(phrase)
+        title = self.title_in(phrase)
         kind: Literal["organisation", "person"] = (
             "organisation" if name.split()[-1].lower() in _ORG_ENDINGS else "person")
         actor = Actor(actor_id, name, kind, affiliation, (name,), (title,) if title else (), known=False)

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from stance.records import PartialDate, PositionPoint, Shift, StancePrediction
+from stance.positions.periods import label_bounds
+from stance.records import PositionPoint, Shift, StancePrediction
 
 WIDTH, HEIGHT = 720, 180
 LEFT, RIGHT, TOP, BOTTOM = 58, 12, 10, 24
@@ -134,7 +135,8 @@ def _statement(p: StancePrediction, fr: Frame) -> str:
 
 
 def _shift_marker(s: Shift, fr: Frame) -> str:
-    x = fr.x(PartialDate.parse(s.date).midpoint())
+    first, last = label_bounds(s.date)
+    x = fr.x(first + (last - first) / 2)
     tip = f"shift {s.direction} at {s.date}: {s.before:+.2f} → {s.after:+.2f}"
     return (f'<line class="shift" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}">'
             f"<title>{escape(tip)}</title></line>")
