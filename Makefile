@@ -5,12 +5,12 @@ BIN     = $(VENV)/bin
 export HF_HUB_OFFLINE = 1
 export TOKENIZERS_PARALLELISM = false
 
-.PHONY: install demo lint test seeds clean
+.PHONY: install demo demo-economy lint test seeds clean
 
 $(BIN)/stance: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,ray,syntax]'
+	$(BIN)/pip install -q -e '.[dev,ray,syntax,documents]'
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/syntax.txt
 	touch $@
 
@@ -18,6 +18,10 @@ install: $(BIN)/stance
 
 demo: install
 	$(BIN)/stance track data/examples --out out/demo
+
+demo-economy: install
+	$(BIN)/stance track data/domains/economy/articles --out out/economy \
+	  --issues data/domains/economy/issues.yaml --actors data/domains/economy/actors.yaml
 
 seeds: install
 	$(BIN)/stance track ../shared/seeds --out out/seeds

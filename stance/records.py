@@ -159,19 +159,23 @@ class Article:
     doc_type: str = "news"
     """``news``, or a document that is its author's own statement (``op-ed``, ``speech`` ...;
     see ``stance.ingest.corpus.DOC_TYPES``)."""
+    title: str | None = None
+    """The headline, from the page's, feed item's or file's metadata or the manifest (None when unknown)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Lossless and JSON-ready: what crosses a process boundary (the Ray engine)."""
         return {"doc_id": self.doc_id, "text": self.text, "date": _date_text_of(self.date), "source": self.source,
                 "url": self.url, "path": self.path, "paragraphs": [p.to_dict() for p in self.paragraphs],
-                "date_origin": self.date_origin, "author": self.author, "doc_type": self.doc_type}
+                "date_origin": self.date_origin, "author": self.author, "doc_type": self.doc_type,
+                "title": self.title}
 
     @classmethod
     def from_dict(cls, row: dict[str, Any]) -> Article:
-        """The inverse of :meth:`to_dict` (a row written before ``author`` and ``doc_type`` loads as news)."""
+        """The inverse of :meth:`to_dict` (a row written before ``author``, ``doc_type`` and ``title``
+        loads as untitled news)."""
         return cls(row["doc_id"], row["text"], _date_of(row["date"]), row["source"], row["url"], row["path"],
                    tuple(Span.from_dict(p) for p in row["paragraphs"]), row["date_origin"],
-                   row.get("author"), row.get("doc_type") or "news")
+                   row.get("author"), row.get("doc_type") or "news", row.get("title"))
 
 
 @dataclass(frozen=True)
@@ -438,6 +442,10 @@ class Issue:
     target: str
     description: str = ""
     keywords: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    """Sentences that concern the issue: embedded beside label, target and description for detection by meaning."""
+    exclude: tuple[str, ...] = ()
+    """Phrases (as keywords are written) whose occurrences are removed from a text before the issue is looked for."""
 
 
 AttributionOrigin = Literal["tagger", "rules", "author"]

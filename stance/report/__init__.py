@@ -22,11 +22,13 @@ from stance.records import Article, Issue, PartialDate, StancePrediction
 from stance.report.html import write_html
 from stance.report.jsonout import write_json
 from stance.report.markdown import write_markdown
+from stance.report.select import match_actors, no_match_message
 from stance.report.view import ReportModel, build_model
 
 FORMATS = ("html", "md", "json")
 
-__all__ = ["FORMATS", "ReportModel", "build_model", "filter_positions", "write_report"]
+__all__ = ["FORMATS", "ReportModel", "build_model", "filter_positions", "match_actors", "no_match_message",
+           "write_report"]
 
 
 def _as_date(value: str | PartialDate | None, name: str) -> PartialDate | None:
@@ -38,14 +40,14 @@ def _as_date(value: str | PartialDate | None, name: str) -> PartialDate | None:
         raise StanceError(f"{name}: {exc}") from None
 
 
-def _matcher(actor: str | None, issue: str | None, since: PartialDate | None, until: PartialDate | None):
-    """A predicate on predictions.  Dates match when the statement's date can fall in [since, until]."""
-    who = actor.casefold() if actor else None
+def _matcher(who: set[str] | None, issue: str | None, since: PartialDate | None, until: PartialDate | None):
+    """A predicate on predictions: by actor_id among ``who`` (None: any).  Dates match when the statement's
+    date can fall in [since, until]."""
     what = issue.casefold() if issue else None
 
     def keep(p: StancePrediction) -> bool:
         st = p.statement
-        if who and who not in (st.actor_id.casefold(), st.actor.casefold()):
+        if who is not None and st.actor_id not in who:
             return False
         if what and p.issue.casefold() != what:
             return False
@@ -61,14 +63,15 @@ def filter_positions(positions: Positions, actor: str | None = None, issue: str 
                      parents: Mapping[str, str] | None = None) -> Positions:
     """The positions recomputed on the predictions that match every given filter.
 
-    ``actor`` matches an actor_id or a name, ``issue`` an issue id (both
-    case-insensitive).  ``since`` / ``until`` are partial dates (``2021``,
-    ``2021-06``, ``2021-06-03``); a statement is kept when its own date can
-    fall in the range, so undated statements drop out of a date filter.
+    ``actor`` matches an actor_id or a name, or else a part of one (``imran`` for Imran Khan; see
+    :func:`~stance.report.select.match_actors`), ``issue`` an issue id (both case-insensitive).
+    ``since`` / ``until`` are partial dates (``2021``, ``2021-06``, ``2021-06-03``); a statement is kept
+    when its own date can fall in the range, so undated statements drop out of a date filter.
     ``parents`` is passed to :func:`~stance.positions.aggregate.aggregate`, with the
     original ``period``.
     """
-    keep = _matcher(actor, issue, _as_date(since, "since"), _as_date(until, "until"))
+    who = {i for i, _ in match_actors(positions.predictions, actor)} if actor else None
+    keep = _matcher(who, issue, _as_date(since, "since"), _as_date(until, "until"))
     return aggregate([p for p in positions.predictions if keep(p)], positions.period, parents)
 
 
@@ -90,7 +93,7 @@ def write_report(positions: Positions, out_dir: str | Path, *, issues: Mapping[s
     filters = {"actor": actor, "issue": issue, "since": since, "until": until}
     if any(filters.values()):
         positions = filter_positions(positions, actor, issue, since, until, parents)
-    model = build_model(positions, issues, articles=articles if "html" in wanted else None,
+    model = build_model(positions, issues, articles=articles,
                         parents=parents, title=title, filters=filters)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -146,7 +146,7 @@ def _quote(p: StancePrediction, model: ReportModel) -> str:
     ent = model.actors.get(st.actor_id)
     who = _entity_link(ent, "../") if ent else e(st.actor)
     meta = [who, e(p.stance) + (" (abstained)" if p.abstained else ""), f"confidence {p.confidence:.2f}",
-            e(st.date or "undated"), "sources: " + e(", ".join(st.all_sources))]
+            e(st.date or "undated"), "sources: " + e(model.sources(st))]
     if st.doc_id in model.doc_slugs:
         meta.append(f'<a href="../docs/{model.doc_slugs[st.doc_id]}.html#s-{e(st.statement_id)}">in the text</a>')
     return (f'<li class="{e(p.stance)}"><blockquote>{e(st.quote.text)}</blockquote>'
@@ -299,10 +299,11 @@ def doc_page(article: Article, preds: Sequence[StancePrediction]) -> str:
     extra = "".join(f"<p>{m.wrap(e(article.text[m.start:m.end]))}</p>" for m in stray)
     extra += "".join(f"<p>{m.wrap(e(quotes[m.ids[0]].text))}</p>" for m in outside)
     meta = " · ".join(e(x) for x in (article.date or "undated", article.source, article.url) if x)
-    body = f'<h1>{e(article.doc_id)}</h1><p class="meta">{meta}</p><div class="text">{paragraphs}</div>'
+    heading = article.title or article.doc_id
+    body = f'<h1>{e(heading)}</h1><p class="meta">{meta}</p><div class="text">{paragraphs}</div>'
     if extra:
         body += f'<h2>Quotes outside the kept paragraphs</h2><div class="text">{extra}</div>'
-    return page(article.doc_id, body, "../")
+    return page(heading, body, "../")
 
 
 def write_html(model: ReportModel, out_dir: Path) -> Path:

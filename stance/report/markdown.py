@@ -55,7 +55,7 @@ def quote(p: StancePrediction, model: ReportModel, doc_links: bool) -> str:
     """One statement as a list item, from a page under ``actors/``."""
     st = p.statement
     meta = [md(st.actor), md(p.stance) + (" (abstained)" if p.abstained else ""), f"confidence {p.confidence:.2f}",
-            md(st.date or "undated"), "sources: " + md(", ".join(st.all_sources))]
+            md(st.date or "undated"), "sources: " + md(model.sources(st))]
     if doc_links and st.doc_id in model.doc_slugs:
         meta.append(f"[in the text](../docs/{model.doc_slugs[st.doc_id]}.html#s-{md(st.statement_id)})")
     return f"- > {md(st.quote.text)} — " + " · ".join(meta)

@@ -24,7 +24,8 @@ from stance.positions.aggregate import (
     leaning,
     time_key,
 )
-from stance.records import Article, Issue, PartialDate, PositionPoint, Shift, StancePrediction
+from stance.positions.periods import label_bounds
+from stance.records import Article, Issue, PositionPoint, Shift, StancePrediction, Statement
 
 LATEST = 50
 """Rows of shifts and of disagreements shown on the index."""
@@ -41,9 +42,8 @@ def change(s: Shift) -> str:
 
 
 def date_key(text: str) -> tuple[_dt.date, _dt.date]:
-    """Sort key of a partial date written as text: its first day, then its last."""
-    date = PartialDate.parse(text)
-    return date.start(), date.end()
+    """Sort key of a partial date or a period label written as text (``2024-Q2``): its first day, then its last."""
+    return label_bounds(text)
 
 
 def slugify(text: str) -> str:
@@ -124,6 +124,20 @@ class ReportModel:
     def latest_shifts(self, limit: int) -> list[tuple[Shift, Entity]]:
         """The ``limit`` most recent shifts with the entity each belongs to."""
         return sorted(self.shift_rows, key=lambda r: date_key(r[0].date), reverse=True)[:limit]
+
+    def cite(self, doc_id: str) -> str:
+        """A document as a reader knows it: ``Title (Outlet)`` where the corpus gave them, else its id
+        (``d41d8 (Outlet)`` with only the outlet known)."""
+        article = self.articles.get(doc_id)
+        if article is None or not (article.title or article.source):
+            return doc_id
+        if article.title:
+            return f"{article.title} ({article.source})" if article.source else article.title
+        return f"{doc_id} ({article.source})"
+
+    def sources(self, st: Statement) -> str:
+        """Every document a statement was printed in, cited (see :meth:`cite`), ``;`` between them."""
+        return "; ".join(self.cite(d) for d in st.all_sources)
 
     def evidence(self, ids: Sequence[str], issue: str) -> list[StancePrediction]:
         return [self.by_statement[(i, issue)] for i in ids if (i, issue) in self.by_statement]
