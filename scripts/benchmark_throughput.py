@@ -6,7 +6,7 @@ text-classification pipeline over the same pairs, one pair at a time.
 
     python scripts/benchmark_throughput.py [--articles 2000] [--model stance/models/stance-minilm] [--onnx DIR]
         [--pairs 3000] [--threads 2] [--ray 1,2] [--extraction rules,rules+tagger,rules+tagger+parser]
-        [--corpus varied|repeated]
+        [--corpus varied|repeated] [--detection default,keywords,both,keywordless]
 
 Each measurement runs in its own process, so peak memory is that stage's own.
 ONNX: give an exported folder (`stance export --model ... --out DIR`), or
@@ -18,7 +18,10 @@ driver's alone.  The `stance track` rows run the rules alone, the rules with
 the attribution tagger (the default: the tagger reads only the paragraphs
 where the rules find nothing and an issue is named), and both with spaCy's
 parser (``--parser auto``); the Ray rows the default.  ``--corpus repeated``
-generates the earlier figures' corpus (see :func:`corpus`).
+generates the earlier figures' corpus (see :func:`corpus`).  ``--detection``
+repeats each track row per issue-detection set-up (see :data:`DETECTION`):
+``keywords`` is detection as it was before issues were read by meaning and
+in context.
 """
 
 from __future__ import annotations
@@ -114,7 +117,31 @@ def _articles(n: int, kind: str) -> list:
     return [make_article(d["id"], d["text"], "bench", date=d["date"]) for d in corpus(n, kind=kind)]
 
 
-def _track(model: str, n: int, threads: int, extraction: str, kind: str, queue) -> None:
+DETECTION = ("default", "keywords", "both", "keywordless")
+"""Issue-detection set-ups of the track rows: ``default`` (the registry's mode, keywords for the shipped
+one, with the default context rules), ``keywords`` (keywords alone, no context: no sentence encoder),
+``both`` (keywords or meaning, with the context rules) and ``keywordless`` (the shipped issues without
+their keywords, by meaning: the tagger then reads whole documents)."""
+
+
+def _pipeline_detection(name: str) -> dict:
+    """The Pipeline arguments of a :data:`DETECTION` set-up."""
+    from dataclasses import replace
+
+    from stance.issue_detection import ContextConfig, DetectionConfig
+    from stance.registries.issues import IssueRegistry
+
+    if name == "keywords":
+        return {"detection": DetectionConfig(mode="keywords", context=ContextConfig.off())}
+    if name == "both":
+        return {"detection": DetectionConfig(mode="both")}
+    if name == "keywordless":
+        bare = IssueRegistry([replace(i, keywords=()) for i in IssueRegistry.load().values()], mode="both")
+        return {"issues": bare}
+    return {}
+
+
+def _track(model: str, n: int, threads: int, extraction: str, kind: str, detection: str, queue) -> None:
     import torch
 
     torch.set_num_threads(threads)
@@ -122,11 +149,13 @@ def _track(model: str, n: int, threads: int, extraction: str, kind: str, queue) 
 
     articles = _articles(n, kind)
     tagger, parser = EXTRACTION[extraction]
-    pipeline = Pipeline(model=load_predictor(model), tagger=load_tagger(tagger, parser))
+    pipeline = Pipeline(model=load_predictor(model), tagger=load_tagger(tagger, parser),
+                        **_pipeline_detection(detection))
     started = time.perf_counter()
     result = pipeline.run(articles)
     seconds = time.perf_counter() - started
-    queue.put({"stage": f"track:{Path(model).name}:{extraction}", "statements": len(result.statements),
+    suffix = "" if detection == "default" else f":{detection}"
+    queue.put({"stage": f"track:{Path(model).name}:{extraction}{suffix}", "statements": len(result.statements),
                "articles": n, "pairs": len(result.predictions), "seconds": seconds, "peak_mb": _peak_mb()})
 
 
@@ -250,6 +279,8 @@ def main(argv=None) -> int:
                         help=f"track rows, of {', '.join(EXTRACTION)} (the torch row uses the first)")
     parser.add_argument("--corpus", choices=("varied", "repeated"), default="varied",
                         help="the generated corpus (see corpus()); repeated: the earlier figures' corpus")
+    parser.add_argument("--detection", default="default",
+                        help=f"issue detection of the track rows, of {', '.join(DETECTION)}")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
 
@@ -266,10 +297,12 @@ def main(argv=None) -> int:
             results.append(run(_model, onnx_dir, args.pairs, args.threads))
             results.append(run(_agreement, args.model, onnx_dir))
         for extraction in args.extraction.split(","):
-            results.append(run(_track, onnx_dir or args.model, args.articles, args.threads, extraction, args.corpus))
+            for detection in args.detection.split(","):
+                results.append(run(_track, onnx_dir or args.model, args.articles, args.threads, extraction,
+                                   args.corpus, detection))
         if onnx_dir:
             results.append(run(_track, args.model, args.articles, args.threads, args.extraction.split(",")[0],
-                               args.corpus))
+                               args.corpus, "default"))
     for workers in filter(None, args.ray.split(",")):
         results.append(run(_track_ray, onnx_dir or args.model, args.articles, int(workers), args.corpus))
     base = results[0]["pairs"] / results[0]["seconds"]

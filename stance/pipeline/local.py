@@ -3,6 +3,8 @@
     articles -> statements -> merged statements -> (statement, issue) pairs
              -> stance predictions -> positions
 
+The pairs come from :mod:`stance.issue_detection` (keywords, meaning, context).
+
 Each stage is a plain function; :class:`Pipeline` holds what they share (the
 registries and the stance model) and runs them in order.
 """
@@ -19,6 +21,8 @@ from typing import TYPE_CHECKING, Protocol
 from stance.attribution.dedupe import merge_duplicates
 from stance.attribution.parser import DEFAULT_PARSER
 from stance.attribution.rules import Attributor
+from stance.issue_detection import RULES, ContextConfig, Detection, DetectionConfig, IssueDetector, statement_issues
+from stance.issue_detection.context import Articles
 from stance.modelling.folders import DEFAULT_TAGGER, model_dir
 from stance.positions.aggregate import Positions, aggregate
 from stance.positions.network import actor_network, write_network_csv, write_network_graphml
@@ -78,16 +82,41 @@ def load_predictor(model: str | Path | None = None, threads: int | None = None) 
     return StanceClassifier.load(path)
 
 
-def issue_pairs(statements: Sequence[Statement], issues: IssueRegistry) -> list[tuple[Statement, str]]:
-    """(statement, issue) for every issue a statement concerns; questions put
-    to someone are not positions and are left out."""
-    out = []
-    for st in statements:
+def relevant_test(issues: IssueRegistry):
+    """What the Attributor's tagger test reads: the registry's keywords, or None (whole documents)
+    when it has none and issues are found by meaning alone."""
+    return issues.mentions if issues.has_keywords else None
+
+
+def issue_detections(statements: Sequence[Statement], issues: IssueRegistry, detector: IssueDetector | None = None,
+                     articles: Articles = None) -> list[tuple[Statement, Detection]]:
+    """(statement, detection) for every issue a statement concerns, by keyword or meaning or taken
+    from its context (:func:`stance.issue_detection.statement_issues`; ``detector``: one built on
+    ``issues``, default :meth:`IssueDetector.load` with the default config; ``articles``: the
+    statements' articles, for the paragraph and headline rules).  Questions put to someone are not
+    positions and are left out."""
+    detector = detector if detector is not None else IssueDetector.load(issues)
+    out: list[tuple[Statement, Detection]] = []
+    for st, found in zip(statements, statement_issues(statements, detector, articles), strict=True):
         if st.text.text.rstrip().endswith("?"):
             continue
-        for issue_id, _ in issues.detect(st.evidence.text):
-            out.append((st, issue_id))
+        out.extend((st, d) for d in found)
     return out
+
+
+def issue_pairs(statements: Sequence[Statement], issues: IssueRegistry, detector: IssueDetector | None = None,
+                articles: Articles = None) -> list[tuple[Statement, str]]:
+    """(statement, issue) for every issue a statement concerns (:func:`issue_detections`)."""
+    return [(st, d.issue) for st, d in issue_detections(statements, issues, detector, articles)]
+
+
+def keep_sided(predictions: Sequence[StancePrediction], detections: Sequence[Detection],
+               context: ContextConfig) -> list[StancePrediction]:
+    """The predictions, less those of statements that took their issue from context and take no side
+    on it (neutral), unless ``context.neutral``."""
+    if context.neutral:
+        return list(predictions)
+    return [p for p, d in zip(predictions, detections, strict=True) if p.stance != "neutral" or d.rule not in RULES]
 
 
 def classify(pairs: Sequence[tuple[Statement, str]], issues: IssueRegistry, model: Predictor,
@@ -128,19 +157,33 @@ class Pipeline:
     (see :func:`load_tagger`)."""
     first: str = "rules"
     """Which attributions win in a sentence where both find some: ``rules`` or ``tagger``."""
+    detection: DetectionConfig = field(default_factory=DetectionConfig)
+    """How issues are found (:mod:`stance.issue_detection`): mode, threshold, context rules."""
+    _detector: IssueDetector | None = field(default=None, init=False, repr=False, compare=False)
+
+    def detector(self) -> IssueDetector:
+        """The issue detector of :attr:`issues` and :attr:`detection` (its encoder loads on first use)."""
+        if self._detector is None or self._detector.issues is not self.issues \
+                or self._detector.config != self.detection:
+            self._detector = IssueDetector.load(self.issues, self.detection)
+        return self._detector
 
     def extract(self, articles: Sequence[Article]) -> list[list[Statement]]:
         """The statements of each article, in article order (not merged across articles).
-        The tagger reads only paragraphs where the rules find nothing and an issue is named."""
-        return Attributor(self.actors, self.tagger, self.issues.mentions, self.first).extract_many(articles)
+        The tagger reads only paragraphs where the rules find nothing and a keyword of an issue is
+        named (whole documents when the registry has no keywords)."""
+        return Attributor(self.actors, self.tagger, relevant_test(self.issues), self.first).extract_many(articles)
 
-    def score(self, statements: Sequence[Statement]) -> list[StancePrediction]:
-        """A stance prediction for each (statement, issue) pair the statements hold."""
-        return classify(issue_pairs(statements, self.issues), self.issues, self.model, self.batch_size)
+    def score(self, statements: Sequence[Statement], articles: Articles = None) -> list[StancePrediction]:
+        """A stance prediction for each (statement, issue) pair the statements hold (``articles``:
+        theirs, when at hand, for the context rules that read paragraphs and headlines)."""
+        found = issue_detections(statements, self.issues, self.detector(), articles)
+        predictions = classify([(st, d.issue) for st, d in found], self.issues, self.model, self.batch_size)
+        return keep_sided(predictions, [d for _, d in found], self.detection.context)
 
     def run(self, articles: Sequence[Article]) -> Result:
         statements = merge_duplicates([s for found in self.extract(articles) for s in found])
-        predictions = self.score(statements)
+        predictions = self.score(statements, articles)
         parents = self.actors.parents()
         positions = aggregate(predictions, self.period, parents, n_documents=len(articles))
         log.info("%d articles, %d statements, %d scored pairs", len(articles), len(statements), len(predictions))

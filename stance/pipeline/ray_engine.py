@@ -19,6 +19,7 @@ from typing import cast
 
 from stance.attribution.parser import DEFAULT_PARSER
 from stance.errors import ConfigError
+from stance.issue_detection.context import Articles
 from stance.pipeline.local import Pipeline, Predictor
 from stance.records import Actor, ActorType, Article, Stance, StancePrediction, Statement
 
@@ -89,11 +90,11 @@ class _Extract:
         """``issues``: an :class:`~stance.issues.IssueRegistry`; the tagger then reads only
         paragraphs where the rules find nothing and an issue is named, as the local engine."""
         from stance.attribution.rules import Attributor
-        from stance.pipeline.local import load_tagger
+        from stance.pipeline.local import load_tagger, relevant_test
 
         _threads(cpus)
         self.attributor = Attributor(actors, load_tagger(tagger_dir, parser),
-                                     issues.mentions if issues else None, first)
+                                     relevant_test(issues) if issues else None, first)
 
     def __call__(self, batch: dict) -> dict:
         index, rows = [], []
@@ -190,10 +191,11 @@ class RayPipeline(Pipeline):
             out.append(kept)
         return out
 
-    def score(self, statements: Sequence[Statement]) -> list[StancePrediction]:
-        from stance.pipeline.local import issue_pairs
+    def score(self, statements: Sequence[Statement], articles: Articles = None) -> list[StancePrediction]:
+        from stance.pipeline.local import issue_detections, keep_sided
 
-        pairs = issue_pairs(statements, self.issues)
+        found = issue_detections(statements, self.issues, self.detector(), articles)
+        pairs = [(st, d.issue) for st, d in found]
         if not pairs:
             return []
         rows = [{"k": k, "text": st.evidence.text, "issue": issue} for k, (st, issue) in enumerate(pairs)]
@@ -202,9 +204,10 @@ class RayPipeline(Pipeline):
                   "cpus": self.settings.cpus_per_worker}
         out = sorted(self._map(rows, _Classify, kwargs, self.settings.pairs_per_batch), key=lambda r: int(r["k"]))
         name = _model_name(self.model_dir)
-        return [StancePrediction(st, issue, cast(Stance, str(r["stance"])), float(r["confidence"]),
-                                 json.loads(r["scores"]), bool(r["abstained"]), name)
-                for (st, issue), r in zip(pairs, out)]
+        predictions = [StancePrediction(st, issue, cast(Stance, str(r["stance"])), float(r["confidence"]),
+                                        json.loads(r["scores"]), bool(r["abstained"]), name)
+                       for (st, issue), r in zip(pairs, out)]
+        return keep_sided(predictions, [d for _, d in found], self.detection.context)
 
 
 def _model_name(model_dir: str | None) -> str:
