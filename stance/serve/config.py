@@ -26,12 +26,15 @@ DEFAULT_PERIOD = "month"
 
 @dataclass
 class Settings:
-    """How one app is set up: where its store is, its API keys, and the models the pipeline loads."""
+    """How one app is set up: where its store is, its API keys, the models the pipeline loads and the
+    registries it reads with (``issues``, ``actors``: YAML files; None: the shipped ones)."""
 
     db: str = "stance-data"
     keys_file: str | None = None
     model: str | None = None
     tagger: str | None = "auto"
     parser: str | None = DEFAULT_PARSER
+    issues: str | None = None
+    actors: str | None = None
     max_body: int = MAX_BODY_BYTES
     key_hashes: frozenset[str] = field(default_factory=frozenset)

@@ -1,5 +1,6 @@
-"""What the routes need, as typed FastAPI dependencies: settings, the store, the pipeline (built on
-first use), the model version, the write lock, the key check, paging and the period parameter.
+"""What the routes need, as typed FastAPI dependencies: settings, the store, the issue registry, the
+pipeline (built on first use), the model version, the write lock, the key check, paging and the period
+parameter.
 
 Everything lives on ``app.state`` (set by :func:`stance.serve.api.create_app`); a route asks for it
 by annotation (``store: StoreDep``) and never reaches into the app itself.
@@ -18,6 +19,7 @@ from stance.modelling.folders import model_version
 from stance.pipeline.local import Pipeline, load_predictor, load_tagger
 from stance.positions.periods import PERIODS, decay_days
 from stance.records import PartialDate
+from stance.registries.issues import IssueRegistry
 from stance.serve.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Settings
 from stance.serve.errors import KeyRequired
 from stance.serve.keys import key_allowed
@@ -43,13 +45,23 @@ def get_store(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
+def get_issues(request: Request) -> IssueRegistry:
+    """The issue registry the app runs with (``--issues``; loaded when the app was made)."""
+    issues: IssueRegistry = request.app.state.issues
+    return issues
+
+
+IssuesDep = Annotated[IssueRegistry, Depends(get_issues)]
+
+
 def get_pipeline(request: Request, settings: SettingsDep) -> Pipeline:
-    """The pipeline, built once per process on first use (loading the model is slow)."""
+    """The pipeline, built once per process on first use (loading the model is slow), with the app's registries."""
     state = request.app.state
     with state.pipeline_lock:
         if state.pipeline is None:
             state.pipeline = Pipeline(model=load_predictor(settings.model),
-                                      tagger=load_tagger(settings.tagger, settings.parser))
+                                      tagger=load_tagger(settings.tagger, settings.parser),
+                                      issues=state.issues, actors=state.actors)
     pipeline: Pipeline = state.pipeline
     return pipeline
 

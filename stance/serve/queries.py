@@ -8,7 +8,7 @@ They return plain data (the store's :class:`~stance.serve.store.Page`, dicts, HT
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,7 +17,8 @@ from stance.errors import StanceError
 from stance.pipeline.local import Pipeline
 from stance.positions.aggregate import Positions, aggregate
 from stance.positions.periods import overlaps
-from stance.records import Article, PartialDate, StancePrediction
+from stance.records import Article, Issue, PartialDate, StancePrediction
+from stance.registries.issues import IssueRegistry
 from stance.serve.config import DEFAULT_PAGE_SIZE, DEFAULT_PERIOD
 from stance.serve.errors import NotFound, NothingAccepted
 from stance.serve.schemas import DocumentIn
@@ -36,6 +37,18 @@ def health(store: Store) -> dict[str, Any]:
     """The service is up: how many documents it holds and the latest model version."""
     versions = store.model_versions()
     return {"status": "ok", "documents": store.document_count(), "model": versions[-1] if versions else None}
+
+
+def issue_row(issue: Issue) -> dict[str, Any]:
+    """One issue as ``GET /issues`` lists it."""
+    return {"id": issue.issue_id, "label": issue.label, "target": issue.target, "description": issue.description,
+            "keywords": list(issue.keywords)}
+
+
+def issue_list(issues: IssueRegistry, *, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> dict[str, Any]:
+    """The issue registry the server runs with, in the registry's order, and its version."""
+    listed = page([issue_row(i) for i in issues.values()], limit, cursor)
+    return {**listed.to_dict(), "registry_version": issues.version()}
 
 
 def positions(store: Store, period: str = DEFAULT_PERIOD, model_version: str | None = None) -> Positions:
@@ -79,16 +92,16 @@ def statement_list(store: Store, *, actor: str | None = None, issue: str | None 
     return page([p.to_dict() for p in preds], limit, cursor)
 
 
-def actor_report_html(store: Store, actor_id: str, period: str = DEFAULT_PERIOD) -> str:
-    """The actor's page of `stance report`, as HTML; :class:`NotFound` when the actor has no statement."""
-    from stance.records import Issue
-    from stance.registries.issues import IssueRegistry
+def actor_report_html(store: Store, actor_id: str, period: str = DEFAULT_PERIOD,
+                      registry: Mapping[str, Issue] | None = None) -> str:
+    """The actor's page of `stance report`, as HTML, with the issues of ``registry`` (default: the shipped
+    one) and those the store holds; :class:`NotFound` when the actor has no statement."""
     from stance.report.html import actor_page
     from stance.report.view import build_model
 
     pos = positions(store, period)
     docs = {d for p in pos.predictions if p.statement.actor_id == actor_id for d in p.statement.all_sources}
-    issues = dict(IssueRegistry.load())
+    issues = dict(registry if registry is not None else IssueRegistry.load())
     for p in pos.predictions:
         if p.issue not in issues:
             row = store.issue(p.issue)

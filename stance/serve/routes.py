@@ -16,6 +16,7 @@ from stance.serve import queries
 from stance.serve.config import DEFAULT_PERIOD
 from stance.serve.deps import (
     DateParam,
+    IssuesDep,
     ModelVersionDep,
     PagingDep,
     Period,
@@ -30,6 +31,7 @@ from stance.serve.schemas import (
     DocumentIn,
     Health,
     IngestResult,
+    IssuePage,
     Page,
     PointOut,
     Problem,
@@ -89,6 +91,12 @@ def actor_positions(actor_id: str, store: StoreDep, paging: PagingDep, issue: st
                                                      period=period, limit=paging.limit, cursor=paging.cursor))
 
 
+@router.get("/issues", responses=BAD_CURSOR)
+def issues(registry: IssuesDep, paging: PagingDep) -> IssuePage:
+    """The issue registry the server runs with (``--issues``), in its order, with the registry's version."""
+    return IssuePage.model_validate(queries.issue_list(registry, limit=paging.limit, cursor=paging.cursor))
+
+
 @router.get("/issues/{issue_id}/timeline", responses={**BAD_CURSOR, **NOT_FOUND, **UNAVAILABLE})
 def timeline(issue_id: str, store: StoreDep, paging: PagingDep, period: Period = DEFAULT_PERIOD) -> Page[PointOut]:
     """Every actor's position points on one issue, in time order."""
@@ -105,6 +113,6 @@ def statements(store: StoreDep, paging: PagingDep, actor: str | None = None, iss
 
 
 @router.get("/report/actors/{actor_id}", response_class=HTMLResponse, responses=HTML_ERRORS)
-def actor_report(actor_id: str, store: StoreDep) -> str:
+def actor_report(actor_id: str, store: StoreDep, registry: IssuesDep) -> str:
     """The actor's page of `stance report`, as HTML."""
-    return queries.actor_report_html(store, actor_id)
+    return queries.actor_report_html(store, actor_id, registry=registry)

@@ -2,7 +2,8 @@
 
 Each response model holds exactly the keys the matching ``to_dict`` writes
 (:meth:`stance.records.PositionPoint.to_dict`, :meth:`stance.records.StancePrediction.to_dict`,
-the store's actor rows and :meth:`stance.serve.store.store.IngestReport.to_dict`), in the same order.
+the store's actor rows, :func:`stance.serve.queries.issue_row` and
+:meth:`stance.serve.store.store.IngestReport.to_dict`), in the same order.
 """
 
 from __future__ import annotations
@@ -73,6 +74,22 @@ class ActorOut(BaseModel):
     name: str
     type: str
     affiliation: str | None
+
+
+class IssueOut(BaseModel):
+    """One issue of the registry the server runs with."""
+
+    id: str
+    label: str
+    target: str = Field(description="the proposition a `favor` stance agrees with")
+    description: str
+    keywords: list[str] = Field(description="words that mark a statement as concerning the issue")
+
+
+class IssuePage(Page[IssueOut]):
+    """One page of the issue registry the server runs with, and that registry's version."""
+
+    registry_version: str = Field(description="the registry's version, stored beside each prediction made with it")
 
 
 class PointOut(BaseModel):

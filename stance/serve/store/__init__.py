@@ -1,4 +1,4 @@
-"""The persistent store: documents, statements, predictions (per model
+"""The persistent store: documents, statements, predictions (per model and issue registry
 version), actors, issues and runs in one SQL database (SQLite by default,
 PostgreSQL by URL), with Alembic migrations and incremental ingestion."""
 

@@ -24,6 +24,8 @@ class Run(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(16))
     model_version: Mapped[str] = mapped_column(String(200))
+    registry_version: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The issue registry's :meth:`~stance.registries.issues.IssueRegistry.version` (null: a run before 0002)."""
     started_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     finished_at: Mapped[_dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="running")
@@ -40,6 +42,10 @@ class Document(Base):
     date: Mapped[str | None] = mapped_column(String(10), nullable=True)
     source: Mapped[str | None] = mapped_column(String(300), nullable=True)
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    author: Mapped[str | None] = mapped_column(Text, nullable=True)
+    doc_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """``news``, ``op-ed``, ``speech`` ... (null: a document stored before 0002, read back as news)."""
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     added_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
@@ -98,8 +104,12 @@ class StatementSource(Base):
 
 
 class PredictionRow(Base):
+    """One (statement, issue) stance, under the model and the issue registry that made it: re-labelling
+    with another model or another registry adds rows and keeps the earlier ones."""
+
     __tablename__ = "predictions"
-    __table_args__ = (UniqueConstraint("statement_id", "issue_id", "model_version"),)
+    __table_args__ = (UniqueConstraint("statement_id", "issue_id", "model_version", "registry_version",
+                                       name="uq_predictions_labelling"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     statement_id: Mapped[str] = mapped_column(ForeignKey("statements.statement_id"), index=True)
     issue_id: Mapped[str] = mapped_column(String(100), index=True)
@@ -108,4 +118,6 @@ class PredictionRow(Base):
     scores: Mapped[dict] = mapped_column(JSON, default=dict)
     abstained: Mapped[bool] = mapped_column(Boolean, default=False)
     model_version: Mapped[str] = mapped_column(String(200), index=True)
+    registry_version: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    """The issue registry the issue was detected with (null: a prediction stored before 0002)."""
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))

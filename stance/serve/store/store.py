@@ -5,7 +5,8 @@
 :meth:`Store.ingest` adds only documents it has not seen (by content hash),
 each in its own transaction, so an interrupted run leaves no half-written
 document and a re-run resumes where it stopped.  Predictions carry the model
-version; re-labelling with a new model keeps the old ones queryable.
+version and the issue registry's version; re-labelling with a new model or a new
+registry keeps the old ones queryable.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 
-from sqlalchemy import Engine, create_engine, event, func, or_, select
+from sqlalchemy import ColumnElement, Engine, create_engine, event, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,6 +47,14 @@ class StoreError(StanceError):
 
 class CursorError(StoreError):
     """A page cursor this store did not hand out."""
+
+
+class Labelling(NamedTuple):
+    """What predictions were made with: the model's version and the issue registry's
+    (:meth:`~stance.registries.issues.IssueRegistry.version`; None for rows stored before either was kept)."""
+
+    model_version: str
+    registry_version: str | None
 
 
 @dataclass(frozen=True)
@@ -144,8 +153,8 @@ class Store:
             self.upgrade()
         return self
 
-    def upgrade(self) -> None:
-        """Bring the schema to the latest Alembic migration."""
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to the latest Alembic migration (or to ``revision``)."""
         from alembic import command
         from alembic.config import Config
 
@@ -156,7 +165,7 @@ class Store:
         try:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                command.upgrade(config, revision)
         except OperationalError as exc:
             raise StoreError(f"cannot open the database at {self.where()}: {exc.orig}") from None
 
@@ -176,13 +185,15 @@ class Store:
     def ingest(self, articles: Sequence[Article], pipeline, *, model_version: str, batch: int = 16,
                progress: bool = False) -> IngestReport:
         """Add the articles not stored yet: extraction, de-duplication against the
-        store, stance for each new statement; one transaction per document."""
+        store, stance for each new statement; one transaction per document.  Predictions are
+        stored under ``model_version`` and the version of the pipeline's issue registry."""
         from tqdm.auto import tqdm
 
         from stance.attribution.dedupe import merge_duplicates
 
+        labelling = Labelling(model_version, pipeline.issues.version())
         try:
-            run_id = self._start_run("ingest", model_version)
+            run_id = self._start_run("ingest", labelling)
             self._sync_registries(pipeline)
         except OperationalError as exc:
             raise StoreError(f"the database at {self.where()} refused the run ({exc.orig}); nothing was written; "
@@ -199,7 +210,7 @@ class Store:
                 for p in predictions:
                     by_statement.setdefault(p.statement.statement_id, []).append(p)
                 for article in chunk:
-                    self._write_document(article, found[article.doc_id], by_statement, model_version, report)
+                    self._write_document(article, found[article.doc_id], by_statement, labelling, report)
                     bar.update(1)
         except OperationalError as exc:
             self._finish_run(run_id, report, "failed")
@@ -224,14 +235,12 @@ class Store:
         return False
 
     def _write_document(self, article: Article, statements: list[Statement],
-                        predictions: dict[str, list[StancePrediction]], model_version: str,
+                        predictions: dict[str, list[StancePrediction]], labelling: Labelling,
                         report: IngestReport) -> None:
         with self.session() as s:
             try:
                 with s.begin():
-                    s.add(Document(doc_id=article.doc_id, content_hash=content_hash(article.text), text=article.text,
-                                   date=str(article.date) if article.date else None, source=article.source,
-                                   url=article.url, run_id=report.run_id))
+                    s.add(_document_row(article, report.run_id))
                     s.flush()
                     added = sources = 0
                     for st in statements:
@@ -249,10 +258,8 @@ class Store:
                         s.flush()
                         for k, doc in enumerate(st.all_sources):
                             s.add(StatementSource(statement_id=st.statement_id, doc_id=doc, position=k))
-                        for p in predictions.get(st.statement_id, []):
-                            s.add(PredictionRow(statement_id=st.statement_id, issue_id=p.issue, stance=p.stance,
-                                                confidence=p.confidence, scores=p.scores, abstained=p.abstained,
-                                                model_version=model_version, run_id=report.run_id))
+                        s.add_all(_prediction_row(p, labelling, report.run_id)
+                                  for p in predictions.get(st.statement_id, []))
                         added += 1
             except IntegrityError as exc:
                 report.rejected.append((article.doc_id, f"not stored: {exc.orig}"))
@@ -303,9 +310,9 @@ class Store:
                                  keywords=list(issue.keywords)))
         self._synced = pipeline
 
-    def _start_run(self, kind: str, model_version: str) -> int:
+    def _start_run(self, kind: str, labelling: Labelling) -> int:
         with self.session() as s, s.begin():
-            run = Run(kind=kind, model_version=model_version)
+            run = Run(kind=kind, model_version=labelling.model_version, registry_version=labelling.registry_version)
             s.add(run)
             s.flush()
             return run.id
@@ -326,20 +333,20 @@ class Store:
 
     # ---------------------------------------------------------- relabel
     def relabel(self, pipeline, *, model_version: str, progress: bool = False) -> int:
-        """Predictions of ``model_version`` for every stored statement that has none;
-        earlier versions stay.  Returns how many predictions were added."""
-        run_id = self._start_run("relabel", model_version)
-        statements = self._statements()
+        """Re-read the stored statements that have no prediction of ``model_version`` under the
+        pipeline's issue registry, detect their issues with that registry and score them
+        (``pipeline.score``), all in one transaction; earlier model and registry versions stay.
+        The registry's issues and actors are written to their tables first.  Returns how many
+        predictions were added."""
+        labelling = Labelling(model_version, pipeline.issues.version())
+        run_id = self._start_run("relabel", labelling)
+        self._sync_registries(pipeline)
         with self.session() as s:
-            done = set(s.scalars(select(PredictionRow.statement_id)
-                                 .where(PredictionRow.model_version == model_version)))
-        todo = [st for st in statements if st.statement_id not in done]
+            done = set(s.scalars(select(PredictionRow.statement_id).where(*_labelled(labelling))))
+        todo = [st for st in self._statements() if st.statement_id not in done]
         predictions = pipeline.score(todo)
         with self.session() as s, s.begin():
-            for p in predictions:
-                s.add(PredictionRow(statement_id=p.statement.statement_id, issue_id=p.issue, stance=p.stance,
-                                    confidence=p.confidence, scores=p.scores, abstained=p.abstained,
-                                    model_version=model_version, run_id=run_id))
+            s.add_all(_prediction_row(p, labelling, run_id) for p in predictions)
         self._finish_run(run_id, IngestReport(run_id, statements_added=0), "done")
         return len(predictions)
 
@@ -372,6 +379,28 @@ class Store:
                              .group_by(PredictionRow.model_version)).all()
         return [v for v, _ in sorted(rows, key=lambda r: r[1])]
 
+    def labellings(self) -> list[Labelling]:
+        """(model version, registry version) pairs with predictions, the latest run's last."""
+        with self.session() as s:
+            rows = s.execute(select(PredictionRow.model_version, PredictionRow.registry_version,
+                                    func.max(PredictionRow.run_id))
+                             .group_by(PredictionRow.model_version, PredictionRow.registry_version)).all()
+        return [Labelling(m, r) for m, r, _ in sorted(rows, key=lambda row: row[2])]
+
+    def registry_versions(self) -> list[str | None]:
+        """Issue registry versions with predictions, the latest run's last (None: rows stored before
+        registry versions were kept)."""
+        latest = {labelling.registry_version: k for k, labelling in enumerate(self.labellings())}
+        return sorted(latest, key=latest.__getitem__)
+
+    def labelling(self, model_version: str | None = None, registry_version: str | None = None) -> Labelling | None:
+        """The latest labelling with ``model_version`` and ``registry_version`` (either or both left
+        open: the latest run's), or None when no prediction has them."""
+        for found in reversed(self.labellings()):
+            if model_version in (None, found.model_version) and registry_version in (None, found.registry_version):
+                return found
+        return None
+
     def document_count(self) -> int:
         with self.session() as s:
             return s.scalar(select(func.count()).select_from(Document)) or 0
@@ -393,15 +422,17 @@ class Store:
                                       actor.affiliation if actor else None, tuple(sources.get(row.statement_id, ()))))
         return out
 
-    def predictions(self, model_version: str | None = None, *, actor: str | None = None,
-                    issue: str | None = None, stance: str | None = None) -> list[StancePrediction]:
-        """Stored predictions of one model version (default: the latest), as records."""
-        versions = self.model_versions()
-        version = model_version or (versions[-1] if versions else None)
-        if version is None:
+    def predictions(self, model_version: str | None = None, *, registry_version: str | None = None,
+                    actor: str | None = None, issue: str | None = None,
+                    stance: str | None = None) -> list[StancePrediction]:
+        """Stored predictions of one model version and issue registry version (default: those of
+        the latest run; see :meth:`labelling`), as records."""
+        labelling = self.labelling(model_version, registry_version)
+        if labelling is None:
             return []
+        version = labelling.model_version
         with self.session() as s:
-            query = select(PredictionRow).where(PredictionRow.model_version == version)
+            query = select(PredictionRow).where(*_labelled(labelling))
             if issue:
                 query = query.where(PredictionRow.issue_id == issue)
             if stance:
@@ -451,7 +482,8 @@ class Store:
         with self.session() as s:
             rows = s.scalars(select(Document).where(Document.doc_id.in_(doc_ids))).all()
         return {d.doc_id: Article(d.doc_id, d.text, PartialDate.parse(d.date) if d.date else None, d.source, d.url,
-                                  paragraphs=tuple(clean_paragraphs(split_paragraphs(d.text)))) for d in rows}
+                                  paragraphs=tuple(clean_paragraphs(split_paragraphs(d.text))), author=d.author,
+                                  doc_type=d.doc_type or "news", title=d.title) for d in rows}
 
 
 def page(items: list, limit: int, cursor: str | None) -> Page:
@@ -466,6 +498,26 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _document_row(article: Article, run_id: int) -> Document:
+    return Document(doc_id=article.doc_id, content_hash=content_hash(article.text), text=article.text,
+                    date=str(article.date) if article.date else None, source=article.source, url=article.url,
+                    title=article.title, author=article.author, doc_type=article.doc_type, run_id=run_id)
+
+
+def _prediction_row(p: StancePrediction, labelling: Labelling, run_id: int) -> PredictionRow:
+    return PredictionRow(statement_id=p.statement.statement_id, issue_id=p.issue, stance=p.stance,
+                         confidence=p.confidence, scores=p.scores, abstained=p.abstained,
+                         model_version=labelling.model_version, registry_version=labelling.registry_version,
+                         run_id=run_id)
+
+
+def _labelled(labelling: Labelling) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The WHERE clauses of the predictions made under ``labelling`` (a null registry version included)."""
+    registry = PredictionRow.registry_version
+    return (PredictionRow.model_version == labelling.model_version,
+            registry.is_(None) if labelling.registry_version is None else registry == labelling.registry_version)
 
 
 def _statement_row(st: Statement, run_id: int) -> StatementRow:
