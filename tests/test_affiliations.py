@@ -209,7 +209,8 @@ def test_a_registrys_own_office_resolves_by_date(tmp_path):
     path = tmp_path / "actors.yaml"
     path.write_text("default_country: Veland\nactors:\n"
                     "  - {id: a, name: Ana Ruiz, type: person, roles: [{title: finance minister, to: 2024-11-14}]}\n"
-                    "  - {id: b, name: Leo Brandt, type: person, roles: [{title: finance minister, from: 2024-11-15}]}\n",
+                    "  - {id: b, name: Leo Brandt, type: person,\n"
+                    "     roles: [{title: finance minister, from: 2024-11-15}]}\n",
                     encoding="utf-8")
     registry = ActorRegistry.load(path)
     assert registry.resolve("the finance minister", PartialDate.parse("2024-06")).name == "Ana Ruiz"
