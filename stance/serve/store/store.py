@@ -205,7 +205,7 @@ class Store:
                 chunk = [a for a in articles[start:start + batch] if not self._known(a, report)]
                 bar.update(len(articles[start:start + batch]) - len(chunk))
                 found = {a.doc_id: merge_duplicates(f) for a, f in zip(chunk, pipeline.extract(chunk))}
-                predictions = pipeline.score([s for a in chunk for s in found[a.doc_id]])
+                predictions = pipeline.score([s for a in chunk for s in found[a.doc_id]], chunk)
                 by_statement: dict[str, list[StancePrediction]] = {}
                 for p in predictions:
                     by_statement.setdefault(p.statement.statement_id, []).append(p)
