@@ -345,3 +345,5 @@ def test_ingest_detects_issues_in_context_as_track_does(tmp_path, tiny_model_dir
     store = Store.open(tmp_path / "db")
     store.ingest(articles, pipeline, model_version="tiny")
     assert {(p.statement.statement_id, p.issue) for p in store.predictions()} == tracked
+    store.relabel(pipeline, model_version="tiny-2")  # relabel reads the stored documents' paragraphs too
+    assert {(p.statement.statement_id, p.issue) for p in store.predictions("tiny-2")} == tracked

@@ -41,6 +41,10 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+_ARTICLES_PER_QUERY = 500
+"""Documents read back per query when relabelling (a bound on the ``IN`` list)."""
+
+
 class StoreError(StanceError):
     """The database cannot be reached, is locked, or refuses a write; nothing was half-written."""
 
@@ -344,7 +348,11 @@ class Store:
         with self.session() as s:
             done = set(s.scalars(select(PredictionRow.statement_id).where(*_labelled(labelling))))
         todo = [st for st in self._statements() if st.statement_id not in done]
-        predictions = pipeline.score(todo)
+        doc_ids = sorted({st.doc_id for st in todo})
+        articles: dict[str, Article] = {}
+        for start in range(0, len(doc_ids), _ARTICLES_PER_QUERY):  # their paragraphs, for the context rules
+            articles.update(self.articles(set(doc_ids[start:start + _ARTICLES_PER_QUERY])))
+        predictions = pipeline.score(todo, articles)
         with self.session() as s, s.begin():
             s.add_all(_prediction_row(p, labelling, run_id) for p in predictions)
         self._finish_run(run_id, IngestReport(run_id, statements_added=0), "done")
