@@ -15,13 +15,13 @@ part's share shows.  --list prints the missed and extra tuples of the first row.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from pathlib import Path
 
 import yaml
 
+from stance.attribution.polnear import load_articles
 from stance.evaluation.positions import gold_tuples, predicted_tuples, statement_speakers, tuple_scores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,21 +32,6 @@ VARIANTS = {
     "keywords": ("issues.yaml", None),
     "no-keywords": ("issues_nokeywords.yaml", None),
 }
-
-
-def articles(root: Path, gold: dict):
-    """The gold's articles, read by path from PolNeAR train and dated from its metadata."""
-    from stance.ingest.clean import clean_paragraphs, split_paragraphs
-    from stance.records import Article, PartialDate
-
-    with open(root / "metadata.tsv", encoding="utf-8") as f:
-        dates = {row["filename"]: row["publication_date"] for row in csv.DictReader(f, delimiter="\t")}
-    out = []
-    for doc_id in gold:
-        text = (root / "train" / "text" / f"{doc_id}.txt").read_text(encoding="utf-8")
-        date = PartialDate.parse(dates[doc_id]) if dates.get(doc_id) else None
-        out.append(Article(doc_id, text, date=date, paragraphs=tuple(clean_paragraphs(split_paragraphs(text)))))
-    return out
 
 
 def detection_variants() -> dict[str, tuple[str, dict | None]]:
@@ -90,7 +75,7 @@ def main(argv=None) -> int:
 
     gold = yaml.safe_load(GOLD.read_text(encoding="utf-8"))["articles"]
     positions = {doc: body.get("positions") or [] for doc, body in gold.items()}
-    docs = articles(Path(args.polnear), gold)
+    docs = load_articles(args.polnear, "train", list(gold))
     model, tagger = load_predictor(args.model), load_tagger(args.tagger)
     variants = detection_variants()
     wanted = args.variants.split(",") if args.variants else list(variants)

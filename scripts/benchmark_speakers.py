@@ -17,29 +17,14 @@ to an actor (narration).  --junk lists the junk actors.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from pathlib import Path
 
+from stance.attribution.polnear import load_articles
 from stance.evaluation.speakers import Credited, junk_actors, load_gold, speaker_scores
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "polnear_speakers.yaml"
-
-
-def articles(root: Path, doc_ids):
-    """The gold's articles, read by path and dated from PolNeAR's metadata."""
-    from stance.ingest.clean import clean_paragraphs, split_paragraphs
-    from stance.records import Article, PartialDate
-
-    with open(root / "metadata.tsv", encoding="utf-8") as f:
-        dates = {row["filename"]: row["publication_date"] for row in csv.DictReader(f, delimiter="\t")}
-    out = []
-    for doc_id in doc_ids:
-        text = (root / "dev" / "text" / f"{doc_id}.txt").read_text(encoding="utf-8")
-        date = PartialDate.parse(dates[doc_id]) if dates.get(doc_id) else None
-        out.append(Article(doc_id, text, date=date, paragraphs=tuple(clean_paragraphs(split_paragraphs(text)))))
-    return out
 
 
 def main(argv=None) -> int:
@@ -54,7 +39,7 @@ def main(argv=None) -> int:
     from stance.registries.actors import ActorRegistry
 
     gold = load_gold(GOLD)
-    docs = articles(Path(args.polnear), [g.doc_id for g in gold])
+    docs = load_articles(args.polnear, "dev", [g.doc_id for g in gold])
     tagger = None
     if args.tagger != "none":
         from stance.attribution.tagger import AttributionTagger

@@ -4,12 +4,13 @@ character spans of Source, Cue and Content, read by path and never copied."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 from stance.errors import InputError
-from stance.records import Span
+from stance.records import Article, PartialDate, Span
 
 ROLES = ("source", "cue", "content")
 _TEXT_BOUND = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t?(.*)$")
@@ -111,3 +112,21 @@ def load_polnear(root: str | Path, split: str = "dev", limit: int | None = None)
     """The ``split`` compartment of PolNeAR under ``root``; where an article has
     one file per annotator, the first in name order is used."""
     return [versions[0] for versions in load_versions(root, split, limit).values()]
+
+
+def load_articles(root: str | Path, split: str, doc_ids: Sequence[str]) -> list[Article]:
+    """PolNeAR articles as the pipeline reads them (cleaned paragraphs), dated from ``metadata.tsv``: for the
+    benchmarks that score the tool on gold coded on them."""
+    import csv
+
+    from stance.ingest.clean import clean_paragraphs, split_paragraphs
+
+    root = Path(root)
+    with open(root / "metadata.tsv", encoding="utf-8") as f:
+        dates = {row["filename"]: row["publication_date"] for row in csv.DictReader(f, delimiter="\t")}
+    out = []
+    for doc_id in doc_ids:
+        text = (root / split / "text" / f"{doc_id}.txt").read_text(encoding="utf-8")
+        date = PartialDate.parse(dates[doc_id]) if dates.get(doc_id) else None
+        out.append(Article(doc_id, text, date=date, paragraphs=tuple(clean_paragraphs(split_paragraphs(text)))))
+    return out
