@@ -271,3 +271,22 @@ def test_a_bad_registry_stops_the_app_before_it_serves(tmp_path):
     (tmp_path / "issues.yaml").write_text("issues: []\n", encoding="utf-8")
     with pytest.raises(StanceError, match=r"issues.yaml: expected a top-level 'issues' list with at least one issue"):
         create_app(Settings(db=str(tmp_path / "db"), issues=str(tmp_path / "issues.yaml")))
+
+
+def test_posted_documents_keep_title_author_and_type(make_client, tmp_path):
+    """An op-ed posted with its author speaks in the author's voice; a bad type is refused with the allowed ones."""
+    from stance.serve.store import Store
+
+    client = make_client()
+    oped = {"id": "o", "date": "2021-06-20", "type": "op-ed", "author": "Nadia Farooqui", "title": "No bases",
+            "text": "Pakistan must never again give military bases to another country for its wars. "
+                    "The cost was too high."}
+    body = client.post("/documents", json={"documents": [oped, {"id": "z", "text": "Some words here.",
+                                                                 "type": "blog"}]}).json()
+    assert body["added"] == ["o"]
+    assert [x["id"] for x in body["rejected"]] == ["z"]
+    assert "expected one of news, speech" in body["rejected"][0]["error"]
+    stored = Store.open(tmp_path / "db").articles({"o"})["o"]
+    assert (stored.title, stored.author, stored.doc_type) == ("No bases", "Nadia Farooqui", "op-ed")
+    rows = client.get("/statements").json()["items"]
+    assert rows and {r["actor"] for r in rows} == {"Nadia Farooqui"}

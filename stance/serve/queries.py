@@ -130,7 +130,8 @@ def ingest_documents(store: Store, pipeline: Pipeline, items: Sequence[dict[str,
             doc = DocumentIn.model_validate(item)
             doc_id = doc.id or f"doc-{content_hash(doc.text)[:DOC_ID_HASH_CHARS]}"
             articles.append(make_article(doc_id, doc.text, INGEST_SOURCE,  # type: ignore[arg-type]  # a label
-                                         date=doc.date, source=doc.source, url=doc.url, line=index))
+                                         date=doc.date, source=doc.source, url=doc.url, line=index,
+                                         title=doc.title, author=doc.author, doc_type=doc.type))
         except ValidationError as exc:
             fields = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'document'}: {e['msg']}" for e in exc.errors())
             rejected.append({"index": index, "id": item.get("id") if isinstance(item, dict) else None,

@@ -37,6 +37,11 @@ class DocumentIn(BaseModel):
     date: str | None = Field(default=None, max_length=MAX_DATE_CHARS)
     source: str | None = Field(default=None, max_length=MAX_SOURCE_CHARS)
     url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
+    title: str | None = Field(default=None, max_length=MAX_SOURCE_CHARS)
+    author: str | None = Field(default=None, max_length=MAX_SOURCE_CHARS)
+    type: str | None = Field(default=None, max_length=MAX_DATE_CHARS,
+                             description="news (default), speech, press release, op-ed, letter, interview "
+                                         "transcript, testimony, social post or editorial")
 
 
 class Batch(BaseModel):
