@@ -11,7 +11,6 @@ so news adds nothing here.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -19,7 +18,7 @@ from stance.attribution.affiliations import affiliation_of
 from stance.ingest.corpus import EDITORIAL, NEWS
 from stance.ingest.sentences import split_sentences
 from stance.records import Actor, ActorType, Article, Sentence, Span, Statement
-from stance.registries.actors import ActorRegistry
+from stance.registries.actors import ActorRegistry, actor_id_for
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +30,6 @@ MIN_WORDS = 3
 """A sentence of fewer words (a heading, a signature, ``Dear Sir,``) states nothing."""
 OUTLET_TYPE: ActorType = "organisation"
 """The type an editorial's outlet speaks as."""
-_NOT_ID = re.compile(r"[^a-z0-9]+")
-
-
-def _slug(name: str) -> str:
-    """An actor id from a name, as the actor registry makes them (``Daily Ledger`` -> ``daily_ledger``)."""
-    return _NOT_ID.sub("_", name.lower()).strip("_") or "actor"
-
-
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
 
 
 def _known_as(name: str, registry: ActorRegistry) -> Actor | None:
@@ -60,7 +49,7 @@ def _outlet(name: str, registry: ActorRegistry) -> Actor:
     known = _known_as(name, registry)
     if known is not None and (known.type != "media" or known.name.casefold() == name.casefold()):
         return replace(known, type=OUTLET_TYPE, known=True)
-    actor_id = _slug(name)
+    actor_id = actor_id_for(name)
     if actor_id in registry:
         actor_id = f"{actor_id}_outlet"
     return Actor(actor_id=actor_id, name=name, type=OUTLET_TYPE, known=known is not None)
@@ -69,7 +58,7 @@ def _outlet(name: str, registry: ActorRegistry) -> Actor:
 def _person(name: str, registry: ActorRegistry) -> Actor:
     """A new person for an author the registry resolves to nobody, added to it (as the
     registry adds an unknown name it resolves)."""
-    actor_id = _slug(name)
+    actor_id = actor_id_for(name)
     if actor_id in registry:
         return registry.get(actor_id)
     return registry.add(Actor(actor_id=actor_id, name=name, type="person", known=False))
@@ -100,7 +89,7 @@ def uncovered(sentences: Sequence[Sentence], taken: Sequence[Span]) -> list[Sent
     """The sentences of ``MIN_WORDS`` or more that none of the ``taken`` spans overlaps: what the author says
     in their own voice."""
     return [s for s in sentences
-            if len(s.span.text.split()) >= MIN_WORDS and not any(_overlaps(s.span, t) for t in taken)]
+            if len(s.span.text.split()) >= MIN_WORDS and not any(s.span.overlaps(t) for t in taken)]
 
 
 def authored_statements(article: Article, statements: Sequence[Statement], registry: ActorRegistry, *,

@@ -57,10 +57,6 @@ class _Group:
         return span
 
 
-def _overlaps(a: Span, b: Span) -> bool:
-    return min(a.end, b.end) > max(a.start, b.start)
-
-
 def _distance(a: Span, b: Span) -> float:
     return abs((a.start + a.end) / 2 - (b.start + b.end) / 2)
 
@@ -88,8 +84,8 @@ def group_spans(sentences: Sequence[Sentence], tagged: dict[str, list[Span]]
     used_contents: set[int] = set()
 
     def pick(spans: list[Span], used: set[int], anchor: Span, near: Span) -> int | None:
-        candidates = [i for i, s in enumerate(spans) if _overlaps(s, near) or (s.start >= near.start and
-                                                                                s.end <= near.end)]
+        candidates = [i for i, s in enumerate(spans) if s.overlaps(near) or (s.start >= near.start and
+                                                                              s.end <= near.end)]
         if not candidates:
             return None
         fresh = [i for i in candidates if i not in used] or candidates
@@ -196,14 +192,14 @@ class Extractor:
         sentences = split_sentences(article)
         groups: list[tuple[Span | None, Span | None, Span | None, Found | None]] = [
             (source, cue, content, None) for source, cue, content in group_spans(sentences, tagged)]
+        resolver = SpeakerResolver(self.registry, article)
         wanted = set(self.rules) if self.tagger is not None else set(RULE_CATEGORIES)
         if wanted:
             contents = [c for _, _, c, _ in groups if c is not None]
-            for _, rule in attributor.rule_finds(article, sentences):
-                if rule_category(rule) in wanted and not any(_overlaps(rule.content, c) for c in contents):
+            for _, rule in attributor.rule_finds(article, sentences, resolver):
+                if rule_category(rule) in wanted and not any(rule.content.overlaps(c) for c in contents):
                     groups.append((rule.speaker, rule.cue, rule.content, rule))
             groups.sort(key=lambda g: min(s.start for s in g[:3] if s is not None))
-        resolver = SpeakerResolver(self.registry, article)
         out: list[Attribution] = []
         actors: list[Actor | None] = []
         for n, (source, cue, content, found) in enumerate(groups):

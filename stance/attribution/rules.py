@@ -441,11 +441,12 @@ class Attributor:
         return self.registry.by_name(GOVERNMENTS.get(country or ""))
 
     # ------------------------------------------------------------ extraction
-    def rule_finds(self, article: Article, sentences: Sequence[Sentence] | None = None
-                   ) -> list[tuple[Sentence, Found]]:
+    def rule_finds(self, article: Article, sentences: Sequence[Sentence] | None = None,
+                   speakers: SpeakerResolver | None = None) -> list[tuple[Sentence, Found]]:
         """The rules alone over one article, in reading order, each find with its
-        sentence (what ``stance extract`` adds to the tagger's finds)."""
-        state = _State()
+        sentence (what ``stance extract`` adds to the tagger's finds).  ``speakers``:
+        the article's resolver when the caller has one (its people are read once)."""
+        state = _State(speakers=speakers)
         out: list[tuple[Sentence, Found]] = []
         for sentence in split_sentences(article) if sentences is None else sentences:
             found = self._sentence(article, sentence, state)

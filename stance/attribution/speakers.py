@@ -25,7 +25,7 @@ from typing import Any
 from stance.attribution.mentions import DocumentPeople
 from stance.attribution.names import read_name
 from stance.records import Actor, ActorType, Article, Span
-from stance.registries.actors import GROUP_TYPES, ActorRegistry
+from stance.registries.actors import GROUP_TYPES, ActorRegistry, actor_id_for
 
 _RECENT = 10
 """How many speakers (the latest first) are kept for resolving offices."""
@@ -117,7 +117,7 @@ class SpeakerResolver:
 
     def _new(self, name: str, kind: ActorType, affiliation: str | None, roles: tuple[str, ...]) -> Actor:
         """The actor of a name the registry does not hold, added to it (or the one added before)."""
-        actor_id = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+        actor_id = actor_id_for(name)
         if actor_id in self.registry:
             return self.registry.get(actor_id)
         return self.registry.add(Actor(actor_id, name, kind, affiliation, (name,), roles, known=False))

@@ -23,7 +23,7 @@ import yaml
 from stance.attribution.affiliations import read_affiliation
 from stance.attribution.rules import extract_statements
 from stance.records import Article, PartialDate, Statement
-from stance.registries.actors import ActorRegistry, title_of
+from stance.registries.actors import ActorRegistry, actor_id_for, title_of
 
 SKIPPED_TYPES = frozenset({"anonymous", "media"})
 """Speakers that are no entry of a registry: unnamed sources, and outlets (never speakers)."""
@@ -72,7 +72,6 @@ _FUNCTION_WORDS = frozenset({"the", "and", "for"})
 _PARTY, _AFFILIATION, _STATE = "party", "affiliation", "state"
 """What a :class:`_Tally` notes as seen with the actor."""
 _WORD_BEFORE = re.compile(r"(?<!\S)(\S+)[ \t]+$")
-_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -304,10 +303,6 @@ def _seen(names: dict[str, list[PartialDate | None]]) -> tuple[Seen, ...]:
                                             s.first.start().toordinal() if s.first else 0, s.name)))
 
 
-def _slug(name: str) -> str:
-    return _SLUG.sub("_", name.lower()).strip("_") or "actor"
-
-
 def _unique(base: str, taken: set[str]) -> str:
     slug, n = base, 2
     while slug in taken:
@@ -324,7 +319,7 @@ def _suggestion(tally: _Tally, registry: ActorRegistry, taken: set[str]) -> Sugg
         actor_id, name, kind = actor.actor_id, actor.name, str(actor.type)
         aliases = [f for f in ranked if (m := registry.match_alias(f)) is None or m.actor_id != actor_id]
     else:
-        actor_id, name = _unique(_slug(tally.name), taken), tally.name
+        actor_id, name = _unique(actor_id_for(tally.name), taken), tally.name
         kind = tally.types.most_common(1)[0][0]
         aliases = [f for f in ranked if f.casefold() != name.casefold()]
     titles = tuple(t for t, _ in sorted(tally.titles.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -152,7 +152,8 @@ def country_of(phrase: str) -> str | None:
     return min(found)[1] if found else None
 
 
-def _slug(name: str) -> str:
+def actor_id_for(name: str) -> str:
+    """The id the registry gives an actor it makes from a name (``Daily Ledger`` -> ``daily_ledger``)."""
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "actor"
 
 
@@ -352,7 +353,7 @@ class ActorRegistry:
         return None
 
     def _new_person(self, name: str, phrase: str, group: Actor | None) -> Actor:
-        actor_id = _slug(name)
+        actor_id = actor_id_for(name)
         if actor_id in self.actors:
             return self.actors[actor_id]
         affiliation = None
@@ -376,7 +377,8 @@ def anonymous_actor(group: str | None) -> Actor:
     """Unnamed sources, kept apart by the group they speak for when the text says it."""
     if group is None:
         return Actor(ANONYMOUS_ID, "Anonymous sources", "anonymous", None, known=False)
-    return Actor(f"{ANONYMOUS_ID}_{_slug(group)}", f"Anonymous sources ({group})", "anonymous", group, known=False)
+    return Actor(f"{ANONYMOUS_ID}_{actor_id_for(group)}", f"Anonymous sources ({group})", "anonymous", group,
+                 known=False)
 
 
 def default_country(data: object) -> str:
