@@ -315,6 +315,8 @@ class StancePrediction:
     scores: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
     abstained: bool = False
     model: str = ""
+    checked_by: str | None = None
+    """The id of the person whose correction set this stance (:mod:`stance.review`); None: the model's label."""
 
     @property
     def value(self) -> float:
@@ -349,6 +351,8 @@ class StancePrediction:
             "model": self.model,
             # only for a speaker the registry did not hold: the store keeps no such flag, and its rows keep their shape
             **({} if st.known else {"known": False}),
+            # only for a label a person checked (stance review import)
+            **({"checked_by": self.checked_by} if self.checked_by else {}),
         }
 
     @classmethod
@@ -367,7 +371,8 @@ class StancePrediction:
             sources=tuple(row.get("sources") or ()), order=int(row.get("order") or 0),
             known=bool(row.get("known", True)))
         return cls(statement, row["issue"], row["stance"], float(row["confidence"]),
-                   dict(row.get("scores") or {}), bool(row.get("abstained")), row.get("model") or "")
+                   dict(row.get("scores") or {}), bool(row.get("abstained")), row.get("model") or "",
+                   row.get("checked_by") or None)
 
 
 @dataclass(frozen=True)
