@@ -67,22 +67,13 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from stance.pipeline.run_folder import read_predictions
     from stance.positions.aggregate import aggregate
-    from stance.records import StancePrediction
     from stance.registries.actors import ActorRegistry
     from stance.registries.issues import IssueRegistry
     from stance.report import filter_positions, match_actors, no_match_message, write_report
 
-    source = Path(args.run) / "statements.jsonl" if Path(args.run).is_dir() else Path(args.run)
-    if not source.is_file():
-        raise StanceError(f"{source}: not found; expected the statements.jsonl written by `stance track`")
-    predictions = []
-    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                predictions.append(StancePrediction.from_dict(json.loads(line)))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise StanceError(f"{source}:{number}: not a statement row ({exc})") from None
+    predictions = read_predictions(args.run)
     if args.actor:
         matched = [name for _, name in match_actors(predictions, args.actor)]
         if not matched:

@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Callable
 
 from stance.attribution.parser import DEFAULT_PARSER
-from stance.cli import arguments, commands
+from stance.cli import agreement, arguments, commands, dna, network, review
 from stance.errors import StanceError
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -260,7 +260,8 @@ def _add_actors(sub) -> None:
 
 
 SUBCOMMANDS = (_add_track, _add_report, _add_train, _add_predict, _add_evaluate, _add_extract, _add_export,
-               _add_ingest, _add_relabel, _add_serve, _add_key, _add_actors)
+               _add_ingest, _add_relabel, _add_serve, _add_key, _add_actors, dna.add, agreement.add, network.add,
+               review.add)
 
 
 def build_parser() -> argparse.ArgumentParser:
