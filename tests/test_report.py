@@ -97,6 +97,17 @@ def parse(path: Path) -> Node:
     return Tree(path.read_text(encoding="utf-8")).root
 
 
+def marks(root: Node) -> list[Node]:
+    """The statement marks of the charts under ``root`` (▲ favor and ▼ against are paths, ● neutral circles)."""
+    return [n for tag in ("path", "circle") for n in root.find_all(tag, "stmt")]
+
+
+def drawn(svg: Node, tag: str, cls: str) -> list[Node]:
+    """The ``tag.cls`` elements of a chart, those of its legend's samples left out."""
+    keys = {id(n) for g in svg.find_all("g", "legend") for n in g.find_all(tag, cls)}
+    return [n for n in svg.find_all(tag, cls) if id(n) not in keys]
+
+
 def grid(root: Node, index: int = 0) -> dict[str, list[tuple[str, str]]]:
     """{row name: [(cell class, cell text)]} of the ``index``-th grid table."""
     table = root.find_all("table", "grid")[index]
@@ -116,7 +127,7 @@ def test_index_grid_holds_current_positions(report):
     assert index == out_dir / "index.html"
     root = parse(index)
     actors = grid(root)
-    assert actors["Ana Li"][0] == ("against", "against since 2021-06-02 (2 statements, 2 sources)")
+    assert actors["Ana Li"][0] == ("against", "against since 2021-06-02 (2 statements, 2 sources); 4 in all")
     assert actors["Bo Chen"] == [("none", "no dated statements (1 undated)"),
                                  ("against", "against since 2021-02-01 (1 statement, 1 source)")]
     assert "Green Party" in grid(root, 1)
@@ -131,25 +142,29 @@ def test_actor_page_charts_statements_and_shifts(report):
     out_dir, _ = report
     ana = parse(out_dir / "actors" / "ana.html")
     svg = ana.find_all("svg")
-    assert len(svg) == 1 and len(svg[0].find_all("circle", "stmt")) == 4
+    assert len(svg) == 1 and len(marks(svg[0])) == 4
     assert len(svg[0].find_all("line", "wh")) == 1  # the month-precision date
-    assert len(svg[0].find_all("line", "shift")) == 1
-    assert len(svg[0].find_all("polygon", "band")) == 1
+    assert len(drawn(svg[0], "line", "shift")) == 1
+    assert len(svg[0].find_all("polygon", "band")) == 3  # 2020-01, 2020-03, 2021-06..07: the line breaks twice
     shift = ana.find_all("div", "shift")[0]
     assert "Ana Li backed the dam again." in shift.text() and "Ana Li now says the dam must stop." in shift.text()
-    assert ana.find_all("a", None)[-1].attrs["href"].endswith(".html#s-s4")
+    assert [a.attrs["href"] for a in ana.find_all("a") if a.text() == "in the text"][-4:] == [
+        "../docs/d3.html#s-s3", "../docs/d4.html#s-s4", "../docs/d1.html#s-s1", "../docs/d2.html#s-s2"]
     bo = parse(out_dir / "actors" / "bo.html")
-    assert sum(len(s.find_all("circle", "stmt")) for s in bo.find_all("svg")) == 1
-    assert any(h.text() == "Undated (1)" for h in bo.find_all("h3"))
+    assert sum(len(marks(s)) for s in bo.find_all("svg")) == 1
+    assert "No dated statements to chart." in bo.text()  # on the dam: one undated statement, no empty chart
+    assert any(h.text() == "Undated (1)" for h in bo.find_all("h4"))
     group = parse(out_dir / "actors" / "green-party.html")
     assert "Voices" in group.text() and "Ana Li" in group.text()
-    assert len(group.find_all("circle", "stmt")) == 5
+    assert len(marks(group)) == 5
 
 
 def test_issue_and_doc_pages(report):
     out_dir, _ = report
     dam = parse(out_dir / "issues" / "dam.html")
-    assert len(dam.find_all("polyline", "ser")) == 2  # Ana and Cy: Bo has no dated statement on the dam
+    overview = dam.find_all("svg")[0]
+    # Ana (three runs of months: 2020-01, 2020-03, 2021-06..07) and Cy; Bo has no dated statement on the dam
+    assert len(overview.find_all("polyline", "ser")) == 4
     assert "Ana Li" in dam.find_all("ul", "legend")[0].text()
     doc = parse(out_dir / "docs" / "d1.html")
     marks = {m.attrs["id"]: m.text() for m in doc.find_all("mark") if "id" in m.attrs}
@@ -159,7 +174,7 @@ def test_issue_and_doc_pages(report):
 def test_everything_escaped_and_offline(report):
     out_dir, _ = report
     files = [p for p in out_dir.rglob("*") if p.is_file()]
-    assert {p.suffix for p in files} == {".html", ".md", ".json"}
+    assert {p.suffix for p in files} == {".html", ".md", ".json"}  # charts download from data: links
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert "<script" not in text.lower(), path
@@ -175,7 +190,8 @@ def test_everything_escaped_and_offline(report):
 def test_markdown_and_json(report):
     out_dir, _ = report
     index = (out_dir / "index.md").read_text()
-    assert "| [Ana Li](actors/ana.md) | against since 2021-06-02 (2 statements, 2 sources) |" in index
+    assert ("| [Ana Li](actors/ana.md) | [against since 2021-06-02 (2 statements, 2 sources); 4 in all]"
+            "(actors/ana.md#quotes-dam) |") in index
     bo = (out_dir / "actors" / "bo.md").read_text()
     assert "no view \\| on the dam yet." in bo and "&lt;script&gt;" in bo
     data = json.loads((out_dir / "report.json").read_text())
@@ -244,5 +260,5 @@ def test_index_renders_in_headless_chromium(report):
     dumped = index.parent / "dumped.html"
     dumped.write_text(done.stdout, encoding="utf-8")
     actors = grid(parse(dumped))
-    assert actors["Ana Li"][0] == ("against", "against since 2021-06-02 (2 statements, 2 sources)")
+    assert actors["Ana Li"][0] == ("against", "against since 2021-06-02 (2 statements, 2 sources); 4 in all")
     assert set(actors) >= {"Ana Li", "Bo Chen"}

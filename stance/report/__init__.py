@@ -2,12 +2,18 @@
 
 ``write_report(positions, out_dir, issues=...)`` writes::
 
-    index.html            summary, actors x issues grid, group grid, latest shifts, disagreements
-    actors/<slug>.html    per issue: timeline chart, current position, shifts with quotes, every quote
-    issues/<slug>.html    all actors on one issue over time, and their current positions
+    index.html            summary, actors x issues grid (each cell linked to its quotes), group grid,
+                          latest shifts, disagreements
+    actors/<slug>.html    per issue: current position and score in words, timeline chart (shared time axis,
+                          downloadable as SVG), scores by period, shifts with quotes, every quote
+    issues/<slug>.html    every actor's line and chart on one issue, its actor network, every quote by actor
     docs/<slug>.html      article text with each quote in <mark id="s-<statement_id>"> (given articles)
-    index.md, actors/<slug>.md
+    index.md, actors/<slug>.md, issues/<slug>.md
     report.json
+
+Modules: ``view`` (the view model), ``wording`` (the sentences every format shares), ``svg`` and ``swarm``
+(timelines), ``network_chart`` (the actor network), ``paths`` (page anchors), ``html``, ``markdown``,
+``jsonout``, ``select`` (``--actor`` names).
 """
 
 from __future__ import annotations

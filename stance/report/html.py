@@ -1,8 +1,11 @@
 """Self-contained HTML pages: inline CSS and inline SVG, no script, no network reference.
 
 Every piece of text that comes from an article or a record goes through
-:func:`e` (``html.escape``).  The index is a grid of current positions; the
-quotes live on the actor pages, so each page stays small.
+:func:`e` (``html.escape``).  The index is a grid of current positions, each
+cell linking to the quotes behind it on the actor's page; issue pages hold
+every actor's quotes on the issue and its actor network.  The charts of one
+page share one time axis, and each can be downloaded as an SVG file (a
+``data:`` link, so the page stays one file).
 """
 
 from __future__ import annotations
@@ -10,45 +13,70 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-from stance.records import Article, Shift, StancePrediction
-from stance.report.svg import issue_svg, series_style, timeline_svg
+from stance.records import Article, PositionPoint, Shift, StancePrediction
+from stance.report.network_chart import DRAWN, network_svg, strongest
+from stance.report.paths import fragment, quote_id, quotes_id, section_id, write_pages
+from stance.report.svg import (
+    CHART_CSS,
+    NO_DATES,
+    Frame,
+    Now,
+    data_uri,
+    days_of,
+    frame,
+    issue_svg,
+    series_style,
+    shift_label,
+    timeline_svg,
+)
 from stance.report.view import DISCOVERED, DISCOVERED_SHORT, LATEST, Current, Entity, ReportModel, change
+from stance.report.wording import (
+    chart_caption,
+    checked_mark,
+    checked_text,
+    current_text,
+    latest_text,
+    period_unit,
+    plural,
+)
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;color:#222;max-width:1100px;margin:0 auto;padding:0 16px 40px}
 nav{padding:8px 0;border-bottom:1px solid #ddd}a{color:#0b57a4}
 table{border-collapse:collapse;margin:8px 0}\
 th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
-td.favor,.cur.favor{background:#d7efd9}td.against,.cur.against{background:#f6d4d4}
+td.favor,.cur.favor{background:#d6e9f5}td.against,.cur.against{background:#f8dccb}
 td.neutral,.cur.neutral{background:#e8e8e8}td.none{background:#fafafa;color:#888}\
+td.favor a,td.against a,td.neutral a{color:inherit}
 .cur{padding:4px 8px;display:inline-block}
-.chart{width:100%;max-width:720px;height:auto;display:block}.chart text{font-size:10px;fill:#555}
-.chart .grid{stroke:#e3e3e3}.chart .tick{stroke:#eee}.chart .yl{text-anchor:end}.chart .xl{text-anchor:middle}
-.chart .band{fill:#90a4ae;fill-opacity:.25}.chart .pos{fill:none;stroke:#37474f;stroke-width:2}
-.chart .shift{stroke:#6a1b9a;stroke-dasharray:4 3}.chart .wh{stroke:#999}.chart .ser{fill:none;stroke-width:2}
-.chart .stmt{fill-opacity:.7}.chart .favor{fill:#2e7d32}.chart .against{fill:#c62828}.chart .neutral{fill:#757575}
 ul.quotes{list-style:none;padding:0}blockquote{margin:6px 0 0;padding:2px 8px;border-left:3px solid #bbb}
-.favor>blockquote{border-color:#2e7d32}.against>blockquote{border-color:#c62828}.meta{color:#666;font-size:12px}
-.cols{display:flex;gap:16px}.cols>div{flex:1}.legend{list-style:none;padding:0;columns:3}
+.favor>blockquote{border-color:#0072b2}.against>blockquote{border-color:#d55e00}.meta{color:#666;font-size:12px}
+.checked{color:#1b5e20;font-weight:bold}.cols{display:flex;gap:16px}.cols>div{flex:1}
+.legend{list-style:none;padding:0;columns:3}figure{margin:8px 0}figcaption{color:#555;font-size:12px;max-width:720px}
 .text p{white-space:pre-wrap}mark{background:#fff1a8}mark mark{background:none}
 .discovered{color:#8a5a00;font-size:12px;font-weight:normal}
-"""
+""" + CHART_CSS
 
 
+@lru_cache(maxsize=1 << 16)
 def e(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
+    """Escape any value for HTML text or a quoted attribute (memoised: names, dates and ids repeat)."""
     return escape(str(value), quote=True)
+
+
+_STYLE = f"<style>{CSS}</style></head><body>"
 
 
 def page(title: str, body: str, root: str = "") -> str:
     """A complete HTML document; ``root`` is the relative path back to the report root."""
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{e(title)}</title>'
-            f'<style>{CSS}</style></head><body><nav><a href="{root}index.html">Report index</a></nav>'
-            f"<main>{body}</main></body></html>")
+    return "".join(('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                    f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{e(title)}</title>',
+                    _STYLE, f'<nav><a href="{root}index.html">Report index</a></nav><main>', body,
+                    "</main></body></html>"))
 
 
 def _table(head: Sequence[str], rows: Iterable[str], cls: str = "") -> str:
@@ -57,20 +85,23 @@ def _table(head: Sequence[str], rows: Iterable[str], cls: str = "") -> str:
             + "".join(rows) + "</table>")
 
 
-def _cell(cur: Current | None) -> str:
+def _cell(ent: Entity, issue: str, model: ReportModel, root: str) -> str:
+    """A grid cell: the position in words with its counts, linked to the quotes behind it."""
+    cur: Current | None = ent.current.get(issue)
     if cur is None:
         return '<td class="none"></td>'
-    return f'<td class="{cur.leaning}">{e(cur.text)}</td>'
+    href = f"{root}actors/{ent.slug}.html#{quotes_id(model.issue_slugs[issue])}"
+    return f'<td class="{cur.leaning}"><a href="{href}">{e(ent.summaries[issue])}</a></td>'
 
 
-def _entity_link(ent: Entity, root: str) -> str:
-    return f'<a href="{root}actors/{ent.slug}.html">{e(ent.name)}</a>'
+def _entity_link(ent: Entity, root: str, text: str | None = None) -> str:
+    return f'<a href="{root}actors/{ent.slug}.html">{e(ent.title if text is None else text)}</a>'
 
 
-def _listed(ent: Entity, root: str) -> str:
+def _listed(ent: Entity, root: str, text: str | None = None) -> str:
     """An entity's link in a list of actors, marked when the registry did not hold it."""
     marker = f' <span class="discovered" title="{e(DISCOVERED)}">({e(DISCOVERED_SHORT)})</span>'
-    return _entity_link(ent, root) + (marker if ent.discovered else "")
+    return _entity_link(ent, root, text) + (marker if ent.discovered else "")
 
 
 def _discovered_note(entities: Iterable[Entity]) -> str:
@@ -81,159 +112,307 @@ def _discovered_note(entities: Iterable[Entity]) -> str:
             "<code>stance actors suggest</code> drafts their registry entries.</p>")
 
 
-def _grid(entities: Iterable[Entity], model: ReportModel, corner: str = "Actor") -> str:
-    """Entities by issues, each cell the current position coloured by leaning."""
-    head = [corner] + [f'<a href="issues/{model.issue_slugs[i]}.html">{e(model.label(i))}</a>'
-                       for i in model.issue_ids]
-    rows = (f"<tr><th>{_listed(ent, '')}</th>" + "".join(_cell(ent.current.get(i)) for i in model.issue_ids)
-            + "</tr>" for ent in entities)
-    return _table(head, rows, "grid")
+def _figure(svg: str, caption: str, name: str) -> str:
+    """A chart with its caption and a link that downloads it as ``name``.svg."""
+    if svg == NO_DATES:
+        return svg
+    return (f'<figure>{svg}<figcaption>{e(caption)} <a class="download" download="{e(name)}.svg" '
+            f'href="{data_uri(svg)}">Download this chart (SVG)</a></figcaption></figure>')
 
 
-def _summary(model: ReportModel) -> str:
-    c = model.positions.corpus
-    span = f"{c.first_date} to {c.last_date}" if c.first_date else "no dated statements"
-    rows = [("Documents", c.n_documents), ("Date range", span), ("Statements", c.n_statements),
-            ("Scored pairs (statement, issue)", c.n_scored), ("Undated statements", c.n_undated),
-            ("Period", model.positions.period)]
-    rows += [(f"Filter: {k}", v) for k, v in model.filters.items()]
-    return ('<table class="summary">' + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
-            + "</table>")
+def _scores_table(points: Sequence[PositionPoint], period: str) -> str:
+    """Every point of the line as numbers, folded away (open it without script)."""
+    if not points:
+        return ""
+    rows = (f"<tr><td>{e(p.period)}</td><td>{p.score:+.2f}</td><td>{p.low:+.2f} to {p.high:+.2f}</td>"
+            f"<td>{p.n_statements}</td></tr>" for p in sorted(points, key=lambda q: (q.start, q.end)))
+    word = period_unit(period)
+    return (f"<details><summary>Scores by {e(word)} ({len(points)})</summary>"
+            + _table([e(word.capitalize()), "Score", "95% interval", "Statements"], rows) + "</details>")
 
 
-def _latest_shifts(model: ReportModel) -> str:
-    rows = model.latest_shifts(LATEST)
-    if not rows:
-        return "<p>No shifts found.</p>"
-    more = len(model.shift_rows) - len(rows)
-    note = (f'<p class="meta">The {len(rows)} latest of {len(model.shift_rows)}; '
-            "each actor page has all of its own.</p>" if more else "")
-    return note + _table(["Actor", "Issue", "Date", "Change", ""], (
-        f"<tr><td>{_entity_link(ent, '')}</td><td>{e(model.label(s.issue))}</td><td>{e(s.date)}</td>"
-        f"<td>{e(change(s))}</td>"
-        f"<td><a href=\"actors/{ent.slug}.html#issue-{model.issue_slugs[s.issue]}\">evidence</a></td></tr>"
-        for s, ent in rows))
+@dataclass
+class Pages:
+    """Renders the pages of one model; a quote's markup is built once however many pages show it."""
 
+    model: ReportModel
 
-def _disagreements(model: ReportModel) -> str:
-    rows = sorted(model.positions.disagreements, key=lambda d: d.period, reverse=True)[:LATEST]
-    if not rows:
-        return "<p>No internal disagreements found.</p>"
+    def __post_init__(self) -> None:
+        self.memo: dict[tuple[str, str], str] = {}
+        self.items: dict[tuple[str, str, bool], str] = {}
 
-    def group(name: str) -> str:
-        return _entity_link(model.groups[name], "") if name in model.groups else e(name)
+    # --- quotes ------------------------------------------------------------------------------------------------
 
-    return _table(["Group", "Issue", "Period", "Favor", "Against"], (
-        f"<tr><td>{group(d.group)}</td><td>{e(model.label(d.issue))}</td><td>{e(d.period)}</td>"
-        f"<td>{e(', '.join(d.favor))}</td><td>{e(', '.join(d.against))}</td></tr>" for d in rows))
+    def _quote_body(self, p: StancePrediction) -> str:
+        """A statement as evidence, from a page one level down (``actors/``, ``issues/``)."""
+        key = (p.statement.statement_id, p.issue)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        model, st = self.model, p.statement
+        ent = model.actors.get(st.actor_id)
+        slug = model.issue_slugs.get(p.issue, "")
+        who = (f'<a href="../actors/{ent.slug}.html#{fragment(quote_id(slug, st.statement_id))}">{e(ent.title)}</a>'
+               if ent else e(st.actor))
+        meta = [who, e(p.stance) + (" (abstained)" if p.abstained else ""), f"confidence {p.confidence:.2f}",
+                e(st.date or "undated"), "sources: " + e(model.sources(st))]
+        if p.checked_by:
+            meta.insert(2, f'<span class="checked">{e(checked_mark(p))}</span>')
+        if st.doc_id in model.doc_slugs:
+            meta.append(f'<a href="../docs/{model.doc_slugs[st.doc_id]}.html#{fragment("s-" + st.statement_id)}">'
+                        "in the text</a>")
+        body = f'<blockquote>{e(st.quote.text)}</blockquote><div class="meta">{" · ".join(meta)}</div>'
+        self.memo[key] = body
+        return body
 
+    def quotes(self, preds: Iterable[StancePrediction], anchored: bool = False) -> str:
+        """A list of quotes; ``anchored`` gives each its :func:`quote_id` (an actor page's own list)."""
+        items = []
+        for p in preds:
+            key = (p.statement.statement_id, p.issue, anchored)
+            item = self.items.get(key)
+            if item is None:
+                ident = (f' id="{e(quote_id(self.model.issue_slugs[p.issue], p.statement.statement_id))}"'
+                         if anchored else "")
+                item = self.items[key] = f'<li class="{e(p.stance)}"{ident}>{self._quote_body(p)}</li>'
+            items.append(item)
+        return '<ul class="quotes">' + "".join(items) + "</ul>"
 
-def index_page(model: ReportModel) -> str:
-    issues = "".join(f'<li><a href="issues/{model.issue_slugs[i]}.html">{e(model.label(i))}</a>'
-                     f' <span class="meta">favor = {e(model.issues[i].target)}</span></li>' for i in model.issue_ids)
-    body = (f"<h1>{e(model.title)}</h1>{_summary(model)}<h2>Issues</h2><ul>{issues}</ul>"
-            f"<h2>Current positions</h2>{_grid(model.actors.values(), model)}"
-            f"{_discovered_note(model.actors.values())}"
-            f"<h2>Groups (roll-ups of affiliations)</h2>{_grid(model.groups.values(), model, 'Group')}"
-            f"<h2>Latest shifts</h2>{_latest_shifts(model)}"
-            f"<h2>Internal disagreements</h2>{_disagreements(model)}")
-    return page(model.title, body)
+    # --- index ---------------------------------------------------------------------------------------------
 
+    def _grid(self, entities: Iterable[Entity], corner: str = "Actor", names: bool = False) -> str:
+        """Entities by issues, each cell the current position coloured by leaning and linked to its quotes."""
+        model = self.model
+        head = [corner] + [f'<a href="issues/{model.issue_slugs[i]}.html">{e(model.label(i))}</a>'
+                           for i in model.issue_ids]
+        rows = (f"<tr><th>{_listed(ent, '', ent.name if names else None)}</th>"
+                + "".join(_cell(ent, i, model, "") for i in model.issue_ids) + "</tr>" for ent in entities)
+        return _table(head, rows, "grid")
 
-def _quote(p: StancePrediction, model: ReportModel) -> str:
-    """One statement as evidence, from a page under ``actors/``."""
-    st = p.statement
-    ent = model.actors.get(st.actor_id)
-    who = _entity_link(ent, "../") if ent else e(st.actor)
-    meta = [who, e(p.stance) + (" (abstained)" if p.abstained else ""), f"confidence {p.confidence:.2f}",
-            e(st.date or "undated"), "sources: " + e(model.sources(st))]
-    if st.doc_id in model.doc_slugs:
-        meta.append(f'<a href="../docs/{model.doc_slugs[st.doc_id]}.html#s-{e(st.statement_id)}">in the text</a>')
-    return (f'<li class="{e(p.stance)}"><blockquote>{e(st.quote.text)}</blockquote>'
-            f'<div class="meta">{" · ".join(meta)}</div></li>')
+    def _summary(self) -> str:
+        model = self.model
+        c = model.positions.corpus
+        span = f"{c.first_date} to {c.last_date}" if c.first_date else "no dated statements"
+        checked = sum(1 for p in model.positions.predictions if p.checked_by)
+        rows = [("Documents", c.n_documents), ("Date range", span), ("Statements", c.n_statements),
+                ("Scored pairs (statement, issue)", c.n_scored), ("Undated statements", c.n_undated),
+                ("Labels checked by a person", checked), ("Period", model.positions.period)]
+        rows += [(f"Filter: {k}", v) for k, v in model.filters.items()]
+        return ('<table class="summary">' + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows)
+                + "</table>")
 
+    def _latest_shifts(self) -> str:
+        model = self.model
+        rows = model.latest_shifts(LATEST)
+        if not rows:
+            return "<p>No shifts found.</p>"
+        more = len(model.shift_rows) - len(rows)
+        note = (f'<p class="meta">The {len(rows)} latest of {len(model.shift_rows)}; '
+                "each actor page has all of its own.</p>" if more else "")
+        return note + _table(["Actor", "Issue", "Date", "Change", ""], (
+            f"<tr><td>{_entity_link(ent, '')}</td><td>{e(model.label(s.issue))}</td><td>{e(s.date)}</td>"
+            f"<td>{e(change(s))}</td>"
+            f"<td><a href=\"actors/{ent.slug}.html#{section_id(model.issue_slugs[s.issue])}\">evidence</a></td></tr>"
+            for s, ent in rows))
 
-def _quotes(preds: Iterable[StancePrediction], model: ReportModel) -> str:
-    return '<ul class="quotes">' + "".join(_quote(p, model) for p in preds) + "</ul>"
+    def _disagreements(self) -> str:
+        model = self.model
+        rows = sorted(model.positions.disagreements, key=lambda d: d.period, reverse=True)[:LATEST]
+        if not rows:
+            return "<p>No internal disagreements found.</p>"
 
+        def group(name: str) -> str:
+            return _entity_link(model.groups[name], "", name) if name in model.groups else e(name)
 
-def _shift(s: Shift, model: ReportModel) -> str:
-    return (f'<div class="shift"><p><b>{e(s.date)}</b>: {e(change(s))} ({e(s.direction)})</p><div class="cols">'
-            f"<div><h4>Before</h4>{_quotes(model.evidence(s.before_ids, s.issue), model)}</div>"
-            f"<div><h4>After</h4>{_quotes(model.evidence(s.after_ids, s.issue), model)}</div></div></div>")
+        return _table(["Group", "Issue", "Period", "Favor", "Against"], (
+            f"<tr><td>{group(d.group)}</td><td>{e(model.label(d.issue))}</td><td>{e(d.period)}</td>"
+            f"<td>{e(', '.join(d.favor))}</td><td>{e(', '.join(d.against))}</td></tr>" for d in rows))
 
+    def index(self) -> str:
+        model = self.model
+        issues = "".join(f'<li><a href="issues/{model.issue_slugs[i]}.html">{e(model.label(i))}</a>'
+                         f' <span class="meta">favor = {e(model.issues[i].target)}</span></li>'
+                         for i in model.issue_ids)
+        how = ('<p class="meta">Each cell is the current position (since the latest shift) with the statements '
+               "it rests on, and how many there are in all when more; it links to those quotes.</p>")
+        body = (f"<h1>{e(model.title)}</h1>{self._summary()}<h2>Issues</h2><ul>{issues}</ul>"
+                f"<h2>Current positions</h2>{how}{self._grid(model.actors.values())}"
+                f"{_discovered_note(model.actors.values())}"
+                f"<h2>Groups (roll-ups of affiliations)</h2>{self._grid(model.groups.values(), 'Group', True)}"
+                f"<h2>Latest shifts</h2>{self._latest_shifts()}"
+                f"<h2>Internal disagreements</h2>{self._disagreements()}")
+        return page(model.title, body)
 
-def _issue_section(ent: Entity, issue: str, model: ReportModel) -> str:
-    preds = ent.preds[issue]
-    dated = [p for p in preds if p.statement.date]
-    undated = [p for p in preds if not p.statement.date]
-    cur = ent.current[issue]
-    slug = model.issue_slugs[issue]
-    parts = [f'<section id="issue-{slug}"><h2><a href="../issues/{slug}.html">{e(model.label(issue))}</a></h2>',
-             f'<p class="meta">favor = {e(model.issues[issue].target)}</p>',
-             f'<p class="cur {cur.leaning}">Current position: {e(cur.text)}</p>',
-             timeline_svg(dated, ent.points.get(issue, ()), ent.shifts.get(issue, ()),
-                          label=f"{ent.name} on {model.label(issue)}")]
-    if ent.shifts.get(issue):
-        parts += ["<h3>Shifts</h3>", *(_shift(s, model) for s in ent.shifts[issue])]
-    if dated:
-        parts.append(f"<h3>Statements ({len(dated)})</h3>{_quotes(dated, model)}")
-    if undated:
-        parts.append(f"<h3>Undated ({len(undated)})</h3>{_quotes(undated, model)}")
-    return "".join(parts) + "</section>"
+    # --- actor pages ---------------------------------------------------------------------------------------
 
+    def _shift(self, s: Shift) -> str:
+        model = self.model
+        return (f'<div class="shift"><p><b>{e(s.date)}</b>: {e(change(s))} ({e(s.direction)})</p><div class="cols">'
+                f"<div><h4>Before</h4>{self.quotes(model.evidence(s.before_ids, s.issue))}</div>"
+                f"<div><h4>After</h4>{self.quotes(model.evidence(s.after_ids, s.issue))}</div></div></div>")
 
-def _voices(ent: Entity, model: ReportModel) -> str:
-    """Which member holds which position, for a group page."""
-    issues = [i for i in model.issue_ids if i in ent.preds]
-    rows = []
-    for actor_id, _ in ent.voices():
-        voice = model.actors[actor_id]
-        rows.append(f"<tr><th>{_listed(voice, '../')}</th>" + "".join(_cell(voice.current.get(i)) for i in issues)
-                    + "</tr>")
-    return "<h2>Voices</h2>" + _table(["Member"] + [e(model.label(i)) for i in issues], rows)
+    def _chart(self, ent: Entity, issue: str, fr: Frame | None, compact: bool = False) -> str:
+        """The entity's timeline on one issue over the page's shared frame, with caption and download link."""
+        model = self.model
+        ev, cur, points = ent.evidence[issue], ent.current[issue], ent.points.get(issue, ())
+        shifts = ent.shifts.get(issue, ())
+        days = [p.statement.date for p in ev.current if p.statement.date]
+        now = Now(cur.score, days[0].start(), max(d.end() for d in days)) if cur.score is not None and days else None
+        label = model.label(issue)
+        dated = ev.dated
+        counts = {s: sum(1 for p in dated if p.stance == s) for s in ("favor", "against", "neutral")}
+        desc = (f"{plural(len(dated), 'dated statement')} by {ent.title} on {label}"
+                + (f" from {dated[0].statement.date} to {dated[-1].statement.date}" if dated else "")
+                + f": {counts['favor']} favor, {counts['against']} against, {counts['neutral']} neutral; "
+                + (f"shifts: {'; '.join(shift_label(s) for s in shifts)}. " if shifts else "no shift. ")
+                + latest_text(points))
+        slug = model.issue_slugs[issue]
 
+        def link(statement_id: str) -> str:
+            return "#" + fragment(quote_id(slug, statement_id))
 
-def actor_page(ent: Entity, model: ReportModel) -> str:
-    if ent.kind == "group":
-        sub = f"Group roll-up of {len(ent.voices())} voice(s)"
-    else:
-        group = model.group_of(ent)
-        aff = _entity_link(group, "../") if group else e(ent.affiliation or "")
-        sub = e(ent.actor_type) + (f" · {aff}" if ent.affiliation else "")
-        sub += f' · <span class="discovered">{e(DISCOVERED)}</span>' if ent.discovered else ""
-    body = [f'<h1>{e(ent.name)}</h1><p class="meta">{sub}</p>']
-    if ent.kind == "group":
-        body.append(_voices(ent, model))
-    body += [_issue_section(ent, issue, model) for issue in model.issue_ids if issue in ent.preds]
-    return page(ent.name, "".join(body), "../")
+        svg = timeline_svg(dated, points, shifts, fr=fr, title=f"{ent.title} on {label}: position over time",
+                           desc=desc, period=period_unit(model.positions.period), now=now,
+                           link=None if compact else link, compact=compact)
+        return _figure(svg, chart_caption(ent.name, points, model.positions.period), f"{ent.slug}-{slug}")
 
+    def _issue_section(self, ent: Entity, issue: str, fr: Frame | None) -> str:
+        model = self.model
+        ev, cur = ent.evidence[issue], ent.current[issue]
+        slug = model.issue_slugs[issue]
+        points = ent.points.get(issue, ())
+        numbers = " ".join(t for t in (current_text(cur, ev.shift_date), latest_text(points),
+                                       checked_text(ev.checked, ev.total) + ".") if t)
+        parts = [f'<section id="{section_id(slug)}">',
+                 f'<h2><a href="../issues/{slug}.html">{e(model.label(issue))}</a></h2>',
+                 f'<p class="meta">favor = {e(model.issues[issue].target)}</p>',
+                 f'<p class="cur {cur.leaning}">Current position: {e(ent.summaries[issue])}</p>',
+                 f"<p>{e(numbers)}</p>", self._chart(ent, issue, fr),
+                 _scores_table(points, model.positions.period)]
+        if ent.shifts.get(issue):
+            parts += ["<h3>Shifts</h3>", *(self._shift(s) for s in ent.shifts[issue])]
+        parts.append(f'<div id="{quotes_id(slug)}"><h3>Statements ({ev.total})</h3>')
+        if ev.shift_date:
+            parts.append(f"<h4>Since the shift of {e(ev.shift_date)}: the current position ({len(ev.current)})</h4>"
+                         f"{self.quotes(ev.current, True)}<h4>Before ({len(ev.before)})</h4>"
+                         f"{self.quotes(ev.before, True)}")
+        elif ev.current:
+            parts.append(self.quotes(ev.current, True))
+        if ev.undated:
+            parts.append(f"<h4>Undated ({len(ev.undated)})</h4>{self.quotes(ev.undated, True)}")
+        return "".join(parts) + "</div></section>"
 
-def _position_rows(entities: Iterable[Entity], issue: str) -> list[str]:
-    return [f"<tr><th>{_listed(ent, '../')}</th>{_cell(ent.current[issue])}<td>{len(ent.preds[issue])}</td></tr>"
-            for ent in entities if issue in ent.preds]
+    def _voices(self, ent: Entity) -> str:
+        """Which member holds which position, for a group page."""
+        model = self.model
+        issues = [i for i in model.issue_ids if i in ent.preds]
+        rows = []
+        for actor_id, _ in ent.voices():
+            voice = model.actors[actor_id]
+            rows.append(f"<tr><th>{_listed(voice, '../')}</th>"
+                        + "".join(_cell(voice, i, model, "../") for i in issues) + "</tr>")
+        return "<h2>Voices</h2>" + _table(["Member"] + [e(model.label(i)) for i in issues], rows)
+
+    def actor(self, ent: Entity) -> str:
+        model = self.model
+        if ent.kind == "group":
+            sub = f"Group roll-up of {plural(len(ent.voices()), 'voice')}"
+        else:
+            group = model.group_of(ent)
+            aff = _entity_link(group, "../") if group else e(ent.affiliation or "")
+            sub = e(ent.actor_type) + (f" · {aff}" if ent.affiliation else "")
+            sub += f' · <span class="discovered">{e(DISCOVERED)}</span>' if ent.discovered else ""
+            if ent.name in model.groups:
+                sub += f" · its group roll-up: {_entity_link(model.groups[ent.name], '../')}"
+        checked, labels = ent.labels()
+        body = [f'<h1>{e(ent.title)}</h1><p class="meta">{sub}</p><p>{e(checked_text(checked, labels))}.</p>']
+        if ent.kind == "group":
+            body.append(self._voices(ent))
+        issues = [i for i in model.issue_ids if i in ent.preds]
+        fr = frame(days_of([p for i in issues for p in ent.preds[i]], [pt for i in issues for pt in ent.points[i]]))
+        body += [self._issue_section(ent, issue, fr) for issue in issues]
+        return page(ent.title, "".join(body), "../")
+
+    # --- issue pages ---------------------------------------------------------------------------------------
+
+    def _positions_table(self, entities: Iterable[Entity], issue: str, corner: str) -> str:
+        rows = [f"<tr><th>{_listed(ent, '../')}</th>{_cell(ent, issue, self.model, '../')}"
+                f"<td>{ent.evidence[issue].total}</td></tr>" for ent in entities if issue in ent.preds]
+        return _table([corner, "Current position", "Statements"], rows)
+
+    def _network(self, issue: str) -> str:
+        model = self.model
+        edges = model.network(issue)
+        word = period_unit(model.positions.period)
+        if not edges:
+            return f"<p>No two actors took sides (favor or against) in the same {e(word)} on this issue.</p>"
+        by_name: dict[str, str] = {}
+        for ent in model.actors.values():
+            by_name.setdefault(ent.name, f"../actors/{ent.slug}.html#{section_id(model.issue_slugs[issue])}")
+        label = model.label(issue)
+        svg = network_svg(edges, title=f"Who agreed and who clashed on {label}", period=word, href=by_name)
+        caption = (f"Two actors are linked when both leaned the same way (congruence) or opposite ways (conflict) "
+                   f"on {label} in the same {word}; a thicker line counts more {word}s"
+                   + (f"; the {DRAWN} strongest of {len(edges)} edges are drawn." if len(edges) > DRAWN else "."))
+        listed = strongest(edges, LATEST)
+        note = f"The {len(listed)} strongest of {len(edges)} edges." if len(edges) > len(listed) else ""
+        rows = (f"<tr><td>{e(ed.source)}</td><td>{e(ed.target)}</td><td>{e(ed.kind)}</td><td>{ed.weight}</td>"
+                f"<td>{e(', '.join(ed.periods))}</td></tr>" for ed in listed)
+        return (_figure(svg, caption, f"network-{model.issue_slugs[issue]}")
+                + (f'<p class="meta">{e(note)}</p>' if note else "")
+                + _table(["Actor", "Actor", "Kind", e(word.capitalize() + "s"), e(word.capitalize() + "s listed")],
+                         rows))
+
+    def issue(self, issue: str) -> str:
+        model = self.model
+        info = model.issues[issue]
+        slug = model.issue_slugs[issue]
+        word = period_unit(model.positions.period)
+        speakers = [a for a in model.actors.values() if issue in a.preds]
+        charted = [a for a in speakers if a.points.get(issue)]
+        fr = frame(days_of([p for a in speakers for p in a.preds[issue]],
+                           [pt for a in charted for pt in a.points[issue]]))
+        key = "".join(f"<li>{_swatch(i)} {_entity_link(a, '../')}</li>" for i, a in enumerate(charted))
+        overview = issue_svg([(a.title, a.points[issue]) for a in charted], fr=fr,
+                             title=f"Positions on {info.label} over time",
+                             desc=f"The score per {word} of {plural(len(charted), 'actor')} on {info.label}.",
+                             period=word)
+        caption = (f"Each line is one actor's score per {word} on {info.label}, from -1 (against) to +1 (favor); "
+                   "few statements keep a score near 0. Each actor's own chart follows, on the same time axis.")
+        small = "".join(f"<h3>{_entity_link(a, '../')}</h3><p class=\"meta\">{e(a.summaries[issue])}</p>"
+                        f"{self._chart(a, issue, fr, compact=True)}" for a in charted)
+        quotes = "".join(f'<h3 id="by-{e(a.slug)}">{_entity_link(a, "../")}</h3>'
+                         f"<p class=\"meta\">{plural(a.evidence[issue].total, 'statement')}, by date</p>"
+                         f"{self.quotes(a.evidence[issue].dated + a.evidence[issue].undated)}" for a in speakers)
+        body = (f"<h1>{e(info.label)}</h1><p>favor = {e(info.target)}</p><p>{e(info.description)}</p>"
+                f"<h2>Positions over time</h2>{_figure(overview, caption, f'issue-{slug}')}"
+                f'<ul class="legend">{key}</ul><h2>Each actor</h2>{small}'
+                f"<h2>Who agreed and who clashed</h2>{self._network(issue)}"
+                f"<h2>Actors</h2>{self._positions_table(model.actors.values(), issue, 'Actor')}"
+                f"<h2>Groups</h2>{self._positions_table(model.groups.values(), issue, 'Group')}"
+                f"<h2>Quotes by actor</h2>{quotes}")
+        return page(info.label, body, "../")
 
 
 def _swatch(index: int) -> str:
     """A short line in the colour and dash of the ``index``-th series of :func:`issue_svg`."""
     colour, dash = series_style(index)
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<svg width="26" height="8"><line x1="0" x2="26" y1="4" y2="4" stroke="{colour}" '
+    return (f'<svg width="26" height="8" aria-hidden="true"><line x1="0" x2="26" y1="4" y2="4" stroke="{colour}" '
             f'stroke-width="2"{dash_attr}/></svg>')
 
 
+def index_page(model: ReportModel) -> str:
+    return Pages(model).index()
+
+
+def actor_page(ent: Entity, model: ReportModel) -> str:
+    """One entity's page (also what the service answers at ``/report/actors/{id}``)."""
+    return Pages(model).actor(ent)
+
+
 def issue_page(issue: str, model: ReportModel) -> str:
-    info = model.issues[issue]
-    speakers = [a for a in model.actors.values() if a.points.get(issue)]
-    legend = "".join(f"<li>{_swatch(i)} {_entity_link(a, '../')}</li>" for i, a in enumerate(speakers))
-    body = (f"<h1>{e(info.label)}</h1><p>favor = {e(info.target)}</p><p>{e(info.description)}</p>"
-            f"{issue_svg([(a.name, a.points[issue]) for a in speakers], label=info.label)}"
-            f'<ul class="legend">{legend}</ul>'
-            f"<h2>Actors</h2>"
-            f"{_table(['Actor', 'Current position', 'Statements'], _position_rows(model.actors.values(), issue))}"
-            f"<h2>Groups</h2>"
-            f"{_table(['Group', 'Current position', 'Statements'], _position_rows(model.groups.values(), issue))}")
-    return page(info.label, body, "../")
+    return Pages(model).issue(issue)
 
 
 @dataclass
@@ -298,7 +477,7 @@ def doc_page(article: Article, preds: Sequence[StancePrediction]) -> str:
     quotes = {p.statement.statement_id: p.statement.quote for p in preds}
     extra = "".join(f"<p>{m.wrap(e(article.text[m.start:m.end]))}</p>" for m in stray)
     extra += "".join(f"<p>{m.wrap(e(quotes[m.ids[0]].text))}</p>" for m in outside)
-    meta = " · ".join(e(x) for x in (article.date or "undated", article.source, article.url) if x)
+    meta = " · ".join(e(x) for x in (article.date or "undated", article.source, article.author, article.url) if x)
     heading = article.title or article.doc_id
     body = f'<h1>{e(heading)}</h1><p class="meta">{meta}</p><div class="text">{paragraphs}</div>'
     if extra:
@@ -306,20 +485,21 @@ def doc_page(article: Article, preds: Sequence[StancePrediction]) -> str:
     return page(heading, body, "../")
 
 
-def write_html(model: ReportModel, out_dir: Path) -> Path:
-    """Write index.html, actors/, issues/ and (with articles) docs/; return the index path."""
-    for sub in ("actors", "issues") + (("docs",) if model.doc_slugs else ()):
-        (out_dir / sub).mkdir(parents=True, exist_ok=True)
-    for ent in model.entities():
-        (out_dir / "actors" / f"{ent.slug}.html").write_text(actor_page(ent, model), encoding="utf-8")
-    for issue in model.issue_ids:
-        (out_dir / "issues" / f"{model.issue_slugs[issue]}.html").write_text(issue_page(issue, model), encoding="utf-8")
+def render_html(model: ReportModel) -> dict[str, str]:
+    """Every HTML page by its path under the report folder: index.html, actors/, issues/, docs/."""
+    pages = Pages(model)
+    out = {f"actors/{ent.slug}.html": pages.actor(ent) for ent in model.entities()}
+    out.update((f"issues/{model.issue_slugs[i]}.html", pages.issue(i)) for i in model.issue_ids)
     by_doc: dict[str, list[StancePrediction]] = defaultdict(list)
     for p in model.positions.predictions:
         by_doc[p.statement.doc_id].append(p)
-    for doc_id, slug in model.doc_slugs.items():
-        (out_dir / "docs" / f"{slug}.html").write_text(doc_page(model.articles[doc_id], by_doc[doc_id]),
-                                                       encoding="utf-8")
-    index = out_dir / "index.html"
-    index.write_text(index_page(model), encoding="utf-8")
-    return index
+    out.update((f"docs/{slug}.html", doc_page(model.articles[doc_id], by_doc[doc_id]))
+               for doc_id, slug in model.doc_slugs.items())
+    out["index.html"] = pages.index()
+    return out
+
+
+def write_html(model: ReportModel, out_dir: Path) -> Path:
+    """Write index.html, actors/, issues/ and (with articles) docs/; return the index path."""
+    write_pages(render_html(model), out_dir)
+    return out_dir / "index.html"

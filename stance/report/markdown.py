@@ -1,18 +1,32 @@
-"""The report in Markdown: index.md (summary, grids, shifts, disagreements) and actors/<slug>.md.
+"""The report in Markdown: index.md (summary, grids, shifts, disagreements), actors/<slug>.md and
+issues/<slug>.md, with the same words and counts as the HTML pages (:mod:`stance.report.wording`).
 
 Record text goes through :func:`md`, which escapes HTML, Markdown emphasis and
 table pipes and folds newlines, so a quote can sit in a table cell or a list item.
+A link target names a file written beside it; a ``#fragment`` names an
+``<a id="...">`` written before the heading or list it points to.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 
 from stance.records import Shift, StancePrediction
-from stance.report.view import DISCOVERED, DISCOVERED_SHORT, LATEST, Current, Entity, ReportModel, change
+from stance.report.network_chart import edge_text, strongest
+from stance.report.paths import fragment, quote_id, quotes_id, section_id, write_pages
+from stance.report.view import DISCOVERED, DISCOVERED_SHORT, LATEST, Entity, ReportModel, change
+from stance.report.wording import (
+    chart_caption,
+    checked_mark,
+    checked_text,
+    current_text,
+    latest_text,
+    period_unit,
+    plural,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
@@ -29,6 +43,11 @@ def md(value: object) -> str:
     return _NEWLINES.sub(" ", _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False)))
 
 
+def anchor(name: str) -> str:
+    """An ``<a id>`` a link's ``#name`` lands on (Markdown renderers keep it)."""
+    return f'<a id="{escape(name)}"></a>'
+
+
 def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A Markdown table; cells are Markdown already escaped."""
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -36,60 +55,99 @@ def table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(cur: Current | None) -> str:
-    return md(cur.text) if cur else ""
-
-
 def _marker(ent: Entity) -> str:
     """`` (discovered)`` after an actor the registry did not hold, in a list of actors."""
     return f" ({DISCOVERED_SHORT})" if ent.discovered else ""
 
 
-def _grid(entities: Iterable[Entity], model: ReportModel, corner: str = "Actor") -> str:
-    head = [corner] + [md(model.label(i)) for i in model.issue_ids]
-    return table(head, ([f"[{md(ent.name)}](actors/{ent.slug}.md){_marker(ent)}"]
-                        + [_cell(ent.current.get(i)) for i in model.issue_ids] for ent in entities))
+def _cell(ent: Entity, issue: str, model: ReportModel, root: str) -> str:
+    """The position in words with its counts, linked to the quotes behind it."""
+    if issue not in ent.current:
+        return ""
+    return f"[{md(ent.summaries[issue])}]({root}actors/{ent.slug}.md#{quotes_id(model.issue_slugs[issue])})"
 
 
-def quote(p: StancePrediction, model: ReportModel, doc_links: bool) -> str:
-    """One statement as a list item, from a page under ``actors/``."""
-    st = p.statement
-    meta = [md(st.actor), md(p.stance) + (" (abstained)" if p.abstained else ""), f"confidence {p.confidence:.2f}",
-            md(st.date or "undated"), "sources: " + md(model.sources(st))]
-    if doc_links and st.doc_id in model.doc_slugs:
-        meta.append(f"[in the text](../docs/{model.doc_slugs[st.doc_id]}.html#s-{md(st.statement_id)})")
-    return f"- > {md(st.quote.text)} — " + " · ".join(meta)
+def _grid(entities: Iterable[Entity], model: ReportModel, corner: str = "Actor", names: bool = False) -> str:
+    head = [corner] + [f"[{md(model.label(i))}](issues/{model.issue_slugs[i]}.md)" for i in model.issue_ids]
+    return table(head, ([f"[{md(ent.name if names else ent.title)}](actors/{ent.slug}.md){_marker(ent)}"]
+                        + [_cell(ent, i, model, "") for i in model.issue_ids] for ent in entities))
 
 
-def _quotes(preds: Iterable[StancePrediction], model: ReportModel, doc_links: bool) -> list[str]:
-    return [quote(p, model, doc_links) for p in preds] or ["- (none)"]
+class Quotes:
+    """Quotes as list items for pages at ``root`` (``""`` for index.md, ``../`` one level down); a quote's
+    text is built once however many pages show it."""
+
+    def __init__(self, model: ReportModel, doc_links: bool) -> None:
+        self.model, self.doc_links = model, doc_links
+        self.memo: dict[tuple[str, str, str], str] = {}
+        self.lines_memo: dict[tuple[str, str, str, bool], str] = {}
+
+    def item(self, p: StancePrediction, root: str) -> str:
+        key = (p.statement.statement_id, p.issue, root)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        model, st = self.model, p.statement
+        ent = model.actors.get(st.actor_id)
+        slug = model.issue_slugs.get(p.issue, "")
+        who = (f"[{md(ent.title)}]({root}actors/{ent.slug}.md#{fragment(quote_id(slug, st.statement_id))})"
+               if ent else md(st.actor))
+        meta = [who, md(p.stance) + (" (abstained)" if p.abstained else ""), f"confidence {p.confidence:.2f}",
+                md(st.date or "undated"), "sources: " + md(model.sources(st))]
+        if p.checked_by:
+            meta.insert(2, f"**{md(checked_mark(p))}**")
+        if self.doc_links and st.doc_id in model.doc_slugs:
+            target = f"{root}docs/{model.doc_slugs[st.doc_id]}.html#{fragment('s-' + st.statement_id)}"
+            meta.append(f"[in the text]({target})")
+        line = f"{md(st.quote.text)} — " + " · ".join(meta)
+        self.memo[key] = line
+        return line
+
+    def lines(self, preds: Iterable[StancePrediction], root: str, anchored: bool = False) -> list[str]:
+        """``- > `` items (a quote in a list item); ``anchored`` puts each quote's :func:`quote_id` anchor in front
+        (an actor page's list)."""
+        out = []
+        for p in preds:
+            key = (p.statement.statement_id, p.issue, root, anchored)
+            line = self.lines_memo.get(key)
+            if line is None:
+                ident = anchor(quote_id(self.model.issue_slugs[p.issue], p.statement.statement_id)) if anchored else ""
+                line = self.lines_memo[key] = f"- > {ident}{self.item(p, root)}"
+            out.append(line)
+        return out or ["- (none)"]
 
 
-def _shift(s: Shift, model: ReportModel, doc_links: bool, heading: str) -> list[str]:
+def _shift(s: Shift, quotes: Quotes, heading: str, root: str) -> list[str]:
+    model = quotes.model
     return [f"{heading} {md(s.date)}: {md(change(s))}", "", "Before:", "",
-            *_quotes(model.evidence(s.before_ids, s.issue), model, doc_links), "", "After:", "",
-            *_quotes(model.evidence(s.after_ids, s.issue), model, doc_links), ""]
+            *quotes.lines(model.evidence(s.before_ids, s.issue), root), "", "After:", "",
+            *quotes.lines(model.evidence(s.after_ids, s.issue), root), ""]
 
 
-def index_md(model: ReportModel, doc_links: bool) -> str:
+def index_md(model: ReportModel, quotes: Quotes) -> str:
     c = model.positions.corpus
+    checked = sum(1 for p in model.positions.predictions if p.checked_by)
     summary = [("Documents", c.n_documents),
                ("Date range", f"{c.first_date} to {c.last_date}" if c.first_date else "none"),
                ("Statements", c.n_statements), ("Scored pairs", c.n_scored), ("Undated statements", c.n_undated),
+               ("Labels checked by a person", checked),
                ("Period", model.positions.period)] + [(f"Filter: {k}", v) for k, v in model.filters.items()]
     out = [f"# {md(model.title)}", "", table(["", ""], ([md(k), md(v)] for k, v in summary)), "## Issues", ""]
-    out += [f"- {md(model.label(i))}: favor = {md(model.issues[i].target)}" for i in model.issue_ids]
-    out += ["", "## Current positions", "", _grid(model.actors.values(), model)]
+    out += [f"- [{md(model.label(i))}](issues/{model.issue_slugs[i]}.md): favor = {md(model.issues[i].target)}"
+            for i in model.issue_ids]
+    out += ["", "## Current positions", "",
+            "Each cell is the current position (since the latest shift) with the statements it rests on, and how "
+            "many there are in all when more; it links to those quotes.", "", _grid(model.actors.values(), model)]
     if any(ent.discovered for ent in model.actors.values()):
         out += [f"({DISCOVERED_SHORT}): {DISCOVERED}; `stance actors suggest` drafts their registry entries.", ""]
-    out += ["## Groups (roll-ups of affiliations)", "", _grid(model.groups.values(), model, "Group"),
+    out += ["## Groups (roll-ups of affiliations)", "", _grid(model.groups.values(), model, "Group", True),
             "## Latest shifts", ""]
     rows = model.latest_shifts(LATEST)
     if not rows:
         out += ["No shifts found.", ""]
     for s, ent in rows:
-        heading = f"### [{md(ent.name)}](actors/{ent.slug}.md) on {md(model.label(s.issue))},"
-        out += _shift(s, model, doc_links, heading)
+        heading = f"### [{md(ent.title)}](actors/{ent.slug}.md) on {md(model.label(s.issue))},"
+        out += _shift(s, quotes, heading, "")
     disagreements = sorted(model.positions.disagreements, key=lambda d: d.period, reverse=True)[:LATEST]
     out += ["## Internal disagreements", ""]
     out.append(table(["Group", "Issue", "Period", "Favor", "Against"], (
@@ -98,38 +156,97 @@ def index_md(model: ReportModel, doc_links: bool) -> str:
     return "\n".join(out)
 
 
-def actor_md(ent: Entity, model: ReportModel, doc_links: bool) -> str:
-    out = [f"# {md(ent.name)}", "", md("group roll-up" if ent.kind == "group" else ent.actor_type)
-           + (f" · {md(ent.affiliation)}" if ent.affiliation else "") + (f" · {DISCOVERED}" if ent.discovered else ""),
-           ""]
+def _issue_part(ent: Entity, issue: str, quotes: Quotes) -> list[str]:
+    model = quotes.model
+    ev, cur = ent.evidence[issue], ent.current[issue]
+    slug = model.issue_slugs[issue]
+    points = ent.points.get(issue, ())
+    numbers = " ".join(t for t in (current_text(cur, ev.shift_date), latest_text(points),
+                                   checked_text(ev.checked, ev.total) + ".") if t)
+    out = [anchor(section_id(slug)), "", f"## [{md(model.label(issue))}](../issues/{slug}.md)", "",
+           f"favor = {md(model.issues[issue].target)}", "", f"**Current position:** {md(ent.summaries[issue])}", "",
+           md(numbers), ""]
+    if points:
+        target = f"{ent.slug}.html#{section_id(slug)}"
+        chart = f" [The chart and the scores by {period_unit(model.positions.period)}]({target})." \
+            if quotes.doc_links else ""
+        out += [md(chart_caption(ent.name, points, model.positions.period)) + chart, ""]
+    if ent.shifts.get(issue):
+        out += ["### Shifts", ""]
+        for s in ent.shifts[issue]:
+            out += _shift(s, quotes, "####", "../")
+    out += [anchor(quotes_id(slug)), "", f"### Statements ({ev.total})", ""]
+    if ev.shift_date:
+        out += [f"#### Since the shift of {md(ev.shift_date)}: the current position ({len(ev.current)})", "",
+                *quotes.lines(ev.current, "../", True), "", f"#### Before ({len(ev.before)})", "",
+                *quotes.lines(ev.before, "../", True), ""]
+    elif ev.current:
+        out += [*quotes.lines(ev.current, "../", True), ""]
+    if ev.undated:
+        out += [f"#### Undated ({len(ev.undated)})", "", *quotes.lines(ev.undated, "../", True), ""]
+    return out
+
+
+def actor_md(ent: Entity, quotes: Quotes) -> str:
+    model = quotes.model
+    kind = (f"group roll-up of {plural(len(ent.voices()), 'voice')}" if ent.kind == "group"
+            else md(ent.actor_type) + (f" · {md(ent.affiliation)}" if ent.affiliation else ""))
+    if ent.kind != "group" and ent.name in model.groups:
+        kind += f" · its group roll-up: [{md(model.groups[ent.name].title)}]({model.groups[ent.name].slug}.md)"
+    checked, labels = ent.labels()
+    out = [f"# {md(ent.title)}", "", kind + (f" · {DISCOVERED}" if ent.discovered else ""), "",
+           checked_text(checked, labels) + ".", ""]
     issues = [i for i in model.issue_ids if i in ent.preds]
     if ent.kind == "group":
         voices = [model.actors[a] for a, _ in ent.voices()]
         out += ["## Voices", "", table(["Member"] + [md(model.label(i)) for i in issues],
-                                       ([md(v.name) + _marker(v)] + [_cell(v.current.get(i)) for i in issues]
-                                        for v in voices))]
+                                       ([f"[{md(v.title)}]({v.slug}.md){_marker(v)}"]
+                                        + [_cell(v, i, model, "../") for i in issues] for v in voices))]
     for issue in issues:
-        preds = ent.preds[issue]
-        out += [f"## {md(model.label(issue))}", "", f"favor = {md(model.issues[issue].target)}", "",
-                f"**Current position:** {md(ent.current[issue].text)}", ""]
-        if ent.shifts.get(issue):
-            out += ["### Shifts", ""]
-            for s in ent.shifts[issue]:
-                out += _shift(s, model, doc_links, "####")
-        dated = [p for p in preds if p.statement.date]
-        undated = [p for p in preds if not p.statement.date]
-        if dated:
-            out += ["### Statements", "", *_quotes(dated, model, doc_links), ""]
-        if undated:
-            out += ["### Undated", "", *_quotes(undated, model, doc_links), ""]
+        out += _issue_part(ent, issue, quotes)
     return "\n".join(out)
 
 
+def issue_md(issue: str, quotes: Quotes) -> str:
+    model = quotes.model
+    info = model.issues[issue]
+    word = period_unit(model.positions.period)
+    out = [f"# {md(info.label)}", "", f"favor = {md(info.target)}", ""]
+    out += [md(info.description), ""] if info.description else []
+    for heading, entities in (("Actors", model.actors.values()), ("Groups", model.groups.values())):
+        out += [f"## {heading}", "", table([heading[:-1], "Current position", "Statements"], (
+            [f"[{md(ent.title)}](../actors/{ent.slug}.md){_marker(ent)}", _cell(ent, issue, model, "../"),
+             str(ent.evidence[issue].total)] for ent in entities if issue in ent.preds))]
+    edges = model.network(issue)
+    out += ["## Who agreed and who clashed", ""]
+    if edges:
+        listed = strongest(edges, LATEST)
+        if len(listed) < len(edges):
+            out += [f"The {len(listed)} strongest of {len(edges)} edges.", ""]
+        out += [f"- {md(edge_text(ed))} ({md(', '.join(ed.periods))})" for ed in listed] + [""]
+    else:
+        out += [f"No two actors took sides (favor or against) in the same {word} on this issue.", ""]
+    out += ["## Quotes by actor", ""]
+    for ent in model.actors.values():
+        if issue in ent.preds:
+            ev = ent.evidence[issue]
+            out += [f"### [{md(ent.title)}](../actors/{ent.slug}.md#{quotes_id(model.issue_slugs[issue])})", "",
+                    f"{plural(ev.total, 'statement')}, by date", "", *quotes.lines(ev.dated + ev.undated, "../"), ""]
+    return "\n".join(out)
+
+
+def render_markdown(model: ReportModel, doc_links: bool = False) -> dict[str, str]:
+    """Every Markdown page by its path under the report folder; ``doc_links``: the HTML pages are written
+    beside them (quotes link to their article's page, sections to their chart)."""
+    quotes = Quotes(model, doc_links)
+    out = {f"actors/{ent.slug}.md": actor_md(ent, quotes) for ent in model.entities()}
+    out.update((f"issues/{model.issue_slugs[i]}.md", issue_md(i, quotes)) for i in model.issue_ids)
+    out["index.md"] = index_md(model, quotes)
+    return out
+
+
 def write_markdown(model: ReportModel, out_dir: Path, doc_links: bool = False) -> Path:
-    """Write index.md and actors/<slug>.md; ``doc_links`` links quotes to the HTML doc pages."""
-    (out_dir / "actors").mkdir(parents=True, exist_ok=True)
-    for ent in model.entities():
-        (out_dir / "actors" / f"{ent.slug}.md").write_text(actor_md(ent, model, doc_links), encoding="utf-8")
-    index = out_dir / "index.md"
-    index.write_text(index_md(model, doc_links), encoding="utf-8")
-    return index
+    """Write index.md, actors/<slug>.md and issues/<slug>.md; return the index path."""
+    pages: Mapping[str, str] = render_markdown(model, doc_links)
+    write_pages(pages, out_dir)
+    return out_dir / "index.md"

@@ -24,8 +24,10 @@ from stance.positions.aggregate import (
     leaning,
     time_key,
 )
+from stance.positions.network import Edge, actor_network
 from stance.positions.periods import label_bounds
 from stance.records import Article, Issue, PositionPoint, Shift, StancePrediction, Statement
+from stance.report.wording import summary
 
 LATEST = 50
 """Rows of shifts and of disagreements shown on the index."""
@@ -33,6 +35,8 @@ DISCOVERED = "discovered in the text, not in the registry"
 """The marker of a speaker the actor registry did not hold (add it with `stance actors suggest`)."""
 DISCOVERED_SHORT = "discovered"
 """The same marker in a list of actors."""
+OWN, ALL_VOICES = "its own statements", "all its voices"
+"""How the titles tell apart a speaker and the group roll-up of the same name (``Government of Pakistan``)."""
 
 
 def change(s: Shift) -> str:
@@ -69,6 +73,44 @@ class Slugs:
         return slug
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """An entity's statements on one issue, split the one way every rendering counts them: the box, the
+    grid cell, the list, the chart and report.json all count these.
+
+    ``current`` are the dated statements the current position rests on (since the latest shift, or all of
+    them), ``before`` the dated ones before that shift, ``undated`` the rest; each in time order.
+    """
+
+    current: tuple[StancePrediction, ...] = ()
+    before: tuple[StancePrediction, ...] = ()
+    undated: tuple[StancePrediction, ...] = ()
+    shift_date: str | None = None
+    """The date of the first statement after the latest shift (None when there was none)."""
+
+    @property
+    def dated(self) -> tuple[StancePrediction, ...]:
+        return self.before + self.current
+
+    @property
+    def total(self) -> int:
+        return len(self.current) + len(self.before) + len(self.undated)
+
+    @property
+    def checked(self) -> int:
+        """How many of the labels a person checked (:attr:`~stance.records.StancePrediction.checked_by`)."""
+        return sum(1 for part in (self.current, self.before, self.undated) for p in part if p.checked_by)
+
+    @classmethod
+    def split(cls, preds: Sequence[StancePrediction], current: Current) -> Evidence:
+        """``preds`` (in time order) split at the start of ``current``: its last ``n_statements`` dated ones."""
+        dated = tuple(p for p in preds if p.statement.date)
+        n = current.n_statements if current.score is not None else 0
+        cut = len(dated) - n
+        return cls(dated[cut:], dated[:cut], tuple(p for p in preds if not p.statement.date),
+                   current.since if cut and n else None)
+
+
 @dataclass
 class Entity:
     """A page of the report: one speaker or one group roll-up."""
@@ -85,6 +127,15 @@ class Entity:
     current: dict[str, Current] = field(default_factory=dict)
     discovered: bool = False
     """A speaker the actor registry did not hold (``Statement.known`` false), anonymous sources aside."""
+    title: str = ""
+    """The page's title: the name, told apart from a group roll-up of the same name (see :data:`OWN`)."""
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    summaries: dict[str, str] = field(default_factory=dict)
+    """The current position in words with its counts (:func:`~stance.report.wording.summary`): box and grid."""
+
+    def labels(self) -> tuple[int, int]:
+        """(labels a person checked, labels) over every issue."""
+        return (sum(ev.checked for ev in self.evidence.values()), sum(ev.total for ev in self.evidence.values()))
 
     def statement_ids(self, issue: str) -> set[str]:
         return {p.statement.statement_id for p in self.preds.get(issue, ())}
@@ -111,6 +162,17 @@ class ReportModel:
     issue_slugs: dict[str, str]
     title: str = "Stance report"
     filters: dict[str, str] = field(default_factory=dict)
+    networks: dict[str, list[Edge]] = field(default_factory=dict)
+    """The actor network of each issue, built on first use (:meth:`network`)."""
+    citations: dict[str, str] = field(default_factory=dict)
+    """Each document as :meth:`cite` words it, on first use."""
+
+    def network(self, issue: str) -> list[Edge]:
+        """Congruence and conflict edges between actors on ``issue``
+        (:func:`~stance.positions.network.actor_network`)."""
+        if issue not in self.networks:
+            self.networks[issue] = actor_network(self.positions.points, issue=issue)
+        return self.networks[issue]
 
     def entities(self) -> list[Entity]:
         return [*self.actors.values(), *self.groups.values()]
@@ -126,14 +188,17 @@ class ReportModel:
         return sorted(self.shift_rows, key=lambda r: date_key(r[0].date), reverse=True)[:limit]
 
     def cite(self, doc_id: str) -> str:
-        """A document as a reader knows it: ``Title (Outlet)`` where the corpus gave them, else its id
-        (``d41d8 (Outlet)`` with only the outlet known)."""
+        """A document as a reader knows it: ``Title (Outlet, 2017-10-05)`` with what the corpus gave
+        (``Title``, ``Title (Outlet)``, ``Title (2017-10)``); its id stands for the title only when there is
+        none (``d41d8 (Outlet)``), and alone when nothing is known."""
+        found = self.citations.get(doc_id)
+        if found is not None:
+            return found
         article = self.articles.get(doc_id)
-        if article is None or not (article.title or article.source):
-            return doc_id
-        if article.title:
-            return f"{article.title} ({article.source})" if article.source else article.title
-        return f"{doc_id} ({article.source})"
+        about = ", ".join(str(x) for x in (article.source, article.date) if x) if article else ""
+        name = (article.title if article else None) or doc_id
+        self.citations[doc_id] = cited = f"{name} ({about})" if about else name
+        return cited
 
     def sources(self, st: Statement) -> str:
         """Every document a statement was printed in, cited (see :meth:`cite`), ``;`` between them."""
@@ -208,9 +273,9 @@ def _mark_divided(groups: Mapping[str, Entity], positions: Positions) -> None:
         ent = groups.get(group)
         if ent is not None and issue in ent.current:
             cur = ent.current[issue]
-            text = (f"{cur.text}; divided in {d.period}: against {', '.join(d.against)}; "
-                    f"favor {', '.join(d.favor)}")
-            ent.current[issue] = replace(cur, text=text)
+            divided = f"; divided in {d.period}: against {', '.join(d.against)}; favor {', '.join(d.favor)}"
+            ent.current[issue] = replace(cur, text=cur.text + divided)
+            ent.summaries[issue] += divided
 
 
 def build_model(positions: Positions, issues: Mapping[str, Issue], *, articles: Mapping[str, Article] | None = None,
@@ -224,7 +289,12 @@ def build_model(positions: Positions, issues: Mapping[str, Issue], *, articles: 
     slugs = Slugs()
     for ent in [*actors.values(), *groups.values()]:
         ent.slug = slugs.add(ent.key, "group" if ent.kind == "group" else "")
+        ent.title = (f"{ent.name} ({ALL_VOICES})" if ent.kind == "group"
+                     else f"{ent.name} ({OWN})" if ent.name in groups else ent.name)
         ent.current = {issue: current_position(ps, ent.shifts.get(issue, ())) for issue, ps in ent.preds.items()}
+        ent.evidence = {issue: Evidence.split(ps, ent.current[issue]) for issue, ps in ent.preds.items()}
+        ent.summaries = {issue: summary(cur.text, ev.total, len(ev.current), len(ev.undated))
+                         for (issue, cur), ev in zip(ent.current.items(), ent.evidence.values())}
     _mark_divided(groups, positions)
     issue_ids = _issue_order(preds, issues)
     issue_slugs, doc_slugs = Slugs(), Slugs()
