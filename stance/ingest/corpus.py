@@ -5,13 +5,19 @@
 Each document may carry ``date``, ``source``, ``url``, ``title``, ``author``, ``type`` (one of
 :data:`DOC_TYPES`; ``news`` when left out) and ``language`` in its manifest line, JSONL object or CSV row;
 a page's or feed item's own metadata fills what these leave out.  Files that are not read (an image, a PDF
-without its reader, a document not in English) are listed with the reason: :func:`load_corpus_with_report`
-returns them, :func:`load_corpus` logs them."""
+without its reader, a document not in English, a symbolic link) are listed with the reason:
+:func:`load_corpus_with_report` returns them, :func:`load_corpus` logs them.
+
+Every file is held to one size limit (:data:`~stance.ingest.checks.MAX_BYTES`, ``max_bytes``); JSONL and CSV
+tables are read row by row (:mod:`stance.ingest.tables`), a byte-order mark may choose the encoding
+(:mod:`stance.ingest.encoding`).  A document that breaks a limit of :mod:`stance.ingest.checks` (a bad id,
+a NUL character, an id or source over 300 characters, a text over a million) is rejected alone and listed;
+a date outside the years 1000 to 2999 is dropped with a warning, the document kept.  Malformed input (a
+line that is not JSON, a row without text, an unknown type, an empty document) stops the load with an
+error naming the file and line."""
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,21 +25,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 from stance.errors import InputError
+from stance.ingest import encoding as _encoding
+from stance.ingest.checks import MAX_BYTES, Rejected, check_fields, check_size, document_id
 from stance.ingest.clean import clean_paragraphs, split_paragraphs
-from stance.ingest.dates import date_in_text, parse_date
+from stance.ingest.dates import MAX_YEAR, MIN_YEAR, date_in_text, in_years, parse_date
 from stance.ingest.documents import DOCUMENT_SUFFIXES, DOCX, read_docx, read_pdf
 from stance.ingest.feeds import FEED_SUFFIXES, read_feed
-from stance.ingest.folder import KINDS, MANIFEST, TEXT_SUFFIX, doc_ids, suffix_of, unread_reason, walk
+from stance.ingest.folder import KINDS, MANIFEST, TEXT_SUFFIX, corpus_files, doc_ids, suffix_of, unread_reason
 from stance.ingest.html import HTML_SUFFIXES, read_page
 from stance.ingest.language import not_english
 from stance.ingest.manifest import MANIFEST_KEYS, ROW_KEYS, KeyCheck
 from stance.ingest.skipped import CorpusReport, Skipped, Unreadable
+from stance.ingest.tables import csv_rows, jsonl_rows
 from stance.records import Article
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 5_000_000
-"""Largest article accepted, in bytes: more is almost always a wrong file."""
 NEWS = "news"
 """The default document type: a reporter's account, whose own sentences nobody speaks."""
 EDITORIAL = "editorial"
@@ -44,18 +51,6 @@ DOC_TYPES = (NEWS, "speech", "press release", "op-ed", "letter", "interview tran
 EXPECTED = (f"expected a folder of articles ({KINDS}, in subfolders too), one such file, "
             "a .jsonl or a .csv file")
 """The accepted inputs, for messages."""
-
-
-def decode(data: bytes, path: Path, line: int | None = None, encoding: str = "utf-8") -> str:
-    """Text from bytes, or an :class:`InputError` naming the file for binary or mis-encoded input."""
-    if b"\x00" in data:
-        raise InputError(path, "looks like a binary file (it contains NUL bytes); expected plain text", line)
-    try:
-        return data.decode(encoding).lstrip("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            path, f"is not valid {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "re-save it as UTF-8 or pass --encoding (for example cp1252)", line) from None
 
 
 def document_type(value: Any, doc_id: str, path: Path, line: int | None = None) -> str:
@@ -81,10 +76,17 @@ def document_author(value: Any, doc_id: str, path: Path, line: int | None = None
 
 def make_article(doc_id: str, text: str, path: Path, *, date: Any = None, source: Any = None,
                  url: Any = None, line: int | None = None, author: Any = None, doc_type: Any = None,
-                 title: Any = None) -> Article:
+                 title: Any = None, warnings: list[str] | None = None) -> Article:
     """An :class:`Article` with its cleaned paragraphs and its date, from
     metadata first, else from the text's opening, else missing; ``author`` and
-    ``doc_type`` (see :data:`DOC_TYPES`) as given, checked; ``title`` as given."""
+    ``doc_type`` (see :data:`DOC_TYPES`) as given, checked; ``title`` as given.
+
+    A document that breaks a limit of :mod:`stance.ingest.checks` (its id, a NUL character, its length)
+    raises :class:`~stance.ingest.checks.Rejected`.  A metadata date outside the years 1000 to 2999
+    (``9999-12-20``) is dropped and the document kept, dated from its text when that gives a date: the
+    warning saying so goes to ``warnings`` (logged when None)."""
+    fields = {"source": source, "url": url, "title": title, "author": author}
+    check_fields(str(doc_id), text, fields, path, line)
     doc_type = document_type(doc_type, str(doc_id), path, line)
     author = document_author(author, str(doc_id), path, line)
     if not text.strip():
@@ -93,6 +95,16 @@ def make_article(doc_id: str, text: str, path: Path, *, date: Any = None, source
         meta_date = parse_date(date)
     except ValueError as exc:
         raise InputError(path, f"bad date for {doc_id!r}: {exc}", line) from None
+    if meta_date is not None and not in_years(meta_date):
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        message = (f"{where}: document {doc_id!r} has date {str(date).strip()!r}, outside the years {MIN_YEAR} to "
+                   f"{MAX_YEAR}; the date is dropped and the document kept (dated from its text if that gives a "
+                   "date, else undated): correct the date to use it")
+        if warnings is None:
+            log.warning("%s", message)
+        else:
+            warnings.append(message)
+        meta_date = None
     origin: Literal["metadata", "text", "missing"] = "metadata"
     if meta_date is None:
         meta_date = date_in_text(text)
@@ -103,36 +115,33 @@ def make_article(doc_id: str, text: str, path: Path, *, date: Any = None, source
                    title=str(title).strip() or None if title is not None else None)
 
 
-def _read_bytes(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(path, f"is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for one file; split it")
-    return path.read_bytes()
-
-
-def _jsonl_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
-    text = decode(path.read_bytes(), path, encoding=encoding)
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(path, f"malformed JSON ({exc.msg} at column {exc.colno})", number) from None
-        if not isinstance(row, dict):
-            raise InputError(path, f"expected a JSON object, found {type(row).__name__}", number)
-        yield number, row
-
-
 @dataclass
 class _Found:
-    """What a load gathers besides articles."""
+    """One load's options, and what it gathers besides articles."""
 
+    encoding: str = "utf-8"
+    max_bytes: int = MAX_BYTES
+    follow_symlinks: bool = False
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def skip(self, where: object, reason: str) -> None:
         self.skipped.append(Skipped(str(where), reason))
+
+    def reject(self, where: object, reason: str) -> None:
+        """A document refused for what it holds (:class:`~stance.ingest.checks.Rejected`)."""
+        self.skipped.append(Skipped(str(where), reason, rejected=True))
+
+    def read_bytes(self, path: Path) -> bytes:
+        check_size(path, self.max_bytes)
+        return path.read_bytes()
+
+    def text_of(self, path: Path) -> str:
+        """A whole text file, the note of a byte-order mark kept as a warning."""
+        text, note = _encoding.decode(self.read_bytes(path), path, self.encoding)
+        if note:
+            self.warnings.append(note)
+        return text
 
 
 @dataclass(frozen=True)
@@ -144,14 +153,15 @@ class _Meta:
     line: int | None = None
 
 
-def _read_manifest(folder: Path, encoding: str, found: _Found) -> dict[Path, _Meta]:
+def _read_manifest(folder: Path, found: _Found) -> dict[Path, _Meta]:
     """The lines of ``folder/manifest.jsonl`` by the resolved path of the file each names."""
     path = folder / MANIFEST
     if not path.is_file():
         return {}
+    check_size(path, found.max_bytes)
     entries: dict[Path, _Meta] = {}
     check = KeyCheck(path, MANIFEST_KEYS)
-    for number, row in _jsonl_rows(path, encoding):
+    for number, row in jsonl_rows(path, found.encoding, found.warnings):
         check.see(row, number)
         name = row.get("file")
         if not isinstance(name, str) or not name:
@@ -164,20 +174,20 @@ def _read_manifest(folder: Path, encoding: str, found: _Found) -> dict[Path, _Me
     return entries
 
 
-def _file_documents(path: Path, doc_id: str, encoding: str, found: _Found) -> list[tuple[str, str, str, dict]]:
+def _file_documents(path: Path, doc_id: str, found: _Found) -> list[tuple[str, str, str, dict]]:
     """``(doc_id, where, text, the file's own metadata)`` for each document of one file; :class:`Unreadable`
     for a file passed over."""
     suffix = suffix_of(path)
     if suffix == TEXT_SUFFIX:
-        return [(doc_id, str(path), decode(_read_bytes(path), path, encoding=encoding), {})]
+        return [(doc_id, str(path), found.text_of(path), {})]
     if suffix in HTML_SUFFIXES:
-        page = read_page(_read_bytes(path))
+        page = read_page(found.read_bytes(path))
         return [(doc_id, str(path), page.text, {"title": page.title, "date": page.date, "author": page.author,
                                                  "source": page.site, "url": page.url})]
     if suffix in DOCUMENT_SUFFIXES:
         document = read_docx(path) if suffix == DOCX else read_pdf(path)
         return [(doc_id, str(path), document.text, {"title": document.title})]
-    feed = read_feed(path.read_bytes())
+    feed = read_feed(found.read_bytes(path))
     if not feed.items:
         raise Unreadable("a feed whose items hold no text (titles and links only)" if feed.untexted
                          else "a feed with no items")
@@ -188,7 +198,7 @@ def _file_documents(path: Path, doc_id: str, encoding: str, found: _Found) -> li
             for item in feed.items]
 
 
-def _read_file(path: Path, doc_id: str, meta: _Meta, encoding: str, found: _Found) -> list[Article]:
+def _read_file(path: Path, doc_id: str, meta: _Meta, found: _Found) -> list[Article]:
     """The articles of one document file, the manifest's values over the file's own (a feed's items keep
     their own, the manifest filling what they lack); skipped files and documents noted in ``found``."""
     where = meta.path or path
@@ -197,7 +207,7 @@ def _read_file(path: Path, doc_id: str, meta: _Meta, encoding: str, found: _Foun
     author = document_author(meta.values.get("author"), doc_id, where, meta.line)
     given = {**meta.values, **({"author": author} if author else {})}
     try:
-        documents = _file_documents(path, doc_id, encoding, found)
+        documents = _file_documents(path, doc_id, found)
     except Unreadable as exc:
         found.skip(path, exc.reason)
         return []
@@ -209,18 +219,24 @@ def _read_file(path: Path, doc_id: str, meta: _Meta, encoding: str, found: _Foun
         if reason:
             found.skip(item_where, reason)
             continue
-        articles.append(make_article(item_id, text, path, date=fields.get("date"), source=fields.get("source"),
-                                     url=fields.get("url"), author=fields.get("author"), doc_type=doc_type,
-                                     title=fields.get("title")))
+        try:
+            articles.append(make_article(item_id, text, path, date=fields.get("date"), source=fields.get("source"),
+                                         url=fields.get("url"), author=fields.get("author"), doc_type=doc_type,
+                                         title=fields.get("title"), warnings=found.warnings))
+        except Rejected as exc:
+            found.reject(item_where, exc.reason)
     return articles
 
 
-def _read_folder(folder: Path, encoding: str, found: _Found) -> list[Article]:
-    files = walk(folder)
+def _read_folder(folder: Path, found: _Found) -> list[Article]:
+    listing = corpus_files(folder, follow_symlinks=found.follow_symlinks)
+    for link, why in listing.passed_over:
+        found.skip(link, why)
+    files = listing.files
     manifest: dict[Path, _Meta] = {}
     for path in files:
         if path.name == MANIFEST:  # the deeper folder's line wins for a file named in two manifests
-            manifest.update(_read_manifest(path.parent, encoding, found))
+            manifest.update(_read_manifest(path.parent, found))
     readable = []
     for path in files:
         reason = unread_reason(path)
@@ -231,17 +247,17 @@ def _read_folder(folder: Path, encoding: str, found: _Found) -> list[Article]:
     ids = doc_ids(folder, readable)
     articles = []
     for path in readable:
-        articles += _read_file(path, ids[path], manifest.get(path.resolve(), _Meta()), encoding, found)
+        articles += _read_file(path, ids[path], manifest.get(path.resolve(), _Meta()), found)
     if not articles:
         summary = CorpusReport(str(folder), tuple(found.skipped)).summary()
         raise InputError(folder, f"contains no .txt files; {EXPECTED}" + (f" ({summary})" if summary else ""))
     return articles
 
 
-def _read_one(path: Path, encoding: str, found: _Found) -> list[Article]:
+def _read_one(path: Path, found: _Found) -> list[Article]:
     """A single document file, with its line of the ``manifest.jsonl`` beside it, if any."""
-    meta = _read_manifest(path.parent, encoding, found).get(path.resolve(), _Meta())
-    articles = _read_file(path, path.stem, meta, encoding, found)
+    meta = _read_manifest(path.parent, found).get(path.resolve(), _Meta())
+    articles = _read_file(path, path.stem, meta, found)
     if not articles:
         raise InputError(path, "holds no document to read: " + "; ".join(
             f"{s.path}: {s.reason}" if s.path != str(path) else s.reason for s in found.skipped))
@@ -257,49 +273,56 @@ def _rows_to_articles(rows: Iterator[tuple[int, dict]], path: Path, check: KeyCh
         text = row.get("text")
         if not isinstance(text, str):
             raise InputError(path, 'expected a "text" field holding the article text', number)
-        doc_id = row.get("id") or f"{path.stem}-{number}"
-        reason = not_english(text, row.get("language"))
-        if reason:
-            found.skip(f"{path}:{number}", reason)
-            continue
-        articles.append(make_article(str(doc_id), text, path, date=row.get("date"), source=row.get("source"),
-                                     url=row.get("url"), line=number, author=row.get("author"),
-                                     doc_type=row.get("type"), title=row.get("title")))
+        try:
+            doc_id = document_id(row.get("id"), f"{path.stem}-{number}", path, number)
+            reason = not_english(text, row.get("language"))
+            if reason:
+                found.skip(f"{path}:{number}", reason)
+                continue
+            articles.append(make_article(doc_id, text, path, date=row.get("date"), source=row.get("source"),
+                                         url=row.get("url"), line=number, author=row.get("author"),
+                                         doc_type=row.get("type"), title=row.get("title"), warnings=found.warnings))
+        except Rejected as exc:
+            found.reject(f"{path}:{number}", exc.reason)
     if check:
         found.warnings += check.warnings()
     return articles
 
 
-def _csv_rows(path: Path, encoding: str, check: KeyCheck) -> Iterator[tuple[int, dict]]:
-    text = decode(_read_bytes(path), path, encoding=encoding)
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    if not reader.fieldnames or "text" not in reader.fieldnames:
-        raise InputError(path, f"expected a header with a 'text' column, found {reader.fieldnames}", 1)
-    check.see(reader.fieldnames, 1)
-    for row in reader:
-        if None in row:
-            raise InputError(path, "has more fields than the header", reader.line_num)
-        yield reader.line_num, row
+def _read_csv(path: Path, found: _Found) -> list[Article]:
+    check = KeyCheck(path, ROW_KEYS)
+    header, rows = csv_rows(path, found.encoding, found.warnings, max_field=found.max_bytes)
+    check.see(header, 1)
+    articles = _rows_to_articles(rows, path, None, found)
+    found.warnings += check.warnings()
+    return articles
 
 
-def load_corpus_with_report(path: str | Path, encoding: str = "utf-8") -> tuple[list[Article], CorpusReport]:
+def load_corpus_with_report(path: str | Path, encoding: str = "utf-8", *, follow_symlinks: bool = False,
+                            max_bytes: int | None = None) -> tuple[list[Article], CorpusReport]:
     """The articles of a corpus (see :func:`load_corpus`) and what was passed over: each skipped file or
-    document with the reason, and each warning (an unknown manifest key)."""
+    document with the reason (a document refused for what it holds marked ``rejected``), and each warning
+    (an unknown manifest key, a byte-order mark that chose the encoding, a date dropped).
+
+    ``follow_symlinks``: read what the symbolic links inside a corpus folder point to (by default each is
+    skipped); ``max_bytes``: the largest file read (default :data:`MAX_BYTES`)."""
     path = Path(path)
-    found = _Found()
+    found = _Found(encoding, MAX_BYTES if max_bytes is None else max_bytes, follow_symlinks)
+    _encoding.codec_name(encoding)  # an unknown encoding stops before anything is read
     suffix = suffix_of(path)
     if path.is_dir():
-        articles = _read_folder(path, encoding, found)
+        articles = _read_folder(path, found)
     elif not path.exists():
         raise InputError(path, f"does not exist; {EXPECTED}")
     elif suffix == ".jsonl":
-        articles = _rows_to_articles(_jsonl_rows(path, encoding), path, KeyCheck(path, ROW_KEYS), found)
+        check_size(path, found.max_bytes)
+        articles = _rows_to_articles(jsonl_rows(path, encoding, found.warnings), path, KeyCheck(path, ROW_KEYS),
+                                     found)
     elif suffix == ".csv":
-        check = KeyCheck(path, ROW_KEYS)
-        articles = _rows_to_articles(_csv_rows(path, encoding, check), path, None, found)
-        found.warnings += check.warnings()
+        check_size(path, found.max_bytes)
+        articles = _read_csv(path, found)
     elif suffix in (TEXT_SUFFIX, *HTML_SUFFIXES, *FEED_SUFFIXES, *DOCUMENT_SUFFIXES):
-        articles = _read_one(path, encoding, found)
+        articles = _read_one(path, found)
     else:
         raise InputError(path, f"has suffix {path.suffix!r}; {EXPECTED}")
     if not articles:
@@ -313,16 +336,18 @@ def load_corpus_with_report(path: str | Path, encoding: str = "utf-8") -> tuple[
     return articles, CorpusReport(str(path), tuple(found.skipped), tuple(found.warnings))
 
 
-def load_corpus(path: str | Path, encoding: str = "utf-8") -> list[Article]:
+def load_corpus(path: str | Path, encoding: str = "utf-8", *, follow_symlinks: bool = False,
+                max_bytes: int | None = None) -> list[Article]:
     """Articles from a folder (with its subfolders) of .txt, .html/.htm, feed (.rss, .atom, .xml), .docx and
-    .pdf files, from one such file, or from a .jsonl or a .csv file.
+    .pdf files, from one such file, or from a .jsonl or a .csv file (read row by row).
 
     Raises :class:`InputError` naming the file (and line) on empty, binary,
     mis-encoded, oversized or malformed input, and on repeated document ids.
-    Each file or document passed over, and each unknown manifest key, is logged as a warning;
+    Each file or document passed over (a symbolic link in a folder unless ``follow_symlinks``, a document
+    refused by :mod:`stance.ingest.checks`), and each warning, is logged;
     :func:`load_corpus_with_report` returns them instead.
     """
-    articles, report = load_corpus_with_report(path, encoding)
+    articles, report = load_corpus_with_report(path, encoding, follow_symlinks=follow_symlinks, max_bytes=max_bytes)
     for item in report.skipped:
         log.warning("skipped %s: %s", item.path, item.reason)
     for message in report.warnings:

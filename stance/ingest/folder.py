@@ -1,7 +1,9 @@
 """Which files of a corpus folder are read, in what order, under which document ids, and why the others are not.
 
 A folder is read with its subfolders.  Hidden files and folders (``.git``, ``.DS_Store``) are passed over
-without a word; every other file is either read or listed as skipped with the reason.
+without a word; every other file is either read or listed as skipped with the reason.  A symbolic link
+(to a file or a folder) is skipped unless links are followed (``--follow-symlinks``): a link can reach
+any file of the system, outside the corpus.  The corpus given itself may be a link.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from stance.ingest.documents import DOCUMENT_SUFFIXES
@@ -37,13 +40,60 @@ def suffix_of(path: Path) -> str:
     return path.suffix.lower()
 
 
-def walk(folder: Path) -> list[Path]:
-    """Every file under ``folder`` but hidden ones and those in hidden folders, sorted by relative path."""
-    found = []
-    for top, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [Path(top, name) for name in files if not name.startswith(".")]
-    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+FOLLOW = "links are not followed: pass --follow-symlinks to read what it points to"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The files of a corpus folder to look at, and the entries passed over with the reason (links)."""
+
+    files: list[Path] = field(default_factory=list)
+    passed_over: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _link_reason(path: Path, what: str) -> str:
+    return f"a symbolic link to {what} ({os.readlink(path)}); {FOLLOW}"
+
+
+def corpus_files(folder: Path, follow_symlinks: bool = False) -> Listing:
+    """Every file under ``folder`` but hidden ones and those in hidden folders, sorted by relative path.
+
+    A symbolic link is passed over with the reason, unless ``follow_symlinks``: then a linked file is
+    listed and a linked folder walked, except a link that leads back to a folder already walked (a loop)
+    and a broken link, each passed over with the reason."""
+    files: list[Path] = []
+    passed: list[tuple[Path, str]] = []
+    walked = {os.path.realpath(folder)}
+    for top, dirs, names in os.walk(folder, followlinks=follow_symlinks):
+        kept = []
+        for name in dirs:
+            path = Path(top, name)
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                real = os.path.realpath(path)
+                if not follow_symlinks:
+                    passed.append((path, _link_reason(path, "a folder")))
+                    continue
+                if real in walked or any(p.startswith(real + os.sep) for p in walked):  # a loop, or twice
+                    passed.append((path, f"a symbolic link ({os.readlink(path)}) to a folder already read; "
+                                         "it is read once"))
+                    continue
+            walked.add(os.path.realpath(path))
+            kept.append(name)
+        dirs[:] = kept
+        for name in names:
+            path = Path(top, name)
+            if name.startswith("."):
+                continue
+            if path.is_symlink() and not follow_symlinks:
+                passed.append((path, _link_reason(path, "a file")))
+            elif not path.exists():
+                passed.append((path, f"a broken symbolic link ({os.readlink(path)}): it points to nothing"))
+            else:
+                files.append(path)
+    order = lambda p: p.relative_to(folder).parts
+    return Listing(sorted(files, key=order), sorted(passed, key=lambda item: order(item[0])))
 
 
 def unread_reason(path: Path) -> str | None:

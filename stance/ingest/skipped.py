@@ -16,6 +16,10 @@ class Skipped:
 
     path: str
     reason: str
+    rejected: bool = False
+    """True for a document refused for what it holds (a bad id, a NUL character, over a limit:
+    :mod:`stance.ingest.checks`); False for one passed over by design (a symbolic link, an image, a PDF
+    without its reader, a document not in English)."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
@@ -38,6 +42,11 @@ class CorpusReport:
     """The corpus path as given: skipped paths are shown relative to it."""
     skipped: tuple[Skipped, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    @property
+    def rejected(self) -> tuple[Skipped, ...]:
+        """The documents refused for what they hold (:attr:`Skipped.rejected`)."""
+        return tuple(s for s in self.skipped if s.rejected)
 
     def short(self, item: Skipped) -> str:
         """The path from the corpus folder (``sub/a.pdf``), or from a corpus file's folder (``c.jsonl:4``)."""

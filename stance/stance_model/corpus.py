@@ -64,7 +64,7 @@ def read_corpus(folder: str | Path) -> list[Statement]:
     rows: list[Statement] = []
     first: dict[str, Statement] = {}
     for path in files:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
             if not line.strip():
                 continue
             row = _row(path, number, line)

@@ -46,7 +46,7 @@ def load_pairs(path: str | Path, issues: Mapping[str, str] | None = None, source
     """
     path = Path(path)
     pairs = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -82,7 +82,7 @@ def load_table(path: str | Path, columns: Mapping[str, str] | None = None, sourc
         data = load_from_disk(str(path))
         rows = enumerate((dict(r) for r in (data["train"] if hasattr(data, "keys") else data)), 1)
     elif path.suffix == ".jsonl":
-        rows = ((n, json.loads(line)) for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        rows = ((n, json.loads(line)) for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
                 if line.strip())
     elif path.suffix in (".csv", ".tsv"):
         with path.open(encoding="utf-8", newline="") as handle:

@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from stance.errors import NotFittedError
-from stance.modelling.base import resolve_base
+from stance.errors import NotFittedError, StanceError
+from stance.modelling.base import load_error, resolve_base
 from stance.modelling.folders import load_weights, read_metrics, save_folder
 from stance.modelling.training import seed_everything, train_loop
 from stance.stance_model.calibration import fit_temperature, softmax
-from stance.stance_model.config import StanceConfig
+from stance.stance_model.config import CONFIG_NAME, StanceConfig
 from stance.stance_model.data import Pair
 from stance.stance_model.metrics import stance_metrics
 
@@ -287,6 +287,7 @@ class StanceClassifier(Predicting):
         ``base_model``/``tokenizer`` stand in for the configured base (tests).
         """
         import torch
+        from safetensors import SafetensorError
         from transformers import AutoModelForSequenceClassification
 
         directory = Path(directory)
@@ -294,10 +295,16 @@ class StanceClassifier(Predicting):
         self = cls(config)
         torch.set_grad_enabled(True)
         id2label = dict(enumerate(config.labels))
-        self.model, self.tokenizer = load_weights(
-            directory, config, AutoModelForSequenceClassification,
-            {"num_labels": len(config.labels), "id2label": id2label, "label2id": {v: k for k, v in id2label.items()}},
-            base_model=base_model, tokenizer=tokenizer)
+        try:
+            self.model, self.tokenizer = load_weights(
+                directory, config, AutoModelForSequenceClassification,
+                {"num_labels": len(config.labels), "id2label": id2label,
+                 "label2id": {v: k for k, v in id2label.items()}},
+                base_model=base_model, tokenizer=tokenizer)
+        except StanceError:
+            raise
+        except (OSError, ValueError, RuntimeError, SafetensorError) as exc:  # damaged weights, a base not found
+            raise load_error(directory, CONFIG_NAME, config.base_model, exc) from None
         self.model.eval()
         self.metrics = read_metrics(directory, METRICS_NAME)
         self.name = directory.name
