@@ -67,10 +67,11 @@ def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = DEF
 
 def load_predictor(model: str | Path | None = None, threads: int | None = None) -> Predicting:
     """The stance model named (``default``, ``quality``) or saved in the folder ``model``
-    (default: the shipped one); a folder written by `stance export` runs on ONNX Runtime.
+    (default: the shipped one); a folder written by `stance export` runs on ONNX Runtime, and so
+    does a shipped model, from its form built once into the cache
+    (:func:`stance.stance_model.fast.load_stance_model`; ``STANCE_RUNTIME=torch`` keeps torch).
     ``threads``: the ONNX session's intra-op threads (torch models follow ``torch.set_num_threads``)."""
     from stance.errors import ConfigError
-    from stance.stance_model.model import StanceClassifier
 
     path = model_dir(model)
     if not path.is_dir():
@@ -79,7 +80,9 @@ def load_predictor(model: str | Path | None = None, threads: int | None = None) 
         from stance.stance_model.onnx import OnnxStanceClassifier
 
         return OnnxStanceClassifier.load(path, threads)
-    return StanceClassifier.load(path)
+    from stance.stance_model.fast import load_stance_model
+
+    return load_stance_model(path, threads)
 
 
 def relevant_test(issues: IssueRegistry):

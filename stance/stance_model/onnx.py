@@ -20,13 +20,18 @@ import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from stance.errors import ConfigError
+from stance.modelling.onnx_graph import export_graph, fast_tokenizer, special_token
 from stance.stance_model.calibration import softmax
 from stance.stance_model.config import StanceConfig
 from stance.stance_model.model import METRICS_NAME, Predicting
+
+if TYPE_CHECKING:
+    from stance.stance_model.model import StanceClassifier
 
 ONNX_NAME = "model.onnx"
 FP32_NAME = "model-fp32.onnx"
@@ -41,30 +46,24 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path, *, quantize: bool = 
     int8 and ``recheck_margin > 0`` also the fp32 graph for close calls."""
     if not 0 <= recheck_margin <= 1:
         raise ConfigError(f"recheck_margin must be in [0, 1], found {recheck_margin}")
-    import torch
-
     from stance.stance_model.model import StanceClassifier
 
-    clf = StanceClassifier.load(model_dir)
+    return write_onnx(StanceClassifier.load(model_dir), model_dir, out_dir, quantize=quantize, opset=opset,
+                      recheck_margin=recheck_margin)
+
+
+def write_onnx(clf: StanceClassifier, model_dir: str | Path, out_dir: str | Path, *, quantize: bool = True,
+               opset: int = 17, recheck_margin: float = RECHECK_MARGIN) -> Path:
+    """:func:`export_onnx` of a classifier already loaded from ``model_dir`` (whose config and
+    metrics are copied)."""
+    if not 0 <= recheck_margin <= 1:
+        raise ConfigError(f"recheck_margin must be in [0, 1], found {recheck_margin}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sample = clf._encode(["a statement to trace the graph with"], ["a target"])
     names = [n for n in INPUTS if n in sample]
-
-    class Logits(torch.nn.Module):
-        def __init__(self, model):
-            super().__init__()
-            self.model = model
-
-        def forward(self, *args):
-            return self.model(**dict(zip(names, args))).logits
-
-    fp32 = out / (FP32_NAME if quantize else ONNX_NAME)
-    axes = {n: {0: "batch", 1: "tokens"} for n in names}
-    axes["logits"] = {0: "batch"}
-    with torch.inference_mode():
-        torch.onnx.export(Logits(clf.model.eval()), tuple(sample[n] for n in names), str(fp32), input_names=names,
-                          output_names=["logits"], dynamic_axes=axes, opset_version=opset, dynamo=False)
+    fp32 = export_graph(clf.model, {n: sample[n] for n in names}, out / (FP32_NAME if quantize else ONNX_NAME),
+                        "logits", opset)
     if quantize:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -73,8 +72,7 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path, *, quantize: bool = 
         if not recheck_margin:
             fp32.unlink()
     clf.tokenizer.save_pretrained(out)
-    config = StanceConfig.load(model_dir)
-    config.save(out)
+    clf.config.save(out)
     metrics = Path(model_dir) / METRICS_NAME
     if metrics.is_file():
         shutil.copy(metrics, out / METRICS_NAME)
@@ -84,11 +82,37 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path, *, quantize: bool = 
     return out / ONNX_NAME
 
 
+class PairTokenizer:
+    """(text, target) pairs to the model's int64 inputs with the ``tokenizers`` library alone (its
+    ``tokenizer.json``; importing transformers, and with it torch, takes seconds).  The same ids as
+    transformers' fast tokenizer with ``truncation="only_first"`` and ``padding=True``: ``[CLS] text
+    [SEP] target [SEP]``, the text cut to fit ``max_length`` tokens, padded to the longest pair."""
+
+    def __init__(self, tokenizer: Any, max_length: int) -> None:
+        """``tokenizer``: a ``tokenizers.Tokenizer`` already set to truncate and pad (see :meth:`load`)."""
+        self.tokenizer, self.max_length = tokenizer, max_length
+
+    @classmethod
+    def load(cls, directory: str | Path, max_length: int) -> PairTokenizer:
+        tokenizer = fast_tokenizer(directory)
+        pad, pad_id = special_token(directory, tokenizer, "pad_token", "[PAD]")
+        tokenizer.enable_truncation(max_length, strategy="only_first")
+        tokenizer.enable_padding(pad_id=pad_id, pad_token=pad)
+        return cls(tokenizer, max_length)
+
+    def __call__(self, texts: Sequence[str], targets: Sequence[str]) -> dict[str, np.ndarray]:
+        """``input_ids``, ``attention_mask`` and ``token_type_ids``, one row per pair."""
+        encoded = self.tokenizer.encode_batch(list(zip(texts, targets)))
+        return {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
+
+
 class OnnxStanceClassifier(Predicting):
     """Predicts like :class:`StanceClassifier` from an exported folder (no torch needed at run time)."""
 
-    def __init__(self, config: StanceConfig, session, tokenizer, inputs: Sequence[str], fp32_session=None,
-                 recheck_margin: float = 0.0) -> None:
+    def __init__(self, config: StanceConfig, session, tokenizer: PairTokenizer, inputs: Sequence[str],
+                 fp32_session=None, recheck_margin: float = 0.0) -> None:
         self.config, self.session, self.tokenizer, self.inputs = config, session, tokenizer, list(inputs)
         self.fp32_session, self.recheck_margin = fp32_session, recheck_margin if fp32_session else 0.0
         self.rechecked = 0
@@ -99,7 +123,6 @@ class OnnxStanceClassifier(Predicting):
     @classmethod
     def load(cls, directory: str | Path, threads: int | None = None) -> OnnxStanceClassifier:
         import onnxruntime as ort
-        from transformers import AutoTokenizer
 
         directory = Path(directory)
         if not (directory / ONNX_NAME).is_file():
@@ -113,8 +136,8 @@ class OnnxStanceClassifier(Predicting):
         fp32 = None
         if margin and (directory / FP32_NAME).is_file():
             fp32 = ort.InferenceSession(str(directory / FP32_NAME), options, providers=["CPUExecutionProvider"])
-        self = cls(StanceConfig.load(directory), session, AutoTokenizer.from_pretrained(directory), meta["inputs"],
-                   fp32, margin)
+        config = StanceConfig.load(directory)
+        self = cls(config, session, PairTokenizer.load(directory, config.max_length), meta["inputs"], fp32, margin)
         self.name = directory.name
         metrics = directory / METRICS_NAME
         self.metrics = json.loads(metrics.read_text()) if metrics.is_file() else {}
@@ -127,10 +150,8 @@ class OnnxStanceClassifier(Predicting):
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + len(targets[i]))
         for start in range(0, len(order), batch_size):
             idx = order[start:start + batch_size]
-            enc = self.tokenizer([texts[i] for i in idx], [targets[i] for i in idx], truncation="only_first",
-                                 padding=True, max_length=self.config.max_length, return_tensors="np")
-            feed = {n: enc[n].astype(np.int64) for n in self.inputs}
-            out[idx] = self.session.run(["logits"], feed)[0]
+            enc = self.tokenizer([texts[i] for i in idx], [targets[i] for i in idx])
+            out[idx] = self.session.run(["logits"], {n: enc[n] for n in self.inputs})[0]
         if self.recheck_margin:
             self._recheck(out, texts, targets, batch_size)
         return out
@@ -142,7 +163,6 @@ class OnnxStanceClassifier(Predicting):
         close = np.flatnonzero(top2[:, 1] - top2[:, 0] < self.recheck_margin)
         for start in range(0, len(close), batch_size):
             idx = close[start:start + batch_size]
-            enc = self.tokenizer([texts[i] for i in idx], [targets[i] for i in idx], truncation="only_first",
-                                 padding=True, max_length=self.config.max_length, return_tensors="np")
-            logits[idx] = self.fp32_session.run(["logits"], {n: enc[n].astype(np.int64) for n in self.inputs})[0]
+            enc = self.tokenizer([texts[i] for i in idx], [targets[i] for i in idx])
+            logits[idx] = self.fp32_session.run(["logits"], {n: enc[n] for n in self.inputs})[0]
         self.rechecked += len(close)

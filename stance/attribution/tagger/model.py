@@ -160,16 +160,33 @@ class AttributionTagger:
 
     @classmethod
     def load(cls, directory: str | Path, *, base_model=None, tokenizer=None, parser=None) -> AttributionTagger:
-        """A saved tagger; a LoRA adapter is merged into its base."""
-        from transformers import AutoModelForTokenClassification
+        """A saved tagger; a LoRA adapter is merged into its base.  A shipped tagger runs from its
+        ONNX Runtime form, built once into the cache (:mod:`stance.attribution.tagger.fast`;
+        ``STANCE_RUNTIME=torch`` keeps torch), unless ``base_model`` or ``tokenizer`` stand in for
+        the base (tests)."""
+        from stance.modelling.cache import wants_form
 
         directory = Path(directory)
         self = cls(TaggerConfig.load(directory), parser)
-        self.model, self.tokenizer = load_weights(
+        self.metrics = read_metrics(directory, METRICS_NAME)
+        if base_model is None and tokenizer is None and wants_form(directory):
+            from stance.attribution.tagger.fast import load_form, tagger_form
+
+            form = tagger_form(directory, lambda: self._torch_weights(directory))
+            if form is not None:
+                self.model, self.tokenizer = load_form(form)
+                log.info("attribution tagger %s: its ONNX Runtime form in %s", directory.name, form)
+                return self
+        self.model, self.tokenizer = self._torch_weights(directory, base_model, tokenizer)
+        return self
+
+    def _torch_weights(self, directory: Path, base_model=None, tokenizer=None):
+        """The torch model (adapter merged) and tokenizer saved in ``directory``."""
+        from transformers import AutoModelForTokenClassification
+
+        model, tokenizer = load_weights(
             directory, self.config, AutoModelForTokenClassification,
             {"num_labels": len(TAGS), "id2label": dict(enumerate(TAGS)),
              "label2id": {t: i for i, t in enumerate(TAGS)}},
             base_model=base_model, tokenizer=tokenizer)
-        self.model.eval()
-        self.metrics = read_metrics(directory, METRICS_NAME)
-        return self
+        return model.eval(), tokenizer
