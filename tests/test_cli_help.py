@@ -5,7 +5,7 @@ import pytest
 from stance.cli.main import SUBCOMMANDS, build_parser
 
 NAMES = ["track", "report", "train", "predict", "evaluate", "extract", "export", "ingest", "relabel", "serve", "key",
-         "actors", "import", "agreement", "network", "review"]
+         "actors", "import", "agreement", "network", "review", "quarantine"]
 
 
 def _help(capsys, name: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "stance"
 STAGES = ("errors", "records", "ingest", "registries", "modelling", "attribution", "issue_detection", "stance_model",
-          "positions", "report", "pipeline", "evaluation", "serve", "cli")
+          "positions", "review", "report", "pipeline", "dna", "evaluation", "serve", "cli")
 """Lowest first: a module may import its own stage and earlier ones, never a later one."""
 TOP = "__init__"
 """``stance/__init__.py`` re-exports the public surface from every stage, and nothing imports it but users."""

@@ -57,3 +57,11 @@ def positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected 1 or more, found {number}")
     return number
+
+
+def mapping(value: str) -> dict[str, str]:
+    """``person=speaker,concept=frame`` -> {"person": "speaker", "concept": "frame"}."""
+    pairs = [part.split("=", 1) for part in value.split(",") if part.strip()]
+    if not pairs or any(len(kv) != 2 or not kv[0].strip() or not kv[1].strip() for kv in pairs):
+        raise argparse.ArgumentTypeError(f"expected NAME=NAME pairs separated by commas, found {value!r}")
+    return {k.strip(): v.strip() for k, v in pairs}

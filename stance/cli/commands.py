@@ -6,10 +6,18 @@ import argparse
 import contextlib
 import json
 import logging
+import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stance.errors import StanceError
+
+if TYPE_CHECKING:
+    from stance.ingest.skipped import CorpusReport
 
 
 def pipeline_for(args: argparse.Namespace, **fields):
@@ -35,15 +43,81 @@ def registries_for(args: argparse.Namespace) -> dict:
     return {"issues": IssueRegistry.load(args.issues), "actors": ActorRegistry.load(args.actors)}
 
 
-def read_corpus(path: str | Path, encoding: str = "utf-8") -> list:
-    """The corpus's articles; each manifest warning and a one-line summary of the files passed over
-    (``skipped 2 files: a.pdf (no PDF reader: ...), ...``) go to standard error."""
+def corpus_options(args: argparse.Namespace) -> dict:
+    """``follow_symlinks`` and ``max_bytes`` of :func:`read_corpus` from ``--follow-symlinks`` and
+    ``--max-bytes`` (the defaults for a subcommand without them)."""
+    return {"follow_symlinks": getattr(args, "follow_symlinks", False), "max_bytes": getattr(args, "max_bytes", None)}
+
+
+def read_corpus_with_report(path: str | Path, encoding: str = "utf-8", *, follow_symlinks: bool = False,
+                            max_bytes: int | None = None) -> tuple[list, CorpusReport]:
+    """The corpus's articles and what was passed over; each warning and a one-line summary of the files and
+    documents passed over (``skipped 2 files: a.pdf (no PDF reader: ...), ...``) go to standard error."""
     from stance.ingest.corpus import load_corpus_with_report
 
-    articles, report = load_corpus_with_report(path, encoding)
+    articles, report = load_corpus_with_report(path, encoding, follow_symlinks=follow_symlinks, max_bytes=max_bytes)
     for line in report.lines():
         print(line, file=sys.stderr)
-    return articles
+    return articles, report
+
+
+def read_corpus(path: str | Path, encoding: str = "utf-8", *, follow_symlinks: bool = False,
+                max_bytes: int | None = None) -> list:
+    """The corpus's articles (:func:`read_corpus_with_report`, what was passed over printed)."""
+    return read_corpus_with_report(path, encoding, follow_symlinks=follow_symlinks, max_bytes=max_bytes)[0]
+
+
+REPORT_FOLDER = "report"
+"""The folder of a `stance track` run that holds the report; a new run replaces it whole."""
+REPORT_MAIN_FILES = ("index.html", "index.md", "report.json")
+"""The files one of which a report folder written by `stance track` holds."""
+
+
+def _own_report(out: Path) -> bool:
+    """Whether ``out/report`` is a report `stance track` wrote: a real folder holding index.html, index.md or
+    report.json, beside the run's statements.jsonl."""
+    report = out / REPORT_FOLDER
+    return (report.is_dir() and not report.is_symlink() and (out / "statements.jsonl").is_file()
+            and any((report / name).is_file() for name in REPORT_MAIN_FILES))
+
+
+def check_output_folder(out: Path) -> None:
+    """A :class:`StanceError` before any work when ``out`` holds a ``report`` that `stance track` did not write
+    (it would be replaced whole), or when ``out`` is a file."""
+    if out.exists() and not out.is_dir():
+        raise StanceError(f"--out {out}: is a file; expected a folder for the run's outputs (new, or an earlier "
+                          "run's): pick another --out")
+    report = out / REPORT_FOLDER
+    if (report.exists() or report.is_symlink()) and not _own_report(out):
+        raise StanceError(f"--out {out}: {report} exists and is not a report written by `stance track` (expected "
+                          f"a folder holding {', '.join(REPORT_MAIN_FILES[:-1])} or {REPORT_MAIN_FILES[-1]} beside "
+                          "statements.jsonl); a run replaces its report folder whole: pick another --out, or move "
+                          "that folder away")
+
+
+def write_fresh(out: Path, write: Callable[[Path], Path]) -> Path:
+    """Run ``write`` (which writes a run's outputs into the folder it is given and returns the report's main
+    file) on a new hidden folder inside ``out``, then move each output into ``out``: the report folder
+    replaces the last run's whole (so no page of it is left behind), each file its namesake.  Nothing else in
+    ``out`` is touched (a corrections.jsonl stays); if ``write`` fails, ``out`` keeps the last run's outputs.
+    Returns the report's main file in ``out``."""
+    staging: Path | None = None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".stance-track-", dir=out))
+        main = write(staging)
+        for entry in sorted(staging.iterdir()):
+            target = out / entry.name
+            if entry.is_dir() and target.is_dir() and not target.is_symlink():
+                os.replace(target, staging / f"{entry.name}.last-run")  # removed with the staging folder
+            os.replace(entry, target)
+        return out / main.relative_to(staging)
+    except OSError as exc:
+        raise StanceError(f"--out {out}: cannot write the outputs there ({exc.strerror or exc}: "
+                          f"{exc.filename or out}); expected a folder you can write to") from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def cmd_track(args: argparse.Namespace) -> int:
@@ -53,10 +127,11 @@ def cmd_track(args: argparse.Namespace) -> int:
 
     issues = IssueRegistry.load(args.issues)
     actors = ActorRegistry.load(args.actors)
-    articles = read_corpus(args.corpus, args.encoding)
+    check_output_folder(Path(args.out))
+    articles = read_corpus(args.corpus, args.encoding, **corpus_options(args))
     pipeline = pipeline_for(args, issues=issues, actors=actors, period=args.period)
     result = pipeline.run(articles)
-    main = write_outputs(result, args.out, issues, args.format)
+    main = write_fresh(Path(args.out), lambda folder: write_outputs(result, folder, issues, args.format))
     c = result.positions.corpus
     print(f"{c.n_documents} documents ({c.first_date or '?'} to {c.last_date or '?'}), {c.n_statements} statements "
           f"on the issues, {c.n_scored} scored pairs, {c.n_undated} undated")
@@ -67,13 +142,13 @@ def cmd_track(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from stance.pipeline.run_folder import read_predictions
+    from stance.pipeline.run_folder import read_corrected_predictions
     from stance.positions.aggregate import aggregate
     from stance.registries.actors import ActorRegistry
     from stance.registries.issues import IssueRegistry
     from stance.report import filter_positions, match_actors, no_match_message, write_report
 
-    predictions = read_predictions(args.run)
+    predictions = read_corrected_predictions(args.run)  # people's corrections (stance review import) win
     if args.actor:
         matched = [name for _, name in match_actors(predictions, args.actor)]
         if not matched:
@@ -110,12 +185,13 @@ def cmd_train(args: argparse.Namespace) -> int:
                               batch_size=args.batch_size, seed=args.seed, lora_r=args.lora_r,
                               lora_targets=tuple(args.lora_targets.split(",")),
                               length_buckets=args.length_buckets, max_length=args.max_length)
+    more, more_evals = _training_pairs(args)
     metrics = train_model(args.data, args.out, config, public=args.public, public_root=args.public_root,
                           project_weight=args.project_weight, max_steps=args.max_steps,
                           epoch_size=args.epoch_size, public_limit=args.public_eval_limit,
                           extra=args.extra, columns=args.columns, init=args.init, corpus=args.corpus,
                           corpus_weight=args.corpus_weight, negate=args.negate, resume=args.resume,
-                          stop_after=args.stop_after_epochs)
+                          stop_after=args.stop_after_epochs, more=more, more_evals=more_evals)
     if not metrics.get("finished", True):
         print(f"stopped after epoch {len(metrics['history'])}; go on with the same command and --resume")
         return 0
@@ -124,6 +200,48 @@ def cmd_train(args: argparse.Namespace) -> int:
               f"accuracy {100 * m['accuracy']:.1f}  ECE {m.get('ece', 0):.3f}  (n={m['n']})")
     print(f"model: {args.out} ({metrics['train_seconds']} s)")
     return 0
+
+
+def dna_split(args: argparse.Namespace):
+    """(the DNA file's corpus, its concepts as issues, its training pairs, its held-out pairs) from the
+    ``--dna*`` options (the same split in `stance train` and `stance evaluate`)."""
+    from stance.dna import read_dna
+    from stance.dna.pairs import concept_issues, dna_pairs, split_by_document
+    from stance.registries.issues import IssueRegistry
+
+    corpus = read_dna(args.dna, variables=args.dna_variables, coder=args.dna_coder)
+    if not corpus.statements:
+        raise StanceError(f"{args.dna}: no coded statements{f' by coder {args.dna_coder!r}' if args.dna_coder else ''}"
+                          f"; coders in the file: {', '.join(corpus.coders) or 'none'}")
+    registry = getattr(args, "issues", None)  # `stance train` maps concepts onto no registry
+    mapped = concept_issues((s.concept for s in corpus.statements), IssueRegistry.load(registry) if registry else None)
+    try:
+        train, held = split_by_document(dna_pairs(corpus, mapped), args.dna_holdout, args.dna_seed)
+    except ValueError as exc:
+        raise StanceError(f"--dna-holdout: {exc}") from None
+    return corpus, mapped, train, held
+
+
+def _training_pairs(args: argparse.Namespace) -> tuple[dict, dict]:
+    """``more`` and ``more_evals`` of :func:`~stance.stance_model.training.train_model` from --dna and
+    --corrections."""
+    from stance.dna.pairs import SOURCE
+
+    more: dict = {}
+    evals: dict = {}
+    if args.dna:
+        _, mapped, train, held = dna_split(args)
+        more[SOURCE] = (train, args.dna_weight)
+        evals["dna_heldout"] = held
+        print(f"{args.dna}: {len(train) + len(held)} coded statements on {len(mapped)} concepts; "
+              f"training on {len(train)}, holding out {len(held)}")
+    if args.corrections:
+        from stance.review.corrections import correction_pairs
+
+        pairs = correction_pairs(args.corrections)
+        more["corrections"] = (pairs, args.corrections_weight)
+        print(f"{args.corrections}: {len(pairs)} corrected labels to train on")
+    return more, evals
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
@@ -146,9 +264,32 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from stance.registries.issues import IssueRegistry
     from stance.stance_model.data import load_pairs
 
-    pairs = load_pairs(args.data, IssueRegistry.load(args.issues).targets())
-    metrics = load_predictor(args.model).evaluate(pairs)
-    print(json.dumps(metrics, indent=1))
+    if bool(args.data) == bool(args.dna):
+        raise StanceError("expected one of --data (labelled pairs) or --dna (a DNA file as gold), found "
+                          f"{'both' if args.data else 'neither'}")
+    predictor = load_predictor(args.model)
+    if args.data:
+        pairs = load_pairs(args.data, IssueRegistry.load(args.issues).targets())
+        print(json.dumps(predictor.evaluate(pairs), indent=1))
+        return 0
+    from stance.evaluation.dna_gold import evaluate_dna
+
+    corpus, mapped, train, held = dna_split(args)
+    part = {"all": train + held, "heldout": held, "train": train}[args.dna_part]
+    if not part:
+        raise StanceError(f"--dna-part {args.dna_part}: no statements on that side of the split "
+                          f"(--dna-holdout {args.dna_holdout})")
+    pipeline = None
+    if args.end_to_end:
+        from stance.dna.pairs import concept_registry
+        from stance.pipeline.local import Pipeline, load_tagger
+        from stance.registries.actors import ActorRegistry
+
+        issues = concept_registry(mapped, IssueRegistry.load(args.issues) if args.issues else None)
+        pipeline = Pipeline(model=predictor, issues=issues, actors=ActorRegistry.load(args.actors),
+                            tagger=load_tagger(args.tagger, args.parser))
+    figures = evaluate_dna(corpus, mapped, part, predictor, pipeline)
+    print(json.dumps(figures, indent=1))
     return 0
 
 
@@ -157,7 +298,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from stance.pipeline.local import load_tagger
     from stance.registries.actors import ActorRegistry
 
-    articles = read_corpus(args.corpus, args.encoding)
+    articles = read_corpus(args.corpus, args.encoding, **corpus_options(args))
     found = extract_attributions(articles, ActorRegistry.load(args.actors), load_tagger(args.tagger, args.parser))
     with contextlib.ExitStack() as files:  # closes the file opened here, never stdout
         out = files.enter_context(open(args.out, "w", encoding="utf-8")) if args.out else sys.stdout
@@ -170,9 +311,26 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """``stance export [onnx] --out DIR``, or ``stance export dna|events|table PATH`` (:mod:`stance.cli.dna`)."""
+    if args.action != "onnx":
+        from stance.cli import dna
+
+        if not args.path:
+            raise StanceError(f"stance export {args.action}: expected the file to write, e.g. stance export "
+                              f"{args.action} out/statements.{'dna' if args.action == 'dna' else 'csv'} "
+                              "--run out/run --corpus corpus/")
+        if args.out:
+            raise StanceError(f"stance export {args.action}: --out is onnx's; give the file to write as PATH")
+        work = {"dna": dna.export_dna, "events": dna.export_events, "table": dna.export_table}[args.action]
+        return work(args, read_corpus)
     from stance.modelling.folders import model_dir
     from stance.stance_model.onnx import export_onnx
 
+    if args.path or args.run or args.db:
+        raise StanceError("stance export onnx: expected --out DIR (and --model); PATH, --run and --db are for dna, "
+                          "events and table")
+    if not args.out:
+        raise StanceError("stance export onnx: expected --out DIR, the folder to write the ONNX model to")
     path = export_onnx(model_dir(args.model), args.out, quantize=not args.fp32,
                        recheck_margin=args.recheck_margin)
     print(f"{'fp32' if args.fp32 else 'int8'} ONNX model: {path} ({path.stat().st_size / 1e6:.1f} MB); "
@@ -185,17 +343,39 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from stance.serve.store import Store
 
     registries = registries_for(args)
-    store = Store.open(args.db)
-    articles = read_corpus(args.corpus, args.encoding)
+    check_store_path(args.db)
+    try:
+        store = Store.open(args.db)
+    except OSError as exc:
+        raise StanceError(f"--db {args.db}: cannot open a store there ({exc.strerror or exc}); expected a folder "
+                          "(or .db file) you can write to, or postgresql://...") from None
+    articles, read = read_corpus_with_report(args.corpus, args.encoding, **corpus_options(args))
     batch = 16 if args.engine == "local" else 64 * args.workers  # Ray: fewer, larger stages
     report = store.ingest(articles, pipeline_for(args, **registries), model_version=model_version(args.model),
                           batch=batch, progress=not args.quiet)
     print(f"{len(report.added)} documents added, {len(report.known)} already stored, {len(report.rejected)} rejected; "
           f"{report.statements_added} new statements, {report.sources_added} new sources of known statements "
           f"(run {report.run_id}, {store.document_count()} documents in {store.where()})")
-    for doc_id, why in report.rejected:
-        print(f"rejected {doc_id}: {why}", file=sys.stderr)
+    for where, why in [*((s.path, s.reason) for s in read.rejected), *report.rejected]:
+        print(f"rejected {where}: {why}", file=sys.stderr)
+    refused = len(report.rejected) + len(read.rejected)
+    if refused:  # a run that left documents out is not a success, even when the rest were stored
+        print(f"stance ingest: {refused} document{'s' * (refused != 1)} rejected ({len(read.rejected)} when read, "
+              f"{len(report.rejected)} by the store); exit status 1", file=sys.stderr)
+        return 1
     return 0
+
+
+def check_store_path(db: str) -> None:
+    """A :class:`StanceError` when ``--db`` names a SQLite store whose parent folder does not exist
+    (``/no/such/dir/sub``): the store folder itself is made, never the folders above it, so that a
+    mistyped path stops instead of making a tree."""
+    if "://" in db:
+        return
+    parent = Path(db).expanduser().parent
+    if not parent.is_dir():
+        raise StanceError(f"--db {db}: the folder {parent} does not exist; expected a store folder (or .db file) "
+                          f"in an existing folder: create {parent} first, or fix the path")
 
 
 def cmd_relabel(args: argparse.Namespace) -> int:
@@ -215,17 +395,30 @@ def cmd_relabel(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import math
+
     import uvicorn
 
+    from stance.errors import ConfigError
     from stance.serve.api import Settings, check_bind, create_app
     from stance.serve.keys import load_key_hashes
+    from stance.serve.middleware import json_logs
 
-    hashes = load_key_hashes(args.keys)
+    hashes = load_key_hashes(args.keys)  # a missing or empty keys file stops here, naming the fix
     check_bind(args.host, hashes)
+    if args.public_reads and not hashes:
+        raise ConfigError("--public-reads opens reads to callers without a key, but no --keys is given, so "
+                          "every route is open already; add --keys FILE or drop --public-reads")
+    if not math.isfinite(args.body_timeout) or args.body_timeout <= 0:
+        raise ConfigError(f"--body-timeout is the seconds a client has to send a request body; expected a number "
+                          f"above 0, found {args.body_timeout:g}")
     settings = Settings(db=args.db, keys_file=args.keys, model=args.model, tagger=args.tagger, parser=args.parser,
-                        issues=args.issues, actors=args.actors, key_hashes=hashes)
-    logging.getLogger("stance.api").setLevel(logging.INFO)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+                        issues=args.issues, actors=args.actors, key_hashes=hashes, public_reads=args.public_reads,
+                        host=args.host, allowed_hosts=tuple(h.strip() for h in args.allowed_hosts.split(",")
+                                                            if h.strip()),
+                        body_timeout=args.body_timeout)
+    json_logs()  # one JSON line per request on stderr, and uvicorn's own access line off
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
 
@@ -244,7 +437,7 @@ def cmd_actors(args: argparse.Namespace) -> int:
     from stance.registries.actors import ActorRegistry
 
     registry = ActorRegistry.load(args.actors)
-    articles = read_corpus(args.corpus, args.encoding)
+    articles = read_corpus(args.corpus, args.encoding, **corpus_options(args))
     suggestions = suggest_actors(articles, registry, load_tagger(args.tagger, args.parser),
                                  min_mentions=args.min_mentions)
     try:

@@ -8,11 +8,13 @@ import logging
 import os
 import sys
 import warnings
-from collections.abc import Callable
 
 from stance.attribution.parser import DEFAULT_PARSER
-from stance.cli import agreement, arguments, commands, dna, network, review
+from stance.cli import agreement, arguments, commands, dna, network, quarantine, review
+from stance.cli.parsers import subcommand as _subcommand
 from stance.errors import StanceError
+from stance.ingest.checks import MAX_BYTES
+from stance.serve.config import BODY_TIMEOUT_SECONDS
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -53,15 +55,6 @@ A line that cannot be read is reported on standard error with its number and
 skipped; the exit status is then 1."""
 
 
-def _subcommand(sub, name: str, func: Callable[[argparse.Namespace], int], help: str, example: str,
-                description: str | None = None) -> argparse.ArgumentParser:
-    """A subparser whose ``--help`` ends with ``example``."""
-    p = sub.add_parser(name, help=help, description=description or help, epilog=f"example:\n{example}",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.set_defaults(func=func)
-    return p
-
-
 def _registries(p: argparse.ArgumentParser) -> None:
     p.add_argument("--issues", help="issue registry (YAML/JSON); default: the shipped one")
     p.add_argument("--actors", help="actor registry (YAML); default: the shipped one")
@@ -70,6 +63,16 @@ def _registries(p: argparse.ArgumentParser) -> None:
 def _extraction(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
     p.add_argument("--parser", default=DEFAULT_PARSER, help=PARSER_HELP)
+
+
+def _corpus_reading(p: argparse.ArgumentParser) -> None:
+    """How a corpus is read beyond its encoding: symbolic links, and the largest file."""
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="read the files and folders that symbolic links in the corpus folder point to (default: "
+                        "each link is skipped and listed)")
+    p.add_argument("--max-bytes", type=arguments.positive, default=None,
+                   help=f"the largest file read, in bytes (default {MAX_BYTES}); JSONL and CSV tables are read row by "
+                        "row, so a larger limit costs no more memory")
 
 
 def _engine(p: argparse.ArgumentParser) -> None:
@@ -93,6 +96,7 @@ def _add_track(sub) -> None:
     p.add_argument("--period", default="month", type=arguments.period, help=PERIOD_HELP)
     p.add_argument("--format", type=arguments.formats, default=["html", "md", "json"], help="html,md,json")
     p.add_argument("--encoding", default="utf-8")
+    _corpus_reading(p)
     _registries(p)
     _engine(p)
 
@@ -158,6 +162,24 @@ def _add_train(sub) -> None:
     p.add_argument("--stop-after-epochs", type=int,
                    help="end this run after that many epochs, keeping the state for --resume (long runs in chunks)")
     p.add_argument("--public-eval-limit", type=int, help="evaluate on at most this many dev pairs per public set")
+    _dna_options(p, "training data: each coded statement becomes a pair (concept -> target, agreement -> "
+                    "favor/against, the coded span -> text)")
+    p.add_argument("--dna-weight", type=float, default=1.0, help="the DNA pairs' sampling weight in the mix")
+    p.add_argument("--corrections", help="a reviewer's corrections (`stance review import`'s file: the edited CSV "
+                   "or a Label Studio export) as training pairs; with --init, the model adapts to them while the "
+                   "project's data keeps it from forgetting the rest")
+    p.add_argument("--corrections-weight", type=float, default=1.0, help="the corrections' sampling weight")
+
+
+def _dna_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--dna", help=f"a Discourse Network Analyzer file (.dna) as {what}")
+    p.add_argument("--dna-variables", type=arguments.mapping, default=None,
+                   help="the file's variable names where they differ, e.g. person=speaker,concept=frame")
+    p.add_argument("--dna-coder", help="only this coder's statements (default: every coder's)")
+    p.add_argument("--dna-holdout", type=float, default=0.0,
+                   help="a share of the file's documents held out (train: not trained on, evaluated after; "
+                        "evaluate: see --dna-part); the same share and --dna-seed split alike in both commands")
+    p.add_argument("--dna-seed", type=int, default=13, help="the seed of the --dna-holdout split")
 
 
 def _add_predict(sub) -> None:
@@ -174,9 +196,19 @@ def _add_predict(sub) -> None:
 
 def _add_evaluate(sub) -> None:
     p = _subcommand(sub, "evaluate", commands.cmd_evaluate, "metrics of a model on labelled pairs (JSONL)",
-                    "  stance evaluate --data data/annotated/test.jsonl")
-    p.add_argument("--data", required=True, help="JSONL of {text, issue|target, label}")
+                    "  stance evaluate --data data/annotated/test.jsonl\n"
+                    "  stance evaluate --dna hearings.dna --dna-holdout 0.5 --dna-part heldout --end-to-end")
+    p.add_argument("--data", help="JSONL of {text, issue|target, label}")
     p.add_argument("--model", help=MODEL_HELP), p.add_argument("--issues")
+    _dna_options(p, "gold: the model's stance on each coded span (F_avg, macro-F1), and with --end-to-end the "
+                    "whole pipeline's (actor, concept, agreement) against the coding")
+    p.add_argument("--dna-part", choices=("all", "heldout", "train"), default="all",
+                   help="with --dna-holdout: which side of the split to evaluate (heldout: what `stance train "
+                        "--dna ... --dna-holdout` left out)")
+    p.add_argument("--end-to-end", action="store_true",
+                   help="with --dna: also run attribution, issue detection and stance on the file's documents")
+    p.add_argument("--actors", help="with --end-to-end: the actor registry (default: the shipped one)")
+    _extraction(p)
 
 
 def _add_extract(sub) -> None:
@@ -186,18 +218,49 @@ def _add_extract(sub) -> None:
     p.add_argument("corpus", help=CORPUS_HELP)
     p.add_argument("--out", help="JSONL file, one attribution per line (default: standard output)")
     p.add_argument("--encoding", default="utf-8"), p.add_argument("--actors")
+    _corpus_reading(p)
     _extraction(p)
 
 
+EXPORT_DESCRIPTION = """\
+ACTION is what to write (onnx when left out, so `stance export --out DIR` still
+writes the ONNX model):
+  onnx    the stance model for ONNX Runtime (int8 by default): --out DIR
+  dna     a Discourse Network Analyzer 3 file (.dna) holding the documents and
+          the favor/against statements (neutral labels are left out and counted)
+  events  DNA's event list (semicolon-separated CSV), one line per statement
+  table   one row per (statement, issue), every label: CSV, or Parquet for .parquet
+dna, events and table read --run RUN (`stance track`'s folder) with --corpus
+CORPUS (the texts; optional for table), or --db STORE; --issues names the issues.
+Columns and the DNA mapping: docs/dna.md."""
+
+
 def _add_export(sub) -> None:
-    p = _subcommand(sub, "export", commands.cmd_export, "the stance model as ONNX (int8 by default) for ONNX Runtime",
+    p = _subcommand(sub, "export", commands.cmd_export,
+                    "the stance model as ONNX, or labelled statements for DNA, R or pandas",
                     "  stance export --out runs/stance-onnx && stance track data/examples --out out/demo "
-                    "--model runs/stance-onnx")
-    p.add_argument("--model", help=MODEL_HELP), p.add_argument("--out", required=True)
-    p.add_argument("--fp32", action="store_true", help="keep fp32 weights (no quantisation)")
-    p.add_argument("--recheck-margin", type=float, default=0.5,  # stance.stance_model.onnx.RECHECK_MARGIN
-                   help="int8: re-score in fp32 the pairs whose top two probabilities are closer than this "
-                        "(0 turns it off and drops the fp32 graph)")
+                    "--model runs/stance-onnx\n"
+                    "  stance export dna out/demo.dna --run out/demo --corpus data/examples\n"
+                    "  stance export events out/events.csv --db stance-data/\n"
+                    "  stance export table out/statements.parquet --run out/demo --corpus data/examples",
+                    description=EXPORT_DESCRIPTION)
+    p.add_argument("action", nargs="?", default="onnx", choices=("onnx", "dna", "events", "table"),
+                   help="onnx (default), dna, events or table")
+    p.add_argument("path", nargs="?", help="dna, events, table: the file to write")
+    onnx = p.add_argument_group("onnx")
+    onnx.add_argument("--model", help=MODEL_HELP), onnx.add_argument("--out", help="onnx: the folder to write")
+    onnx.add_argument("--fp32", action="store_true", help="keep fp32 weights (no quantisation)")
+    onnx.add_argument("--recheck-margin", type=float, default=0.5,  # stance.stance_model.onnx.RECHECK_MARGIN
+                      help="int8: re-score in fp32 the pairs whose top two probabilities are closer than this "
+                           "(0 turns it off and drops the fp32 graph)")
+    labels = p.add_argument_group("dna, events, table")
+    labels.add_argument("--run", help="the output folder of `stance track` (or its statements.jsonl)")
+    labels.add_argument("--corpus", help=f"with --run: the run's corpus ({CORPUS_HELP})")
+    labels.add_argument("--db", help="a store instead of --run: a folder (SQLite) or postgresql://... (read only)")
+    labels.add_argument("--issues", help="issue registry (YAML/JSON) for the concepts' labels (default: shipped)")
+    labels.add_argument("--encoding", default="utf-8", help="the corpus's encoding")
+    labels.add_argument("--force", action="store_true", help="replace the file if it exists")
+    labels.add_argument("--password", default="admin", help="dna: every coder's password in the file (default admin)")
 
 
 def _add_ingest(sub) -> None:
@@ -210,6 +273,7 @@ def _add_ingest(sub) -> None:
     p.add_argument("--model", help=MODEL_HELP)
     _extraction(p)
     p.add_argument("--encoding", default="utf-8"), p.add_argument("--quiet", action="store_true")
+    _corpus_reading(p)
     _registries(p)
     _engine(p)
 
@@ -229,6 +293,13 @@ def _add_serve(sub) -> None:
                     "  stance serve --db stance-data/ --keys keys.txt --port 8000 --issues my_issues.yaml")
     p.add_argument("--db", required=True), p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000), p.add_argument("--keys", help="file of API key hashes")
+    p.add_argument("--public-reads", action="store_true",
+                   help="with --keys: reads (GET) need no key; writes still do")
+    p.add_argument("--allowed-hosts", default="",
+                   help="comma-separated Host names the server answers to (default: the --host address, and "
+                        "every loopback name for a loopback one; any for 0.0.0.0); '*' allows any")
+    p.add_argument("--body-timeout", type=float, default=BODY_TIMEOUT_SECONDS,
+                   help=f"seconds a client has to send a request body, else 408 (default {BODY_TIMEOUT_SECONDS:g})")
     p.add_argument("--model", help=MODEL_HELP)
     _extraction(p)
     _registries(p)
@@ -256,12 +327,13 @@ def _add_actors(sub) -> None:
     s.add_argument("--min-mentions", type=arguments.positive, default=1,
                    help="leave out speakers with fewer statements (default 1)")
     s.add_argument("--encoding", default="utf-8")
+    _corpus_reading(s)
     _extraction(s)
 
 
 SUBCOMMANDS = (_add_track, _add_report, _add_train, _add_predict, _add_evaluate, _add_extract, _add_export,
                _add_ingest, _add_relabel, _add_serve, _add_key, _add_actors, dna.add, agreement.add, network.add,
-               review.add)
+               review.add, quarantine.add)
 
 
 def build_parser() -> argparse.ArgumentParser:

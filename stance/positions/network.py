@@ -1,7 +1,11 @@
 """Actor networks in the manner of the Discourse Network Analyzer: two actors
 are congruent on an issue in a period when they lean the same way, in conflict
 when they lean opposite ways.  Built from position points; exported as CSV and
-GraphML for network tools (Gephi, visone, igraph, networkx)."""
+GraphML for network tools (Gephi, visone, igraph, networkx).
+
+These are the report's position-based networks (what ``stance track`` writes); DNA's own statement-count networks
+(congruence, conflict, subtract, two-mode, normalisations, time windows) are in
+:mod:`stance.positions.dna_networks`."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -9,6 +10,7 @@ import random
 import shutil
 import sys
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from stance.errors import ConfigError, InputError
@@ -64,7 +66,9 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
                 extra: dict[str, float] | None = None, columns: dict[str, str] | None = None,
                 select_on_public: bool = True, init: str | Path | None = None,
                 corpus: str | Path | None = None, corpus_weight: float = 1.0, negate: float = 0.0,
-                resume: bool = False, stop_after: int | None = None) -> dict:
+                resume: bool = False, stop_after: int | None = None,
+                more: Mapping[str, tuple[Sequence[Pair], float]] | None = None,
+                more_evals: Mapping[str, Sequence[Pair]] | None = None) -> dict:
     """Train on the project's data (and public sets, and ``extra`` CSV/JSONL files or
     saved datasets read with the ``columns`` mapping, each with a sampling weight),
     evaluate on every dev/test split, save to ``out_dir``; return metrics.
@@ -81,7 +85,10 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     the epoch, and its test targets are evaluated.  ``negate``: the share of the other
     training pairs also read against their negated target (:mod:`.negation`).
     ``resume``/``stop_after``: go on from ``out_dir/checkpoint``'s training state / stop
-    this call after that many epochs (the returned metrics then say ``finished: false``)."""
+    this call after that many epochs (the returned metrics then say ``finished: false``).
+    ``more``: pairs read elsewhere (a DNA file's coding, a reviewer's corrections), by source name, each
+    with its sampling weight; ``more_evals``: held-out pairs evaluated by name after training (they
+    never choose the epoch, so their figures stay honest)."""
     config = config or StanceConfig()
     splits = project_splits(data_dir)
     if "train" not in splits:
@@ -102,6 +109,11 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
         pairs = load_table(path, columns, source=Path(path).stem)
         train += pairs
         mix[Path(path).stem] = weight
+    for name, (pairs_of, weight) in (more or {}).items():
+        if not pairs_of:
+            raise ConfigError(f"{name}: no labelled pairs to train on; expected at least one coded statement")
+        train += [p if p.source == name else dataclasses.replace(p, source=name) for p in pairs_of]
+        mix[name] = weight
     corpus_test: list[Pair] = []
     if corpus is not None:
         parts = corpus_splits(corpus)
@@ -112,7 +124,7 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     if negate:
         train = with_negated_targets(train, negate, seed=config.seed)
     config.sources = mix
-    weights = sampling_weights(train, mix) if (public or extra or corpus) else None
+    weights = sampling_weights(train, mix) if (public or extra or corpus or more) else None
     project_dev = splits.get("dev")
     dev: list[Pair] | dict[str, list[Pair]] | None = project_dev
     if select_on_public and extra_evals:
@@ -129,6 +141,7 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     evals.update({k: model.evaluate(v) for k, v in extra_evals.items()})
     if corpus_test:
         evals["corpus_test"] = model.evaluate(corpus_test)
+    evals.update({name: model.evaluate(list(pairs_of)) for name, pairs_of in (more_evals or {}).items() if pairs_of})
     model.metrics["eval"] = evals
     command = "stance train " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train"] else "stance train"
     model.save(out_dir, card=model_card(config, model.metrics, command))
