@@ -31,7 +31,7 @@ def make_client(tmp_path, tiny_model_dir):
         settings.setdefault("db", str(tmp_path / "db"))
         settings.setdefault("model", str(tiny_model_dir))
         pipeline = Pipeline(model=load_predictor(tiny_model_dir))
-        return TestClient(create_app(Settings(**settings), store=store, pipeline=pipeline))
+        return TestClient(create_app(Settings(**settings), store=store, pipeline=pipeline), base_url="http://localhost")
     return make
 
 
@@ -132,7 +132,7 @@ def test_each_error_type_has_its_status():
 def test_errors_answer_with_their_status_and_message(make_client, tmp_path):
     keys = tmp_path / "keys.txt"
     key = new_key(keys)
-    client = make_client(key_hashes=load_key_hashes(keys))
+    client = make_client(key_hashes=load_key_hashes(keys), public_reads=True)
     r = client.post("/documents", json=DOCS[1])
     assert r.status_code == 401 and r.json() == {"detail": "this endpoint needs a valid X-API-Key header"}
     r = client.post("/documents", json={"documents": [{"text": ""}]}, headers={"X-API-Key": key})
@@ -181,7 +181,8 @@ def test_api_keys_guard_writes(make_client, tmp_path):
     assert client.post("/documents", json=DOCS[1]).status_code == 401
     assert client.post("/documents", json=DOCS[1], headers={"X-API-Key": "wrong"}).status_code == 401
     assert client.post("/documents", json=DOCS[1], headers={"X-API-Key": key}).json()["added"] == ["b"]
-    assert client.get("/actors").status_code == 200  # reads stay open
+    assert client.get("/actors").status_code == 401  # reads need a key too (unless public_reads)
+    assert client.get("/actors", headers={"X-API-Key": key}).status_code == 200
 
 
 def test_no_keys_means_loopback_only():
@@ -208,7 +209,8 @@ def test_openapi_lists_the_response_schema_of_every_json_route(make_client):
     expected = {("get", "/health"): "Health", ("post", "/documents"): "IngestResult",
                 ("get", "/actors"): "Page_ActorOut_", ("get", "/actors/{actor_id}/positions"): "Page_PointOut_",
                 ("get", "/issues/{issue_id}/timeline"): "Page_PointOut_", ("get", "/statements"): "Page_StatementOut_",
-                ("get", "/issues"): "IssuePage"}
+                ("get", "/issues"): "IssuePage", ("delete", "/documents/{doc_id}"): "DocumentDeleted",
+                ("get", "/documents"): "Page_DocumentOut_"}
     json_routes = {(method, path) for path, ops in spec["paths"].items() for method, op in ops.items()
                    if "application/json" in op["responses"]["200"]["content"]}
     assert json_routes == set(expected)
@@ -246,7 +248,7 @@ def test_a_custom_registry_is_served_and_used(tmp_path, tiny_model_dir):
     (tmp_path / "actors.yaml").write_text(ACTORS, encoding="utf-8")
     settings = Settings(db=str(tmp_path / "db"), model=str(tiny_model_dir), tagger="none",
                         issues=str(tmp_path / "issues.yaml"), actors=str(tmp_path / "actors.yaml"))
-    client = TestClient(create_app(settings))  # the pipeline is built from the settings, on the first POST
+    client = TestClient(create_app(settings), base_url="http://localhost")  # the pipeline: built on the first POST
     listed = client.get("/issues").json()
     assert listed == {"items": [{"id": "harbour_tolls", "label": "Harbour tolls",
                                  "target": "The harbour tolls should stay.",

@@ -187,20 +187,18 @@ def test_kill_9_mid_ingestion_then_resume(tmp_path, mini_corpus, tiny_model_dir,
     assert len(resumed.known) == 1 and len(resumed.added) == 2 and counts(store)["documents"] == 3
 
 
-def test_positions_are_computed_once_per_change_of_the_store(store, pipeline, mini_corpus, monkeypatch):
+def test_positions_are_computed_once_per_change_of_the_store(store, pipeline, mini_corpus):
     from stance.serve import queries as service
+    from stance.serve.store.aggregation import live
 
     articles = load_corpus(mini_corpus)
     store.ingest(articles[:2], pipeline, model_version="tiny@1")
-    calls = []
-    real = service.aggregate
-    monkeypatch.setattr(service, "aggregate", lambda *a, **k: calls.append(1) or real(*a, **k))
     first = service.positions(store)
-    assert service.positions(store) is first and len(calls) == 1  # unchanged store: the cached answer
-    assert service.positions(store, "year") is not first and len(calls) == 2  # another period: its own entry
+    assert service.positions(store) is first and live(store).rebuilds == 1  # unchanged store: the cached answer
+    assert service.positions(store, "year") is not first and live(store).rebuilds == 1  # another period: no re-read
     store.ingest(articles, pipeline, model_version="tiny@1")  # the third document arrives
-    again = service.positions(store)
-    assert len(calls) == 3 and again.corpus.n_documents == first.corpus.n_documents + 1
+    again = service.positions(store)  # updated from the new rows (tests/test_service_fast.py), not read anew
+    assert live(store).rebuilds == 1 and again.corpus.n_documents == first.corpus.n_documents + 1
 
 
 REGISTRY_A = """issues:

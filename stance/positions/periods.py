@@ -7,6 +7,7 @@ only to the month is never given a day.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 
 from stance.records import PartialDate
@@ -67,14 +68,19 @@ def label_bounds(label: str) -> tuple[_dt.date, _dt.date]:
 
 
 def decay_days(period: str) -> float | None:
-    """The half-life of ``decay:DAYS`` periods (a moving window), else None."""
+    """The half-life of ``decay:DAYS`` periods (a moving window), else None; ValueError unless DAYS is a
+    finite number above 0 (``decay:0``, ``decay:-1``, ``decay:nan``, ``decay:inf`` are refused).
+
+    >>> decay_days("decay:90"), decay_days("decay:0.5"), decay_days("month")
+    (90.0, 0.5, None)
+    """
     if not period.startswith("decay:"):
         return None
     try:
         days = float(period.split(":", 1)[1])
     except ValueError:
         days = 0.0
-    if days <= 0:
+    if not math.isfinite(days) or days <= 0:
         raise ValueError(f"a moving window is written decay:DAYS with DAYS > 0 (the half-life), found {period!r}")
     return days
 

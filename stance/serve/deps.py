@@ -3,7 +3,10 @@ pipeline (built on first use), the model version, the write lock, the key check,
 parameter.
 
 Everything lives on ``app.state`` (set by :func:`stance.serve.api.create_app`); a route asks for it
-by annotation (``store: StoreDep``) and never reaches into the app itself.
+by annotation (``store: StoreDep``) and never reaches into the app itself.  Dependencies that only look
+something up are ``async``: FastAPI runs them on the event loop rather than handing each to a worker thread
+(a hand-over costs a wait for the interpreter lock while this process ingests); the pipeline and the model
+version, which read files, stay in worker threads.
 """
 
 from __future__ import annotations
@@ -23,11 +26,12 @@ from stance.registries.issues import IssueRegistry
 from stance.serve.config import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Settings
 from stance.serve.errors import KeyRequired
 from stance.serve.keys import key_allowed
+from stance.serve.middleware import KEY_REQUIRED
 from stance.serve.store import Store
 from stance.serve.store.store import decode_cursor
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
@@ -36,7 +40,7 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The app's store."""
     store: Store = request.app.state.store
     return store
@@ -45,7 +49,7 @@ def get_store(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-def get_issues(request: Request) -> IssueRegistry:
+async def get_issues(request: Request) -> IssueRegistry:
     """The issue registry the app runs with (``--issues``; loaded when the app was made)."""
     issues: IssueRegistry = request.app.state.issues
     return issues
@@ -81,7 +85,7 @@ def get_model_version(request: Request, settings: SettingsDep) -> str:
 ModelVersionDep = Annotated[str, Depends(get_model_version)]
 
 
-def get_write_lock(request: Request) -> threading.Lock:
+async def get_write_lock(request: Request) -> threading.Lock:
     """The lock that lets one ingestion at a time write to the store from this process."""
     lock: threading.Lock = request.app.state.write_lock
     return lock
@@ -90,11 +94,13 @@ def get_write_lock(request: Request) -> threading.Lock:
 WriteLockDep = Annotated[threading.Lock, Depends(get_write_lock)]
 
 
-def require_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
+async def require_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
     """Refuse the request (401) unless keys are off or ``X-API-Key`` is one of them; for
-    ``dependencies=[Depends(require_key)]`` on the routes that write."""
+    ``dependencies=[Depends(require_key)]`` on the routes that write.  The app's
+    :class:`~stance.serve.middleware.KeyCheck` has refused such a request already, before its body was
+    read; this declares the header in the route's schema and holds if the route is mounted elsewhere."""
     if settings.key_hashes and not key_allowed(x_api_key, settings.key_hashes):
-        raise KeyRequired("this endpoint needs a valid X-API-Key header")
+        raise KeyRequired(KEY_REQUIRED)
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ class Paging:
     cursor: str | None
 
 
-def get_paging(limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+async def get_paging(limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
                cursor: Annotated[str | None, Query(description="the `next` of the previous page")] = None) -> Paging:
     """The paging parameters; a cursor this server did not hand out is refused with 400 before any query."""
     decode_cursor(cursor)  # CursorError (400) for a cursor that is not one of ours

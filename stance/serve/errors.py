@@ -14,10 +14,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from stance.errors import StanceError
-from stance.serve.store import CursorError, StoreError
+from stance.serve.store import CursorError, IdempotencyConflict, StoreError
 
 log = logging.getLogger("stance.api")
 
@@ -50,6 +50,8 @@ ERROR_STATUS: dict[type[Exception], int] = {
     NothingAccepted: 422,
     StoreError: 503,  # the store's own: locked, gone or refusing a write (nothing half-written)
     OperationalError: 503,  # the driver's, where the store did not wrap it (a read on a locked or missing database)
+    DatabaseError: 503,  # the driver's, for a damaged database file (a read the store did not wrap)
+    IdempotencyConflict: 409,  # an Idempotency-Key sent again with another body
 }
 """Exception type -> HTTP status; an exception takes the status of the first class of its MRO listed."""
 

@@ -8,29 +8,32 @@ They return plain data (the store's :class:`~stance.serve.store.Page`, dicts, HT
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from stance.errors import StanceError
 from stance.pipeline.local import Pipeline
-from stance.positions.aggregate import Positions, aggregate
+from stance.positions.aggregate import Positions, group_chain
 from stance.positions.periods import overlaps
 from stance.records import Article, Issue, PartialDate, StancePrediction
 from stance.registries.issues import IssueRegistry
 from stance.serve.config import DEFAULT_PAGE_SIZE, DEFAULT_PERIOD
 from stance.serve.errors import NotFound, NothingAccepted
+from stance.serve.report_links import REPORT_ROOT, report_routes, rewrite_links
 from stance.serve.schemas import DocumentIn
 from stance.serve.store import Page, Store
+from stance.serve.store.aggregation import live
 from stance.serve.store.store import content_hash, page
+
+if TYPE_CHECKING:
+    from stance.report.view import ReportModel
 
 INGEST_SOURCE = "POST /documents"
 """Where documents posted to the API come from, as their articles record it."""
 DOC_ID_HASH_CHARS = 16
 """Characters of the text's hash in the id of a document posted without one."""
-
-
 
 
 def health(store: Store) -> dict[str, Any]:
@@ -52,67 +55,129 @@ def issue_list(issues: IssueRegistry, *, limit: int = DEFAULT_PAGE_SIZE, cursor:
 
 
 def positions(store: Store, period: str = DEFAULT_PERIOD, model_version: str | None = None) -> Positions:
-    """Positions over everything stored (the latest model version unless one is named),
-    computed once per change of the store."""
-    result: Positions = store.cached(("positions", period, model_version), lambda: aggregate(
-        store.predictions(model_version), period, store.parents(), n_documents=store.document_count()))
-    return result
+    """Positions over everything stored (the latest model version unless one is named), as
+    :func:`~stance.positions.aggregate.aggregate` computes them, kept current write by write
+    (:mod:`stance.serve.store.aggregation`: a write recomputes only the series it touched)."""
+    return live(store).read(period, lambda state: state.positions(), model_version)
 
 
-def actor_list(store: Store, *, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> Page:
-    """Actors that have at least one statement, by name."""
-    return store.actors(limit=limit, cursor=cursor)
+def actor_list(store: Store, *, scored: bool = True, limit: int = DEFAULT_PAGE_SIZE,
+               cursor: str | None = None) -> Page:
+    """Actors with at least one scored statement (``scored=False``: every actor the store holds), by name."""
+    return store.actors(limit=limit, cursor=cursor, scored=scored)
+
+
+def document_list(store: Store, *, source: str | None = None, since: PartialDate | None = None,
+                  until: PartialDate | None = None, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> Page:
+    """Stored documents (without their text) in the order stored, by source and date."""
+    return store.document_page(source=source, since=since, until=until, limit=limit, cursor=cursor)
 
 
 def actor_positions(store: Store, actor_id: str, *, issue: str | None = None, since: PartialDate | None = None,
                     until: PartialDate | None = None, period: str = DEFAULT_PERIOD, limit: int = DEFAULT_PAGE_SIZE,
                     cursor: str | None = None) -> Page:
-    """One actor's position points, by issue then time; :class:`NotFound` for an actor the store lacks."""
+    """One actor's position points, by issue then time; :class:`NotFound` for an actor the store lacks.  While
+    this process ingests, from the points a background thread keeps current (a fraction of a second behind:
+    :meth:`~stance.serve.store.aggregation.LivePositions.index`)."""
     if store.actor(actor_id) is None:
         raise NotFound(f"no actor {actor_id!r}; GET /actors lists them")
-    points = [p for p in positions(store, period).points
-              if p.actor_id == actor_id and (not issue or p.issue == issue) and overlaps(p.start, p.end, since, until)]
-    return page([p.to_dict() for p in points], limit, cursor)
+    points = live(store).index(period).by_actor.get(actor_id, ())
+    kept = [p for p in points if (not issue or p.issue == issue) and overlaps(p.start, p.end, since, until)]
+    return page([p.to_dict() for p in kept], limit, cursor)
 
 
 def issue_timeline(store: Store, issue_id: str, *, period: str = DEFAULT_PERIOD, limit: int = DEFAULT_PAGE_SIZE,
                    cursor: str | None = None) -> Page:
-    """Every actor's position points on one issue, in time order; :class:`NotFound` for an unknown issue."""
+    """Every actor's position points on one issue, in time order; :class:`NotFound` for an unknown issue (read
+    as :func:`actor_positions` reads)."""
     if store.issue(issue_id) is None:
         raise NotFound(f"no issue {issue_id!r} in the registry")
-    points = sorted((p for p in positions(store, period).points if p.issue == issue_id),
-                    key=lambda p: (p.start, p.actor))
+    points = sorted(live(store).index(period).by_issue.get(issue_id, ()), key=lambda p: (p.start, p.actor))
     return page([p.to_dict() for p in points], limit, cursor)
 
 
 def statement_list(store: Store, *, actor: str | None = None, issue: str | None = None, stance: str | None = None,
+                   since: PartialDate | None = None, until: PartialDate | None = None,
                    limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> Page:
-    """Scored statements (one item per statement and issue), in corpus order."""
-    preds: list[StancePrediction] = store.predictions(actor=actor, issue=issue, stance=stance)
-    return page([p.to_dict() for p in preds], limit, cursor)
+    """Scored statements (one item per statement and issue) in the order stored, filtered and paged in SQL."""
+    return store.statement_page(actor=actor, issue=issue, stance=stance, since=since, until=until, limit=limit,
+                                cursor=cursor)
+
+
+def _report_model(store: Store, registry: Mapping[str, Issue] | None, period: str,
+                  shown: Callable[[Positions], Iterable[StancePrediction]]) -> ReportModel:
+    """The view model of `stance report` over everything stored, with the issues of ``registry`` (default: the
+    shipped one) and those the store holds, and the documents that the predictions ``shown`` cite."""
+    from stance.report.view import build_model
+
+    pos = positions(store, period)
+    issues = dict(registry if registry is not None else IssueRegistry.load())
+    for issue_id in sorted({p.issue for p in pos.predictions} - set(issues)):
+        row = store.issue(issue_id)
+        if row:
+            issues[issue_id] = Issue(row["id"], row["label"], row["target"])
+    docs = {d for p in shown(pos) for d in p.statement.all_sources}
+    return build_model(pos, issues, articles=store.articles(docs), parents=store.parents())
 
 
 def actor_report_html(store: Store, actor_id: str, period: str = DEFAULT_PERIOD,
                       registry: Mapping[str, Issue] | None = None) -> str:
-    """The actor's page of `stance report`, as HTML, with the issues of ``registry`` (default: the shipped
-    one) and those the store holds; :class:`NotFound` when the actor has no statement."""
+    """The actor's page of `stance report`, as HTML, its links made routes of this API
+    (:mod:`stance.serve.report_links`); :class:`NotFound` when the actor has no statement."""
     from stance.report.html import actor_page
-    from stance.report.view import build_model
 
-    pos = positions(store, period)
-    docs = {d for p in pos.predictions if p.statement.actor_id == actor_id for d in p.statement.all_sources}
-    issues = dict(registry if registry is not None else IssueRegistry.load())
-    for p in pos.predictions:
-        if p.issue not in issues:
-            row = store.issue(p.issue)
-            if row:
-                issues[p.issue] = Issue(row["id"], row["label"], row["target"])
-    model = build_model(pos, issues, articles=store.articles(docs), parents=store.parents())
+    model = _report_model(store, registry, period,
+                          lambda pos: (p for p in pos.predictions if p.statement.actor_id == actor_id))
     entity = model.actors.get(actor_id)
     if entity is None:
         raise NotFound(f"no statements by actor {actor_id!r}")
-    html: str = actor_page(entity, model)
-    return html
+    return rewrite_links(actor_page(entity, model), report_routes(model))
+
+
+def group_report_html(store: Store, group: str, period: str = DEFAULT_PERIOD,
+                      registry: Mapping[str, Issue] | None = None) -> str:
+    """A group's page of `stance report` (its members' statements rolled up); :class:`NotFound` when no
+    statement rolls up to it."""
+    from stance.report.html import actor_page
+
+    parents = store.parents()
+    model = _report_model(store, registry, period,
+                          lambda pos: (p for p in pos.predictions if group in group_chain(p, parents)))
+    entity = model.groups.get(group)
+    if entity is None:
+        raise NotFound(f"no statements roll up to group {group!r}")
+    return rewrite_links(actor_page(entity, model), report_routes(model))
+
+
+def issue_report_html(store: Store, issue_id: str, period: str = DEFAULT_PERIOD,
+                      registry: Mapping[str, Issue] | None = None) -> str:
+    """An issue's page of `stance report`; :class:`NotFound` when no statement is on it."""
+    from stance.report.html import issue_page
+
+    model = _report_model(store, registry, period, lambda pos: (p for p in pos.predictions if p.issue == issue_id))
+    if issue_id not in model.issue_ids:
+        raise NotFound(f"no statements on issue {issue_id!r}")
+    return rewrite_links(issue_page(issue_id, model), report_routes(model))
+
+
+def index_report_html(store: Store, period: str = DEFAULT_PERIOD, registry: Mapping[str, Issue] | None = None) -> str:
+    """The report's index page: every actor's and group's current position on every issue."""
+    from stance.report.html import index_page
+
+    model = _report_model(store, registry, period, lambda pos: ())
+    return rewrite_links(index_page(model), report_routes(model))
+
+
+def document_report_html(store: Store, doc_id: str) -> str:
+    """A stored document's page of `stance report`: its text with each scored statement marked;
+    :class:`NotFound` for a document the store lacks."""
+    from stance.report.html import doc_page
+
+    article = store.articles({doc_id}).get(doc_id)
+    if article is None:
+        raise NotFound(f"no document {doc_id!r} in the store")
+    preds = [p for p in positions(store).predictions if p.statement.doc_id == doc_id]
+    return rewrite_links(doc_page(article, preds), {"index.html": REPORT_ROOT})
 
 
 def ingest_documents(store: Store, pipeline: Pipeline, items: Sequence[dict[str, Any]], *, model_version: str,
@@ -139,7 +204,7 @@ def ingest_documents(store: Store, pipeline: Pipeline, items: Sequence[dict[str,
         except StanceError as exc:
             rejected.append({"index": index, "id": item.get("id"), "error": str(exc)})
     if articles:
-        with lock:
+        with lock, live(store).following():  # reads meanwhile answer from positions a thread keeps current
             out = store.ingest(articles, pipeline, model_version=model_version).to_dict()
     else:
         out = {"run_id": None, "added": [], "known": [], "rejected": [], "statements_added": 0, "sources_added": 0}

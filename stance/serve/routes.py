@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.openapi.constants import REF_PREFIX
 from fastapi.responses import HTMLResponse
 
@@ -25,10 +25,14 @@ from stance.serve.deps import (
     WriteLockDep,
     require_key,
 )
+from stance.serve.errors import NotFound
 from stance.serve.schemas import (
     ActorOut,
     Batch,
+    DocumentArray,
+    DocumentDeleted,
     DocumentIn,
+    DocumentOut,
     Health,
     IngestResult,
     IssuePage,
@@ -38,6 +42,7 @@ from stance.serve.schemas import (
     Stance,
     StatementOut,
 )
+from stance.serve.store.idempotency import answer_once
 
 router = APIRouter()
 
@@ -64,19 +69,46 @@ def health(store: StoreDep) -> Health:
 
 
 @router.post("/documents", dependencies=[Depends(require_key)], responses={**WRITE_ERRORS, **UNAVAILABLE})
-def post_documents(body: Batch | DocumentIn, store: StoreDep, pipeline: PipelineDep, version: ModelVersionDep,
-                   lock: WriteLockDep) -> IngestResult:
-    """One document or ``{"documents": [...]}``; runs the `stance track` pipeline on the new ones and
-    answers with what was added, what was already known and what was rejected (each with why)."""
-    items = body.documents if isinstance(body, Batch) else [body.model_dump()]
-    return IngestResult.model_validate(queries.ingest_documents(store, pipeline, items, model_version=version,
-                                                                lock=lock))
+def post_documents(body: Batch | DocumentIn | DocumentArray, store: StoreDep, pipeline: PipelineDep,
+                   version: ModelVersionDep, lock: WriteLockDep,
+                   idempotency_key: Annotated[str | None, Header()] = None) -> IngestResult:
+    """One document, ``{"documents": [...]}`` or a bare array ``[...]`` of them (1 to 1,000); runs the
+    `stance track` pipeline on the new ones and
+    answers with what was added, what was already known and what was rejected (each with why).  With an
+    ``Idempotency-Key`` header, the same key and documents again answer the first answer without running
+    anything; the same key with other documents is refused (409)."""
+    items = body.documents if isinstance(body, Batch) else body if isinstance(body, list) else [body.model_dump()]
+    return IngestResult.model_validate(answer_once(store, idempotency_key, items, lambda: queries.ingest_documents(
+        store, pipeline, items, model_version=version, lock=lock)))
+
+
+@router.delete("/documents/{doc_id}", dependencies=[Depends(require_key)],
+               responses={**NOT_FOUND, **UNAVAILABLE, 401: WRITE_ERRORS[401]})
+def delete_document(doc_id: str, store: StoreDep) -> DocumentDeleted:
+    """Delete a stored document with its statements, their sources, predictions and corrections; positions are
+    computed anew (for documents `stance quarantine list` names)."""
+    deleted = store.delete_document(doc_id)
+    if deleted is None:
+        raise NotFound(f"no document {doc_id!r} in the store")
+    return DocumentDeleted.model_validate(deleted.to_dict())
+
+
+@router.get("/documents", responses={**BAD_CURSOR, **UNAVAILABLE})
+def documents(store: StoreDep, paging: PagingDep, source: str | None = None, since: DateParam = None,
+              until: DateParam = None) -> Page[DocumentOut]:
+    """Stored documents (without their text) in the order stored; ``source`` and ``since``/``until`` (partial
+    dates: a document is kept when its date reaches into that range; undated ones are then left out)."""
+    first, last = cast("PartialDate | None", since), cast("PartialDate | None", until)
+    return Page[DocumentOut].of(queries.document_list(store, source=source, since=first, until=last,
+                                                      limit=paging.limit, cursor=paging.cursor))
 
 
 @router.get("/actors", responses={**BAD_CURSOR, **UNAVAILABLE})
-def actors(store: StoreDep, paging: PagingDep) -> Page[ActorOut]:
-    """Actors that have at least one statement, by name."""
-    return Page[ActorOut].of(queries.actor_list(store, limit=paging.limit, cursor=paging.cursor))
+def actors(store: StoreDep, paging: PagingDep, scored: Annotated[bool, Query(
+        description="true: actors with at least one scored statement; false: every actor the store holds")] = True
+           ) -> Page[ActorOut]:
+    """Actors with at least one scored statement (``scored=false``: every actor the store holds), by name."""
+    return Page[ActorOut].of(queries.actor_list(store, scored=scored, limit=paging.limit, cursor=paging.cursor))
 
 
 @router.get("/actors/{actor_id}/positions", responses={**BAD_CURSOR, **NOT_FOUND, **UNAVAILABLE})
@@ -106,13 +138,41 @@ def timeline(issue_id: str, store: StoreDep, paging: PagingDep, period: Period =
 
 @router.get("/statements", responses={**BAD_CURSOR, **UNAVAILABLE})
 def statements(store: StoreDep, paging: PagingDep, actor: str | None = None, issue: str | None = None,
-               stance: Annotated[Stance | None, Query()] = None) -> Page[StatementOut]:
-    """Scored statements (one item per statement and issue), in corpus order."""
-    return Page[StatementOut].of(queries.statement_list(store, actor=actor, issue=issue, stance=stance,
-                                                        limit=paging.limit, cursor=paging.cursor))
+               stance: Annotated[Stance | None, Query()] = None, since: DateParam = None,
+               until: DateParam = None) -> Page[StatementOut]:
+    """Scored statements (one item per statement and issue) in the order stored; ``actor`` (id or name),
+    ``issue``, ``stance`` (people's corrections applied) and ``since``/``until`` (partial dates: a statement
+    is kept when its date reaches into that range; undated ones are then left out)."""
+    first, last = cast("PartialDate | None", since), cast("PartialDate | None", until)
+    return Page[StatementOut].of(queries.statement_list(store, actor=actor, issue=issue, stance=stance, since=first,
+                                                        until=last, limit=paging.limit, cursor=paging.cursor))
 
 
-@router.get("/report/actors/{actor_id}", response_class=HTMLResponse, responses=HTML_ERRORS)
+@router.get("/report", response_class=HTMLResponse, responses=HTML_ERRORS)
+def report_index(store: StoreDep, registry: IssuesDep) -> str:
+    """The index page of `stance report`, as HTML: every actor's and group's current position per issue."""
+    return queries.index_report_html(store, registry=registry)
+
+
+@router.get("/report/actors/{actor_id:path}", response_class=HTMLResponse, responses=HTML_ERRORS)
 def actor_report(actor_id: str, store: StoreDep, registry: IssuesDep) -> str:
-    """The actor's page of `stance report`, as HTML."""
+    """The actor's page of `stance report`, as HTML (its links lead to the routes under ``/report``)."""
     return queries.actor_report_html(store, actor_id, registry=registry)
+
+
+@router.get("/report/groups/{name:path}", response_class=HTMLResponse, responses=HTML_ERRORS)
+def group_report(name: str, store: StoreDep, registry: IssuesDep) -> str:
+    """A group's page of `stance report` (its members' statements rolled up), by the group's name."""
+    return queries.group_report_html(store, name, registry=registry)
+
+
+@router.get("/report/issues/{issue_id:path}", response_class=HTMLResponse, responses=HTML_ERRORS)
+def issue_report(issue_id: str, store: StoreDep, registry: IssuesDep) -> str:
+    """An issue's page of `stance report`: every actor's positions and quotes on it."""
+    return queries.issue_report_html(store, issue_id, registry=registry)
+
+
+@router.get("/report/docs/{doc_id:path}", response_class=HTMLResponse, responses=HTML_ERRORS)
+def document_report(doc_id: str, store: StoreDep) -> str:
+    """A stored document's text with each scored statement marked."""
+    return queries.document_report_html(store, doc_id)

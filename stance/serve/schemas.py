@@ -9,7 +9,7 @@ the store's actor rows, :func:`stance.serve.queries.issue_row` and
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field, JsonValue
 from typing_extensions import Self
@@ -50,6 +50,10 @@ class Batch(BaseModel):
     documents: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH_DOCUMENTS)
 
 
+DocumentArray = Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_BATCH_DOCUMENTS)]
+"""Several documents sent as a bare JSON array (``[{...}, {...}]``), checked one by one as a :class:`Batch`."""
+
+
 # ----------------------------------------------------------------- responses
 class Page(BaseModel, Generic[ItemT]):
     """One page of a list: ``next`` is the cursor of the following page (``?cursor=``), or null on the last."""
@@ -79,6 +83,19 @@ class ActorOut(BaseModel):
     name: str
     type: str
     affiliation: str | None
+
+
+class DocumentOut(BaseModel):
+    """A stored document, without its text."""
+
+    id: str
+    date: str | None = Field(description="YYYY, YYYY-MM or YYYY-MM-DD; null when unknown")
+    source: str | None
+    url: str | None
+    title: str | None
+    author: str | None
+    type: str = Field(description="news, speech, press release, op-ed, letter, interview transcript, testimony, "
+                                  "social post or editorial")
 
 
 class IssueOut(BaseModel):
@@ -168,6 +185,17 @@ class IngestResult(BaseModel):
     rejected: list[Rejection]
     statements_added: int
     sources_added: int = Field(description="new outlets of statements already stored")
+
+
+class DocumentDeleted(BaseModel):
+    """What ``DELETE /documents/{id}`` took out of the store."""
+
+    id: str
+    statements: int = Field(description="statements first read from the document, deleted with it")
+    sources: int = Field(description="statement-document links deleted")
+    predictions: int
+    corrections: int
+    also_in: list[str] = Field(description="other documents that carried a deleted statement and no longer do")
 
 
 class Problem(BaseModel):
