@@ -417,8 +417,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                         host=args.host, allowed_hosts=tuple(h.strip() for h in args.allowed_hosts.split(",")
                                                             if h.strip()),
                         body_timeout=args.body_timeout)
-    json_logs()  # one JSON line per request on stderr, and uvicorn's own access line off
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=False)
+    with json_logs():  # one JSON line per request on stderr, and uvicorn's own access line off
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
 

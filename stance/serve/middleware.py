@@ -7,7 +7,8 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import IO
 
 import anyio
@@ -214,17 +215,22 @@ class JsonLines(logging.Formatter):
         return json.dumps(line)
 
 
-def json_logs(stream: IO[str] | None = None) -> logging.Handler:
-    """Write the ``stance.api`` log (one JSON object per request, see :func:`access_log`) to ``stream``
-    (default: stderr) as :class:`JsonLines`, and only there: it no longer reaches the root logger, whose
-    ``LEVEL message`` lines would wrap it.  Run once per process (`stance serve`); a second call replaces the
-    first's handler.  With uvicorn's own access log off (``access_log=False``), each request is logged once."""
+@contextmanager
+def json_logs(stream: IO[str] | None = None) -> Iterator[logging.Handler]:
+    """While the block runs (`stance serve`'s server), write the ``stance.api`` log (one JSON object per
+    request, see :func:`access_log`) to ``stream`` (default: stderr) as :class:`JsonLines`, and only there:
+    not to the root logger, whose ``LEVEL message`` lines would wrap it.  With uvicorn's own access log off
+    (``access_log=False``), each request is logged once.  The logger is put back as it was afterwards."""
     logger = logging.getLogger(log.name)
-    for handler in [h for h in logger.handlers if isinstance(h.formatter, JsonLines)]:
-        logger.removeHandler(handler)
+    saved = (list(logger.handlers), logger.level, logger.propagate)
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonLines())
-    logger.addHandler(handler)
+    logger.handlers[:] = [h for h in logger.handlers if not isinstance(h.formatter, JsonLines)] + [handler]
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    return handler
+    try:
+        yield handler
+    finally:
+        logger.handlers[:] = saved[0]
+        logger.setLevel(saved[1])
+        logger.propagate = saved[2]
