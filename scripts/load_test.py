@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+from typing import Any, NamedTuple
 
 ACTORS = ["Foreign Minister Khawaja Asif", "Pentagon Press Secretary John Kirby", "Prime Minister Imran Khan",
           "Defence Minister Khurram Dastgir", "Taliban spokesman Suhail Shaheen", "The Foreign Office"]
@@ -60,6 +61,36 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
+class Served(NamedTuple):
+    server: Any
+    app: Any
+    pipeline: Any
+    base: str
+
+
+def start_server(args, db: str) -> Served:
+    """The service over ``db`` on loopback port ``args.port``, in a daemon thread, once ``/health``
+    answers (or after 10 s): the server, the app, its pipeline and its base URL."""
+    import httpx
+    import uvicorn
+
+    from stance.pipeline.local import Pipeline, load_predictor, load_tagger
+    from stance.serve.api import Settings, create_app
+
+    pipeline = Pipeline(model=load_predictor(args.model), tagger=load_tagger("auto"))
+    app = create_app(Settings(db=db, model=args.model), pipeline=pipeline)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{args.port}"
+    for _ in range(100):
+        try:
+            httpx.get(base + "/health", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    return Served(server, app, pipeline, base)
+
+
 def concurrent_writers(args) -> int:
     """``--writers N``: N ``stance ingest`` processes (each reading the documents in its own order) and the
     server (posting them in batches over HTTP, a tenth twice) write one store at the same time; then the store
@@ -74,14 +105,11 @@ def concurrent_writers(args) -> int:
     from pathlib import Path
 
     import httpx
-    import uvicorn
     from sqlalchemy import func, select
 
     from stance.attribution.dedupe import merge_duplicates, same_statement
     from stance.attribution.rules import extract_statements
     from stance.ingest.corpus import make_article
-    from stance.pipeline.local import Pipeline, load_predictor, load_tagger
-    from stance.serve.api import Settings, create_app
     from stance.serve.store.schema import StatementRow, StatementSource
 
     work = Path(tempfile.mkdtemp(prefix="stance-writers-"))
@@ -94,17 +122,8 @@ def concurrent_writers(args) -> int:
         corpora.append(work / f"writer-{k}.jsonl")
         corpora[-1].write_text("".join(json.dumps(d) + "\n" for d in (order[::-1] if k % 2 else order)),
                                encoding="utf-8")
-    pipeline = Pipeline(model=load_predictor(args.model), tagger=load_tagger("auto"))
-    app = create_app(Settings(db=db, model=args.model), pipeline=pipeline)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{args.port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/health", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    served = start_server(args, db)
+    base = served.base
     command = [sys.executable, "-m", "stance.cli", "ingest", "--db", db, "--quiet"]
     if args.model:
         command += ["--model", args.model]
@@ -123,7 +142,7 @@ def concurrent_writers(args) -> int:
         if writer.returncode:
             print(f"writer {writer.pid} exited {writer.returncode}: {(out + err).strip()[-400:]}", file=sys.stderr)
 
-    store = app.state.store
+    store = served.app.state.store
     with store.session() as s:
         stored = s.scalar(select(func.count()).select_from(StatementRow))
         sources = s.scalar(select(func.count()).select_from(StatementSource))
@@ -131,8 +150,8 @@ def concurrent_writers(args) -> int:
                           .group_by(StatementRow.actor_id, StatementRow.doc_id, StatementRow.text_start)
                           .having(func.count() > 1)).all()
     articles = [make_article(d["id"], d["text"], "load", date=d["date"], source=d["source"]) for d in docs]
-    expected = merge_duplicates(extract_statements(articles, pipeline.actors, pipeline.tagger,
-                                                    pipeline.issues.mentions))
+    expected = merge_duplicates(extract_statements(articles, served.pipeline.actors, served.pipeline.tagger,
+                                                    served.pipeline.issues.mentions))
     want_sources = sum(len(st.all_sources) for st in expected)
     kept = store._statements()
     links = {(st.actor_id, doc) for st in kept for doc in st.all_sources}
@@ -148,7 +167,7 @@ def concurrent_writers(args) -> int:
     print(f"| {store.where()} | {args.writers} `stance ingest` + server | {len(docs):,} | {stored} ({len(expected)}) | "
           f"{sources} ({want_sources}) | {lost} | {doubled} | {[w.returncode for w in writers]} | "
           f"{sorted(set(posted))} | {seconds:.0f} |")
-    server.should_exit = True
+    served.server.should_exit = True
     return 0 if lost == 0 and doubled == 0 and set(posted) == {200} else 1
 
 
@@ -167,26 +186,14 @@ def main(argv=None) -> int:
         return concurrent_writers(args)
 
     import httpx
-    import uvicorn
 
     from stance.attribution.dedupe import merge_duplicates
     from stance.attribution.rules import extract_statements
     from stance.ingest.corpus import make_article
-    from stance.pipeline.local import Pipeline, load_predictor, load_tagger
-    from stance.serve.api import Settings, create_app
 
     db = args.db or tempfile.mkdtemp(prefix="stance-load-")
-    pipeline = Pipeline(model=load_predictor(args.model), tagger=load_tagger("auto"))
-    app = create_app(Settings(db=db, model=args.model), pipeline=pipeline)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{args.port}"
-    for _ in range(100):
-        try:
-            httpx.get(base + "/health", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    served = start_server(args, db)
+    base = served.base
 
     docs = documents(args.documents)
     batches = [docs[i:i + args.batch] for i in range(0, len(docs), args.batch)]
@@ -217,7 +224,7 @@ def main(argv=None) -> int:
     done.set()
     reader.join()
 
-    store = app.state.store
+    store = served.app.state.store
     from sqlalchemy import func, select
 
     from stance.positions.aggregate import aggregate
@@ -232,8 +239,8 @@ def main(argv=None) -> int:
                           .group_by(StatementRow.actor_id, StatementRow.doc_id, StatementRow.text_start)
                           .having(func.count() > 1)).all()
     articles = [make_article(d["id"], d["text"], "load", date=d["date"], source=d["source"]) for d in docs]
-    expected = merge_duplicates(extract_statements(articles, pipeline.actors, pipeline.tagger,
-                                                    pipeline.issues.mentions))
+    expected = merge_duplicates(extract_statements(articles, served.pipeline.actors, served.pipeline.tagger,
+                                                    served.pipeline.issues.mentions))
     print(f"{len(docs):,} documents in {len(plan)} batches of {args.batch} ({len(plan) - len(batches)} posted twice) "
           f"to {store.where()} in {seconds:.0f} s: {added / seconds:.1f} documents/s, "
           f"{stored / seconds:.1f} statements/s")
@@ -244,12 +251,12 @@ def main(argv=None) -> int:
     print(f"added {added}, already known {known}; statements stored {stored} (offline run: {len(expected)}), "
           f"sources {sources} (offline: {sum(len(st.all_sources) for st in expected)}); "
           f"lost {max(lost, 0)}, duplicated {len(twins) + max(-lost, 0)}")
-    served = queries.positions(store)
-    full = aggregate(store.predictions(), served.period, store.parents(), n_documents=store.document_count())
-    same = served == full
+    kept = queries.positions(store)
+    full = aggregate(store.predictions(), kept.period, store.parents(), n_documents=store.document_count())
+    same = kept == full
     print(f"positions kept current while ingesting equal a full aggregation at the end: {'yes' if same else 'NO'} "
           f"({len(full.points)} points; everything read anew {live(store).rebuilds} time(s))")
-    server.should_exit = True
+    served.server.should_exit = True
     return 0 if lost == 0 and not twins and added == len(docs) and same else 1
 
 
