@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from stance.records import STANCES, Article, PartialDate, StancePrediction
 from stance.stance_model.data import Pair
+from stance.stance_model.metrics import stance_metrics
 
 if TYPE_CHECKING:
     from stance.dna.pairs import ConceptIssue
@@ -119,13 +120,15 @@ def tuple_scores(coded: set[Tuple], found: set[Tuple], organizations: Mapping[st
     return out
 
 
-def sided_scores(pairs: Sequence[Pair], predictor: Any) -> dict[str, float]:
+def _top(scores: Mapping[str, float], labels: Sequence[str]) -> str:
+    """The label with the highest score (the first on a tie), as the model's ``evaluate`` takes its argmax."""
+    return max(labels, key=lambda label: scores.get(label, 0.0))
+
+
+def sided_scores(pairs: Sequence[Pair], scored: Sequence[Any]) -> dict[str, float]:
     """F_avg and accuracy when the model only chooses a side: a coder who marked a span already said it
     agrees or disagrees (DNA has no neutral), so the larger of the model's favor and against scores
-    decides (``spans_sided_*``)."""
-    from stance.stance_model.metrics import stance_metrics
-
-    scored = predictor.predict([p.text for p in pairs], [p.target for p in pairs])
+    (``scored``: the model's answer per pair) decides (``spans_sided_*``)."""
     sides = ["favor" if s.scores.get("favor", 0.0) >= s.scores.get("against", 0.0) else "against" for s in scored]
     metrics = stance_metrics([p.label for p in pairs], sides)
     return {"spans_sided_f_avg": round(metrics["f_avg"], 4), "spans_sided_accuracy": round(metrics["accuracy"], 4)}
@@ -135,19 +138,21 @@ def evaluate_dna(corpus: DnaCorpus, mapped: Mapping[str, ConceptIssue], pairs: S
                  pipeline: Any = None) -> dict[str, float]:
     """The figures of the module's note for the coded statements ``pairs`` (from
     :func:`stance.dna.pairs.dna_pairs`, grouped by document), as one flat ``dict[str, float]``."""
-    metrics = predictor.evaluate(list(pairs))
+    labels = list(getattr(getattr(predictor, "config", None), "labels", STANCES))
+    scored = predictor.predict([p.text for p in pairs], [p.target for p in pairs])  # one pass serves both measures
+    top = [_top(s.scores, labels) for s in scored]
+    metrics = stance_metrics([p.label for p in pairs], top, labels=labels)
     out: dict[str, float] = {
         "statements": float(len(pairs)), "documents": float(len({p.group for p in pairs})),
         "spans_f_avg": round(metrics["f_avg"], 4), "spans_macro_f1": round(metrics["macro_f1"], 4),
         "spans_accuracy": round(metrics["accuracy"], 4),
         "spans_f1_favor": round(metrics["f1_favor"], 4), "spans_f1_against": round(metrics["f1_against"], 4)}
-    labels = list(getattr(getattr(predictor, "config", None), "labels", STANCES))
     confusion = metrics.get("confusion")
     for label in ("favor", "against"):
         if confusion and label in labels:  # rows: gold, columns: predicted, in the model's label order
             row = confusion[labels.index(label)]
             out[f"spans_{label}_recall"] = round(row[labels.index(label)] / sum(row), 4) if sum(row) else 0.0
-    out.update(sided_scores(pairs, predictor))
+    out.update(sided_scores(pairs, scored))
     if pipeline is not None:
         documents = {p.group for p in pairs}
         result = pipeline.run(dna_articles(corpus, documents))
