@@ -10,7 +10,8 @@ from helpers import pred
 from stance.cli.main import main
 from stance.dna import DnaCorpus, DnaDocument, DnaStatement, write_corpus
 from stance.dna.pairs import concept_id, concept_issues, concept_registry, dna_pairs, split_by_document
-from stance.evaluation.dna_gold import coded_tuples, found_tuples, same_actor, tuple_scores
+from stance.evaluation.dna_gold import coded_tuples, same_actor, tuple_scores
+from stance.evaluation.positions import predicted_tuples
 from stance.records import Issue
 from stance.registries.issues import IssueRegistry
 from stance.stance_model.data import Pair
@@ -119,7 +120,7 @@ def test_end_to_end_tuples_score_stance_and_who_what_apart():
     coded = coded_tuples(corpus(), mapped, {"1"})
     tram, rent = mapped[TRAM].issue_id, mapped[RENT].issue_id
     assert coded == {("1", "Ines Varga", tram, "favor"), ("1", "Peter Marsh", rent, "against")}
-    found = found_tuples([pred("s1", "favor", actor="Varga", issue=tram, doc="1"),
+    found = predicted_tuples([pred("s1", "favor", actor="Varga", issue=tram, doc="1"),
                           pred("s2", "favor", actor="Peter Marsh", issue=rent, doc="1"),
                           pred("s3", "neutral", actor="Ines Varga", issue=rent, doc="1")])
     assert found == {("1", "Varga", tram, "favor"), ("1", "Peter Marsh", rent, "favor")}
@@ -209,3 +210,12 @@ def test_train_on_a_dna_file_holds_documents_out_and_scores_them(dna_file, data_
     assert "dna_heldout: macro-F1" in printed and "(n=4)" in printed
     config = json.loads((out / "stance_config.json").read_text())
     assert config["sources"] == {"project": 1.0, "dna": 2.0}
+
+
+def test_a_statement_merged_across_documents_counts_in_each():
+    import dataclasses
+
+    p = pred("s1", "favor", actor="Ines Varga", issue="tram", doc="1")
+    merged = dataclasses.replace(p, statement=dataclasses.replace(p.statement, sources=("1", "2")))
+    coded = {("1", "Ines Varga", "tram", "favor"), ("2", "Ines Varga", "tram", "favor")}
+    assert tuple_scores(coded, predicted_tuples([merged]))["recall"] == 1.0

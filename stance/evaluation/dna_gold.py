@@ -22,7 +22,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from stance.records import STANCES, Article, PartialDate, StancePrediction
+from stance.evaluation.positions import predicted_tuples
+from stance.records import STANCES, Article, PartialDate
 from stance.stance_model.data import Pair
 from stance.stance_model.metrics import stance_metrics
 
@@ -84,12 +85,6 @@ def coded_tuples(corpus: DnaCorpus, mapped: Mapping[str, ConceptIssue], document
     organization when no person is coded."""
     return {(str(s.document_id), s.person or s.organization, mapped[s.concept].issue_id, s.agreement)
             for s in corpus.statements if str(s.document_id) in documents and (s.person or s.organization)}
-
-
-def found_tuples(predictions: Iterable[StancePrediction]) -> set[Tuple]:
-    """The tool's tuples: favor and against labels it did not abstain on (neutral is no DNA agreement)."""
-    return {(p.statement.doc_id, p.statement.actor, p.issue, p.stance) for p in predictions
-            if p.stance in ("favor", "against") and not p.abstained}
 
 
 def tuple_scores(coded: set[Tuple], found: set[Tuple], organizations: Mapping[str, str] | None = None
@@ -157,7 +152,7 @@ def evaluate_dna(corpus: DnaCorpus, mapped: Mapping[str, ConceptIssue], pairs: S
         documents = {p.group for p in pairs}
         result = pipeline.run(dna_articles(corpus, documents))
         organizations = {s.person: s.organization for s in corpus.statements if s.person and s.organization}
-        scores = tuple_scores(coded_tuples(corpus, mapped, documents), found_tuples(result.predictions),
+        scores = tuple_scores(coded_tuples(corpus, mapped, documents), predicted_tuples(result.predictions),
                               organizations)
         out.update({f"end_to_end_{k}": v for k, v in scores.items()})
     return out
