@@ -289,11 +289,78 @@ def test_a_bad_stored_row_is_left_out_by_readers_listed_and_deleted(store, pipel
     (found,) = store.quarantined()
     assert found.to_dict() == {"id": "far", "reasons": [FAR, f"statement {next(iter(_ids(store, 'far')))}: {FAR}"],
                                "flagged": False}
-    deleted = store.delete_document("far")
-    assert deleted.to_dict() == {"id": "far", "statements": 1, "sources": 2, "predictions": 1, "corrections": 0,
-                                 "also_in": ["reprint"]}
+    deleted = store.delete_document("far")  # the reprint carries its statement: kept, dated as the reprint
+    assert deleted.to_dict() == {"id": "far", "statements": 0, "sources": 1, "predictions": 0, "corrections": 0,
+                                 "kept": 1, "kept_in": ["reprint"]}
     assert store.quarantined() == [] and store.delete_document("far") is None
-    assert counts(store) == {"documents": 2, "statements": 1, "sources": 1, "predictions": 1}
+    assert {(p.statement.doc_id, str(p.statement.date)) for p in store.predictions()} == {
+        ("good", "2017-10-09"), ("reprint", "2021-08-12")}
+    assert counts(store) == {"documents": 2, "statements": 2, "sources": 2, "predictions": 2}
+
+
+def test_deleting_a_document_keeps_the_statements_another_document_carries(store, pipeline):
+    from stance.review.record import Correction
+
+    reprint = "Reprint.\n\n" + KIRBY
+    ingest(store, [article("first", KIRBY + "\n\nMore news.", "2021-08-11", "One"),
+                   article("other", ASIF, "2017-10-09")], pipeline)
+    ingest(store, [article("second", reprint, "2021-08-16", "Two")], pipeline)  # joins first's (another key week)
+    (kirby,) = {p.statement.statement_id: p.statement for p in store.predictions(actor="John Kirby")}.values()
+    assert (kirby.doc_id, kirby.sources) == ("first", ("first", "second"))
+    labels = [p for p in store.predictions() if p.statement.statement_id == kirby.statement_id]
+    store.add_corrections([Correction(kirby.statement_id, labels[0].issue, "against", "ak",
+                                      dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))])
+
+    def points() -> dict:
+        return {(p.actor_id, p.issue, p.period): p for p in aggregate(store.predictions(), "month").points}
+
+    before = points()
+    deleted = store.delete_document("first")
+    assert deleted.to_dict() == {"id": "first", "statements": 0, "sources": 1, "predictions": 0, "corrections": 0,
+                                 "kept": 1, "kept_in": ["second"]}
+    (moved,) = {p.statement.statement_id: p.statement for p in store.predictions(actor="John Kirby")}.values()
+    assert (moved.statement_id, moved.doc_id, moved.sources, str(moved.date)) == (
+        kirby.statement_id, "second", ("second",), "2021-08-16")
+    for old, new in ((kirby.text, moved.text), (kirby.quote, moved.quote)):  # offsets in the second's text now
+        assert (new.start, new.end, new.text) == (old.start + len("Reprint.\n\n"), old.end + len("Reprint.\n\n"),
+                                                  old.text)
+        assert reprint[new.start:new.end] == new.text
+    assert {(p.issue, p.stance) for p in store.predictions() if p.statement.statement_id == kirby.statement_id} \
+        >= {(labels[0].issue, "against")}  # the correction kept
+    with store.session() as s:
+        row = s.get(StatementRow, kirby.statement_id)
+        assert row.identity_key == statement_key(row.actor_id, row.text, "2021-08-16")
+    after = points()  # the same statements, scores and periods; one source fewer where the first counted
+    assert before.keys() == after.keys()
+    for key, point in before.items():
+        assert (after[key].score, after[key].n_statements, after[key].statement_ids) == (
+            point.score, point.n_statements, point.statement_ids)
+        assert after[key].n_sources == point.n_sources - (kirby.statement_id in point.statement_ids)
+
+    deleted = store.delete_document("second")  # no other document carries it: the statement goes
+    assert deleted.to_dict() == {"id": "second", "statements": 1, "sources": 1, "predictions": len(labels),
+                                 "corrections": 1, "kept": 0, "kept_in": []}
+    assert store.predictions(actor="John Kirby") == [] and store.corrections() == []
+    assert {p.statement.doc_id for p in store.predictions()} == {"other"}
+
+
+def test_a_kept_statement_keeps_its_date_when_the_new_one_would_repeat_another(store, pipeline):
+    """Dated as the document it moves to, the statement would take another statement's identity key (a
+    statement of the same words more than a week from the first, in the second's week): it keeps its date."""
+    ingest(store, [article("first", KIRBY, "2021-08-11"), article("other", ASIF, "2017-10-09")], pipeline)
+    ingest(store, [article("second", "Reprint.\n\n" + KIRBY, "2021-08-16")], pipeline)
+    (sid,) = _ids(store, "first")
+    with store.session() as s, s.begin():
+        row = s.get(StatementRow, sid)
+        taken = statement_key(row.actor_id, row.text, "2021-08-16")
+        holder = min(_ids(store, "other"))
+        s.execute(update(StatementRow).where(StatementRow.statement_id == holder).values(identity_key=taken))
+    assert store.delete_document("first").to_dict()["kept"] == 1
+    with store.session() as s:
+        row = s.get(StatementRow, sid)
+        assert (row.doc_id, row.date) == ("second", "2021-08-11")
+        assert row.text_start == len("Reprint.\n\n") + KIRBY.find(row.text)
+        assert row.identity_key == statement_key(row.actor_id, row.text, "2021-08-11")
 
 
 def _ids(store: Store, doc_id: str) -> set[str]:
@@ -315,7 +382,8 @@ def test_quarantine_cli_lists_flags_and_deletes(tmp_path, pipeline, capsys):
                                     "  flagged: a wire copy", f"2 documents to look at in sqlite:///{db}/stance.db"]
     assert main(["quarantine", "unflag", "--db", str(db), "good"]) == 0
     assert main(["quarantine", "delete", "--db", str(db), "far"]) == 0
-    assert "deleted far: 1 statements, 1 sources, 1 predictions, 0 corrections" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines()[-1] == ("deleted far: 1 statements, 1 sources, 1 predictions, "
+                                                        "0 corrections")
     assert main(["quarantine", "delete", "--db", str(db), "far"]) == 2
     assert f"stance quarantine: error: no document 'far' in sqlite:///{db}/stance.db" in capsys.readouterr().err
     assert main(["quarantine", "list", "--db", str(db), "--json"]) == 0
@@ -327,22 +395,38 @@ def test_quarantine_cli_lists_flags_and_deletes(tmp_path, pipeline, capsys):
     assert not (tmp_path / "none").exists()
 
 
+def test_quarantine_cli_names_the_documents_that_keep_its_statements(tmp_path, pipeline, capsys):
+    db = tmp_path / "db"
+    store = Store.open(db)
+    ingest(store, [article("first", KIRBY, "2021-08-11"), article("second", "Reprint.\n\n" + KIRBY, "2021-08-12"),
+                   article("third", KIRBY + "\n\nMore.", "2021-08-13")], pipeline)
+    store.close()
+    assert main(["quarantine", "delete", "--db", str(db), "first"]) == 0
+    assert capsys.readouterr().out == ("deleted first: 0 statements, 1 sources, 0 predictions, 0 corrections\n"
+                                       "kept 1 statement that other documents carry, read from the earliest of them "
+                                       "from now on: second, third\n")
+
+
 def test_readers_and_delete_through_the_api(make_client, tmp_path):
     keys = tmp_path / "keys.txt"
     key = new_key(keys)
     client = make_client(key_hashes=load_key_hashes(keys), public_reads=True)
     auth = {"X-API-Key": key}
     posted = client.post("/documents", headers=auth, json={"documents": [
-        {"id": "far", "date": "2021-08-11", "text": KIRBY}, {"id": "good", "date": "2017-10-09", "text": ASIF}]})
-    assert posted.json()["added"] == ["far", "good"]
+        {"id": "far", "date": "2021-08-11", "text": KIRBY}, {"id": "good", "date": "2017-10-09", "text": ASIF},
+        {"id": "later", "date": "2021-08-12", "text": "Reprint.\n\n" + KIRBY}]})
+    assert posted.json()["added"] == ["far", "good", "later"]
     _store_far_date(client.app.state.store, "far")
     for path in ("/issues/safe_havens/timeline", "/issues/military_bases/timeline", "/actors/khawaja_asif/positions",
                  "/statements", "/report/actors/khawaja_asif", "/health"):
         assert client.get(path, params={"period": "quarter"} if "positions" in path else None).status_code == 200
     assert client.delete("/documents/far").status_code == 401
     r = client.delete("/documents/far", headers=auth)
-    assert r.status_code == 200 and r.json() == {"id": "far", "statements": 1, "sources": 1, "predictions": 1,
-                                                 "corrections": 0, "also_in": []}
+    assert r.status_code == 200 and r.json() == {"id": "far", "statements": 0, "sources": 1, "predictions": 0,
+                                                 "corrections": 0, "kept": 1, "kept_in": ["later"]}
+    kirby = {(i["doc_id"], i["date"], tuple(i["sources"])) for i in client.get("/statements").json()["items"]
+             if i["actor"] == "John Kirby"}
+    assert kirby == {("later", "2021-08-12", ("later",))}
     r = client.delete("/documents/far", headers=auth)
     assert r.status_code == 404 and r.json() == {"detail": "no document 'far' in the store"}
 

@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -339,6 +339,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """Stream the corpus into the store: articles are read a batch at a time (:func:`iter_corpus`) and each
+    batch is written before the next is read, so memory stays flat in the corpus's size.  An error in the
+    input (a malformed line) stops the reading there: the documents before it are stored and reported, then
+    the error is raised (exit status 2); a re-run skips what was stored."""
+    from stance.errors import InputError
+    from stance.ingest.corpus import iter_corpus
     from stance.modelling.folders import model_version
     from stance.serve.store import Store
 
@@ -349,15 +355,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise StanceError(f"--db {args.db}: cannot open a store there ({exc.strerror or exc}); expected a folder "
                           "(or .db file) you can write to, or postgresql://...") from None
-    articles, read = read_corpus_with_report(args.corpus, args.encoding, **corpus_options(args))
+    stream = iter_corpus(args.corpus, args.encoding, **corpus_options(args))
+    first = next(stream)  # before the run starts: a corpus with no document stops here, nothing written
+    stopped: list[InputError] = []
+
+    def articles() -> Iterator:
+        yield first
+        try:
+            yield from stream
+        except InputError as exc:  # the batches read so far are stored; the error is raised once they are
+            stopped.append(exc)
+
     batch = 16 if args.engine == "local" else 64 * args.workers  # Ray: fewer, larger stages
-    report = store.ingest(articles, pipeline_for(args, **registries), model_version=model_version(args.model),
+    report = store.ingest(articles(), pipeline_for(args, **registries), model_version=model_version(args.model),
                           batch=batch, progress=not args.quiet)
+    read = stream.report()
+    for line in read.lines():  # the warnings and every file passed over, with the reasons
+        print(line, file=sys.stderr)
     print(f"{len(report.added)} documents added, {len(report.known)} already stored, {len(report.rejected)} rejected; "
           f"{report.statements_added} new statements, {report.sources_added} new sources of known statements "
           f"(run {report.run_id}, {store.document_count()} documents in {store.where()})")
     for where, why in [*((s.path, s.reason) for s in read.rejected), *report.rejected]:
         print(f"rejected {where}: {why}", file=sys.stderr)
+    if stopped:
+        print(f"stance ingest: reading stopped at the error below, after {stream.count} documents (handled as "
+              "counted above); fix the input and run again: the documents stored are skipped", file=sys.stderr)
+        raise stopped[0]
     refused = len(report.rejected) + len(read.rejected)
     if refused:  # a run that left documents out is not a success, even when the rest were stored
         print(f"stance ingest: {refused} document{'s' * (refused != 1)} rejected ({len(read.rejected)} when read, "

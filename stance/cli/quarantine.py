@@ -13,11 +13,12 @@ Lists the documents of a store whose rows fail the store's checks (a date
 outside 1000-2999, a NUL byte, an id or source over 300 characters: rows
 written before the checks, or by hand) or that an operator flagged, each with
 why.  Readers leave such statements out; `delete` takes a document out with
-its statements, their sources, predictions and corrections (positions are
-computed anew on the next read; a running server answers with them at once).
-A statement first read from the deleted document goes with it, even where
-other documents repeat it: they are named.  `flag` sets a document aside
-with a reason; `unflag` takes the flag off."""
+the statements no other document carries, their sources, predictions and
+corrections (positions are computed anew on the next read; a running server
+answers with them at once).  A statement that other documents repeat is kept,
+with its predictions and corrections, and is read from the earliest of them
+from then on: they are named.  `flag` sets a document aside with a reason;
+`unflag` takes the flag off."""
 
 
 def add(sub) -> None:
@@ -116,6 +117,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
         store.close()
     print(f"deleted {deleted.doc_id}: {deleted.statements} statements, {deleted.sources} sources, "
           f"{deleted.predictions} predictions, {deleted.corrections} corrections")
-    if deleted.also_in:
-        print(f"documents that carried its statements and no longer do: {', '.join(deleted.also_in)}")
+    if deleted.kept:
+        print(f"kept {deleted.kept} statement{'s' * (deleted.kept != 1)} that other documents carry, read from "
+              f"the earliest of them from now on: {', '.join(deleted.kept_in)}")
     return 0

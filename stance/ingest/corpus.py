@@ -8,18 +8,22 @@ a page's or feed item's own metadata fills what these leave out.  Files that are
 without its reader, a document not in English, a symbolic link) are listed with the reason:
 :func:`load_corpus_with_report` returns them, :func:`load_corpus` logs them.
 
+:func:`iter_corpus` reads lazily: one file (or table row) when the next article is asked for, so that a
+consumer that stores articles batch by batch (``stance ingest``) holds one batch, never the corpus; what
+was passed over is gathered as it goes (:meth:`CorpusStream.report`).  The list loaders wrap it.
+
 Every file is held to one size limit (:data:`~stance.ingest.checks.MAX_BYTES`, ``max_bytes``); JSONL and CSV
 tables are read row by row (:mod:`stance.ingest.tables`), a byte-order mark may choose the encoding
 (:mod:`stance.ingest.encoding`).  A document that breaks a limit of :mod:`stance.ingest.checks` (a bad id,
 a NUL character, an id or source over 300 characters, a text over a million) is rejected alone and listed;
 a date outside the years 1000 to 2999 is dropped with a warning, the document kept.  Malformed input (a
 line that is not JSON, a row without text, an unknown type, an empty document) stops the load with an
-error naming the file and line."""
+error naming the file and line (read lazily, after the articles before it were handed on)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -228,7 +232,9 @@ def _read_file(path: Path, doc_id: str, meta: _Meta, found: _Found) -> list[Arti
     return articles
 
 
-def _read_folder(folder: Path, found: _Found) -> list[Article]:
+def _read_folder(folder: Path, found: _Found) -> Iterator[Article]:
+    """The articles of a folder, file by file: the listing, the manifests and the files passed over by name
+    first (nothing of a document is read for them), then each document file when its articles are asked for."""
     listing = corpus_files(folder, follow_symlinks=found.follow_symlinks)
     for link, why in listing.passed_over:
         found.skip(link, why)
@@ -245,28 +251,29 @@ def _read_folder(folder: Path, found: _Found) -> list[Article]:
         elif path.name != MANIFEST:
             readable.append(path)
     ids = doc_ids(folder, readable)
-    articles = []
-    for path in readable:
-        articles += _read_file(path, ids[path], manifest.get(path.resolve(), _Meta()), found)
-    if not articles:
+    read = 0
+    for path in readable:  # one file at a time, when the next article is asked for
+        for article in _read_file(path, ids[path], manifest.get(path.resolve(), _Meta()), found):
+            read += 1
+            yield article
+    if not read:
         summary = CorpusReport(str(folder), tuple(found.skipped)).summary()
         raise InputError(folder, f"contains no .txt files; {EXPECTED}" + (f" ({summary})" if summary else ""))
-    return articles
 
 
-def _read_one(path: Path, found: _Found) -> list[Article]:
+def _read_one(path: Path, found: _Found) -> Iterator[Article]:
     """A single document file, with its line of the ``manifest.jsonl`` beside it, if any."""
     meta = _read_manifest(path.parent, found).get(path.resolve(), _Meta())
     articles = _read_file(path, path.stem, meta, found)
     if not articles:
         raise InputError(path, "holds no document to read: " + "; ".join(
             f"{s.path}: {s.reason}" if s.path != str(path) else s.reason for s in found.skipped))
-    return articles
+    yield from articles
 
 
 def _rows_to_articles(rows: Iterator[tuple[int, dict]], path: Path, check: KeyCheck | None,
-                      found: _Found) -> list[Article]:
-    articles = []
+                      found: _Found) -> Iterator[Article]:
+    """The articles of a table's rows, one row read for each (the key check's warnings kept at the end)."""
     for number, row in rows:
         if check:
             check.see(row, number)
@@ -279,61 +286,107 @@ def _rows_to_articles(rows: Iterator[tuple[int, dict]], path: Path, check: KeyCh
             if reason:
                 found.skip(f"{path}:{number}", reason)
                 continue
-            articles.append(make_article(doc_id, text, path, date=row.get("date"), source=row.get("source"),
-                                         url=row.get("url"), line=number, author=row.get("author"),
-                                         doc_type=row.get("type"), title=row.get("title"), warnings=found.warnings))
+            article = make_article(doc_id, text, path, date=row.get("date"), source=row.get("source"),
+                                   url=row.get("url"), line=number, author=row.get("author"),
+                                   doc_type=row.get("type"), title=row.get("title"), warnings=found.warnings)
         except Rejected as exc:
             found.reject(f"{path}:{number}", exc.reason)
+            continue
+        yield article
     if check:
         found.warnings += check.warnings()
-    return articles
 
 
-def _read_csv(path: Path, found: _Found) -> list[Article]:
+def _read_csv(path: Path, found: _Found) -> Iterator[Article]:
     check = KeyCheck(path, ROW_KEYS)
     header, rows = csv_rows(path, found.encoding, found.warnings, max_field=found.max_bytes)
     check.see(header, 1)
-    articles = _rows_to_articles(rows, path, None, found)
+    yield from _rows_to_articles(rows, path, None, found)
     found.warnings += check.warnings()
-    return articles
+
+
+class CorpusStream(Iterator[Article]):
+    """The articles of a corpus, each read when it is asked for (see :func:`iter_corpus`); one pass.
+
+    :meth:`report` says what was passed over so far: complete once the stream is exhausted.  An error in
+    the input (:class:`InputError`: a malformed line, a repeated document id, a folder with no document)
+    is raised when the reading reaches it, after the articles before it were handed on."""
+
+    def __init__(self, path: str | Path, encoding: str = "utf-8", *, follow_symlinks: bool = False,
+                 max_bytes: int | None = None) -> None:
+        self.path = Path(path)
+        self._found = _Found(encoding, MAX_BYTES if max_bytes is None else max_bytes, follow_symlinks)
+        _encoding.codec_name(encoding)  # an unknown encoding, a missing path, an unknown suffix: before any read
+        suffix = suffix_of(self.path)
+        if not self.path.is_dir() and not self.path.exists():
+            raise InputError(self.path, f"does not exist; {EXPECTED}")
+        if not self.path.is_dir() and suffix not in (".jsonl", ".csv", TEXT_SUFFIX, *HTML_SUFFIXES, *FEED_SUFFIXES,
+                                                     *DOCUMENT_SUFFIXES):
+            raise InputError(self.path, f"has suffix {self.path.suffix!r}; {EXPECTED}")
+        self.count = 0
+        """Articles handed on so far."""
+        self._articles = self._read()
+
+    def __next__(self) -> Article:
+        return next(self._articles)
+
+    def report(self) -> CorpusReport:
+        """The files and documents passed over so far, with the reasons, and the warnings."""
+        found = self._found
+        return CorpusReport(str(self.path), tuple(found.skipped), tuple(found.warnings))
+
+    def _source(self) -> Iterable[Article]:
+        path, found = self.path, self._found
+        suffix = suffix_of(path)
+        if path.is_dir():
+            return _read_folder(path, found)
+        if suffix == ".jsonl":
+            check_size(path, found.max_bytes)
+            return _rows_to_articles(jsonl_rows(path, found.encoding, found.warnings), path,
+                                     KeyCheck(path, ROW_KEYS), found)
+        if suffix == ".csv":
+            check_size(path, found.max_bytes)
+            return _read_csv(path, found)
+        return _read_one(path, found)
+
+    def _read(self) -> Iterator[Article]:
+        seen: set[str] = set()  # document ids: a few dozen bytes per document, no text
+        for article in self._source():
+            if article.doc_id in seen:
+                raise InputError(article.path or self.path, f"document id {article.doc_id!r} appears twice; "
+                                 "ids must be unique")
+            seen.add(article.doc_id)
+            self.count += 1
+            yield article
+        if not self.count:
+            summary = self.report().summary()
+            raise InputError(self.path, "holds no documents" + (f" ({summary})" if summary else ""))
+
+
+def iter_corpus(path: str | Path, encoding: str = "utf-8", *, follow_symlinks: bool = False,
+                max_bytes: int | None = None) -> CorpusStream:
+    """The articles of a corpus (the inputs of :func:`load_corpus`) read lazily: a folder file by file, a
+    JSONL or CSV table row by row, each when the next article is asked for, so that memory holds what the
+    consumer keeps, not the corpus.  What was passed over is gathered as it goes:
+    :meth:`CorpusStream.report`, complete once the stream is exhausted.
+
+    An unknown encoding, a path that does not exist and an unknown suffix raise :class:`InputError` here;
+    errors inside the input when the reading reaches them."""
+    return CorpusStream(path, encoding, follow_symlinks=follow_symlinks, max_bytes=max_bytes)
 
 
 def load_corpus_with_report(path: str | Path, encoding: str = "utf-8", *, follow_symlinks: bool = False,
                             max_bytes: int | None = None) -> tuple[list[Article], CorpusReport]:
     """The articles of a corpus (see :func:`load_corpus`) and what was passed over: each skipped file or
     document with the reason (a document refused for what it holds marked ``rejected``), and each warning
-    (an unknown manifest key, a byte-order mark that chose the encoding, a date dropped).
+    (an unknown manifest key, a byte-order mark that chose the encoding, a date dropped).  The whole of
+    :func:`iter_corpus`, in a list.
 
     ``follow_symlinks``: read what the symbolic links inside a corpus folder point to (by default each is
     skipped); ``max_bytes``: the largest file read (default :data:`MAX_BYTES`)."""
-    path = Path(path)
-    found = _Found(encoding, MAX_BYTES if max_bytes is None else max_bytes, follow_symlinks)
-    _encoding.codec_name(encoding)  # an unknown encoding stops before anything is read
-    suffix = suffix_of(path)
-    if path.is_dir():
-        articles = _read_folder(path, found)
-    elif not path.exists():
-        raise InputError(path, f"does not exist; {EXPECTED}")
-    elif suffix == ".jsonl":
-        check_size(path, found.max_bytes)
-        articles = _rows_to_articles(jsonl_rows(path, encoding, found.warnings), path, KeyCheck(path, ROW_KEYS),
-                                     found)
-    elif suffix == ".csv":
-        check_size(path, found.max_bytes)
-        articles = _read_csv(path, found)
-    elif suffix in (TEXT_SUFFIX, *HTML_SUFFIXES, *FEED_SUFFIXES, *DOCUMENT_SUFFIXES):
-        articles = _read_one(path, found)
-    else:
-        raise InputError(path, f"has suffix {path.suffix!r}; {EXPECTED}")
-    if not articles:
-        summary = CorpusReport(str(path), tuple(found.skipped)).summary()
-        raise InputError(path, "holds no documents" + (f" ({summary})" if summary else ""))
-    seen: set[str] = set()
-    for a in articles:
-        if a.doc_id in seen:
-            raise InputError(a.path or path, f"document id {a.doc_id!r} appears twice; ids must be unique")
-        seen.add(a.doc_id)
-    return articles, CorpusReport(str(path), tuple(found.skipped), tuple(found.warnings))
+    stream = iter_corpus(path, encoding, follow_symlinks=follow_symlinks, max_bytes=max_bytes)
+    articles = list(stream)
+    return articles, stream.report()
 
 
 def load_corpus(path: str | Path, encoding: str = "utf-8", *, follow_symlinks: bool = False,

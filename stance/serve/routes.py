@@ -85,8 +85,9 @@ def post_documents(body: Batch | DocumentIn | DocumentArray, store: StoreDep, pi
 @router.delete("/documents/{doc_id}", dependencies=[Depends(require_key)],
                responses={**NOT_FOUND, **UNAVAILABLE, 401: WRITE_ERRORS[401]})
 def delete_document(doc_id: str, store: StoreDep) -> DocumentDeleted:
-    """Delete a stored document with its statements, their sources, predictions and corrections; positions are
-    computed anew (for documents `stance quarantine list` names)."""
+    """Delete a stored document with the statements no other document carries, their sources, predictions and
+    corrections; a statement another document carries is kept and moves to it (`kept`, `kept_in`); positions
+    are computed anew (for documents `stance quarantine list` names)."""
     deleted = store.delete_document(doc_id)
     if deleted is None:
         raise NotFound(f"no document {doc_id!r} in the store")

@@ -191,11 +191,14 @@ class DocumentDeleted(BaseModel):
     """What ``DELETE /documents/{id}`` took out of the store."""
 
     id: str
-    statements: int = Field(description="statements first read from the document, deleted with it")
+    statements: int = Field(description="statements first read from the document that no other document carries, "
+                                        "deleted with it")
     sources: int = Field(description="statement-document links deleted")
     predictions: int
     corrections: int
-    also_in: list[str] = Field(description="other documents that carried a deleted statement and no longer do")
+    kept: int = Field(description="statements first read from the document that other documents still carry: kept, "
+                                  "with their predictions and corrections, now read from the earliest of those")
+    kept_in: list[str] = Field(description="the documents that carry the kept statements")
 
 
 class Problem(BaseModel):

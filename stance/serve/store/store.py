@@ -2,16 +2,17 @@
 
 ``Store.open(DIR_OR_URL)`` connects (a folder means SQLite in ``DIR/stance.db``;
 ``postgresql://...`` a server) and brings the schema to the latest migration.
-:meth:`Store.ingest` adds only documents it has not seen (by content hash),
-each in its own transaction, so an interrupted run leaves no half-written
-document and a re-run resumes where it stopped.  The database itself keeps documents (by id and by
-content hash) and statements (speaker, words, week) unique, and the inserts leave rows another writer
-stored alone, so writers running at once store nothing twice; a document that fails the store's checks
-(:mod:`~stance.serve.store.validation`) is rejected alone, with why.  Before each write the store checks
-that the database is still the one it opened (:mod:`~stance.serve.store.identity`).  Predictions carry the model
-version and the issue registry's version; re-labelling with a new model or a new
-registry keeps the old ones queryable.  People's corrections (`stance review import`) win over
-every model's labels wherever the store hands labels out (:meth:`Store.predictions`).
+:meth:`Store.ingest` adds only documents it has not seen (by content hash), each in its own transaction, so an
+interrupted run leaves no half-written document and a re-run resumes where it stopped; it takes any iterable
+of articles, a batch at a time, so a lazily read corpus (:func:`~stance.ingest.corpus.iter_corpus`) is never
+held whole.  The database itself keeps documents (by id and by content hash) and statements (speaker, words,
+week) unique, and the inserts leave rows another writer stored alone, so writers running at once store
+nothing twice; a document that fails the store's checks (:mod:`~stance.serve.store.validation`) is rejected
+alone, with why.  Before each write the store checks that the database is still the one it opened
+(:mod:`~stance.serve.store.identity`).  Predictions carry the model version and the issue registry's version;
+re-labelling with a new model or a new registry keeps the old ones queryable.  People's corrections
+(`stance review import`) win over every model's labels wherever the store hands labels out
+(:meth:`Store.predictions`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import datetime as _dt
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple, cast
 
@@ -287,22 +289,31 @@ class Store:
             self.engine.dispose()
 
     # ----------------------------------------------------------- ingest
-    def ingest(self, articles: Sequence[Article], pipeline, *, model_version: str, batch: int = 16,
+    def ingest(self, articles: Iterable[Article], pipeline, *, model_version: str, batch: int = 16,
                progress: bool = False) -> IngestReport:
         """Add the articles not stored yet: extraction, de-duplication against the
         store, stance for each new statement; one transaction per document.  Predictions are
         stored under ``model_version`` and the version of the pipeline's issue registry.
+
+        ``articles`` may be any iterable (a list, or :func:`~stance.ingest.corpus.iter_corpus` read lazily):
+        ``batch`` of them are taken at a time and written before the next are asked for, so memory holds one
+        batch of articles, and of the rest only their ids and content hashes (for the report and the checks
+        below).  The progress bar counts documents (out of ``len(articles)`` when it has one).
 
         Each document stands alone: one that fails the store's checks (a date outside 1000-2999, a NUL byte,
         an id or source over 300 characters: :func:`~stance.serve.store.validation.article_problems`) is
         rejected with why, and the rest are written.  One whose text is stored already (by this call: the same
         document twice in ``articles``; or by another writer meanwhile) is ``known``; another text under a
         stored id is rejected.  The run ends ``done``, ``failed`` (the database failed: :class:`StoreError`)
-        or ``interrupted``; :attr:`IngestReport.complete` says whether anything was rejected."""
+        or ``interrupted``; :attr:`IngestReport.complete` says whether anything was rejected.  An error raised
+        by ``articles`` itself (a malformed line met while reading) ends the run ``failed`` and passes on, the
+        batches before it stored."""
         from tqdm.auto import tqdm
 
         from stance.attribution.dedupe import merge_duplicates
 
+        if batch < 1:
+            raise ValueError(f"batch is how many articles are taken at a time; expected 1 or more, found {batch}")
         labelling = Labelling(model_version, pipeline.issues.version())
         self.verify()
         try:
@@ -315,10 +326,11 @@ class Store:
         first: dict[str, str] = {}  # content hash -> the id of the first article of this call with that text
         texts: dict[str, str] = {}  # article id -> its content hash, for the articles of this call
         status = "failed"
-        bar = tqdm(total=len(articles), desc="ingest", unit="doc", disable=not progress)
+        bar = tqdm(total=len(articles) if isinstance(articles, Sized) else None, desc="ingest", unit="doc",
+                   disable=not progress)
+        items = iter(articles)
         try:
-            for start in range(0, len(articles), batch):
-                part = articles[start:start + batch]
+            while part := list(islice(items, batch)):  # the next batch is read once this one is written
                 repeats: list[tuple[Article, str]] = []
                 chunk = [a for a in part if self._admit(a, report, first, texts, repeats)]
                 bar.update(len(part) - len(chunk))
@@ -370,6 +382,8 @@ class Store:
     def _settle_repeats(self, repeats: list[tuple[Article, str]], report: IngestReport) -> None:
         """An article whose text came earlier in the same call (``first``: that one's id) is known under the id
         its text is stored with, once that one was written or found stored; rejected with it otherwise."""
+        if not repeats:  # the usual batch: no look through the whole report
+            return
         added, why = set(report.added), dict(report.rejected)
         for article, first in repeats:
             if first not in added and first in why:
