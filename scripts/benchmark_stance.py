@@ -156,6 +156,20 @@ def by_kind(test: list[Pair], predicted: list[str]) -> dict[str, float]:
     return metric_by(test, predicted, lambda p: p.kind, "macro_f1")
 
 
+TWIN_SUFFIX = "+twin"
+"""A model path ending in it is read with ``twin_reading`` on (each pair also against its negated target)."""
+
+
+def load_model(path: str):
+    """The model at ``path``; ``DIR+twin`` loads DIR with ``config.twin_reading`` set."""
+    from stance.stance_model.model import StanceClassifier
+
+    twin = path.endswith(TWIN_SUFFIX)
+    model = StanceClassifier.load(path[:-len(TWIN_SUFFIX)] if twin else path)
+    model.config.twin_reading = twin or model.config.twin_reading
+    return model
+
+
 def parse_models(spec: str) -> dict[str, str]:
     out = {}
     for item in spec.split(","):
@@ -167,7 +181,8 @@ def parse_models(spec: str) -> dict[str, str]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", "--model", default="default=stance/models/stance-minilm",
-                        help="NAME=DIR pairs, comma-separated; the first is described in detail")
+                        help="NAME=DIR pairs, comma-separated; the first is described in detail; DIR+twin reads "
+                             "DIR's model with twin_reading on")
     parser.add_argument("--sets", default="project,semeval2016,pstance,vast,covid19_stance")
     parser.add_argument("--data", default="data/annotated")
     parser.add_argument("--public-root", default="../shared/data")
@@ -182,9 +197,7 @@ def main(argv=None) -> int:
                              "card (README.md) with them")
     args = parser.parse_args(argv)
 
-    from stance.stance_model.model import StanceClassifier
-
-    models = {name: StanceClassifier.load(path) for name, path in parse_models(args.models).items()}
+    models = {name: load_model(path) for name, path in parse_models(args.models).items()}
     results: dict = {}
     started = time.time()
     for name, train, test in datasets(args.sets.split(","), Path(args.data), Path(args.public_root), args.limit,
@@ -234,7 +247,7 @@ def main(argv=None) -> int:
 
         from stance.stance_model.card import BENCHMARK_NAME, folder_card
 
-        folder = Path(next(iter(parse_models(args.models).values())))
+        folder = Path(next(iter(parse_models(args.models).values())).removesuffix(TWIN_SUFFIX))
         command = "python scripts/benchmark_stance.py " + " ".join(sys.argv[1:] if argv is None else argv)
         record = {"date": dt.date.today().isoformat(), "command": command.strip(), "table": lines}
         (folder / BENCHMARK_NAME).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")

@@ -178,13 +178,15 @@ def cmd_train(args: argparse.Namespace) -> int:
         saved = StanceConfig.load(args.init)
         config = dataclasses.replace(saved, epochs=args.epochs, learning_rate=args.lr or saved.learning_rate,
                                      batch_size=args.batch_size, seed=args.seed, length_buckets=args.length_buckets,
-                                     max_length=args.max_length, temperature=1.0, sources={})
+                                     max_length=args.max_length, temperature=1.0, sources={},
+                                     twin_reading=args.twin_reading or saved.twin_reading)
     else:
         config = StanceConfig(base_model=args.base, method=args.method, epochs=args.epochs,
                               learning_rate=args.lr or (5e-4 if args.method == "lora" else 5e-5),
                               batch_size=args.batch_size, seed=args.seed, lora_r=args.lora_r,
                               lora_targets=tuple(args.lora_targets.split(",")),
-                              length_buckets=args.length_buckets, max_length=args.max_length)
+                              length_buckets=args.length_buckets, max_length=args.max_length,
+                              twin_reading=args.twin_reading)
     more, more_evals = _training_pairs(args)
     metrics = train_model(args.data, args.out, config, public=args.public, public_root=args.public_root,
                           project_weight=args.project_weight, max_steps=args.max_steps,

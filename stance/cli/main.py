@@ -157,6 +157,9 @@ def _add_train(sub) -> None:
     p.add_argument("--negate", type=float, default=0.5,
                    help="share of the other training pairs also read against their negated target, labels "
                         "swapped (default 0.5; 0 turns it off)")
+    p.add_argument("--twin-reading", action="store_true",
+                   help="the model also reads every pair against its negated target and averages the two readings "
+                        "(favor and against swapped): its answer turns with the target, at twice the cost")
     p.add_argument("--resume", action="store_true",
                    help="go on from the training state in OUT/checkpoint (same weights as a run never stopped)")
     p.add_argument("--stop-after-epochs", type=int,

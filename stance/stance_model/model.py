@@ -20,6 +20,7 @@ from stance.stance_model.calibration import fit_temperature, softmax
 from stance.stance_model.config import CONFIG_NAME, StanceConfig
 from stance.stance_model.data import Pair
 from stance.stance_model.metrics import stance_metrics
+from stance.stance_model.negation import SWAP, negate_target
 
 log = logging.getLogger(__name__)
 METRICS_NAME = "metrics.json"
@@ -61,6 +62,17 @@ def lora_targets(model, targets: Sequence[str]) -> list[str]:
     return [*out, "o"] if "dense" in targets and "o" not in out else out
 
 
+def twin_logits(logits: np.ndarray, negated: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """The mean of ``logits`` and the negated-target reading ``negated`` with its favor and against
+    columns swapped.  A reading that favors the target and one that opposes its negation agree:
+
+    >>> twin_logits(np.array([[2., 0., 1.]]), np.array([[0., 4., 1.]]), ("favor", "against", "neutral"))
+    array([[3., 0., 1.]])
+    """
+    order = [list(labels).index(SWAP[label]) for label in labels]
+    return (logits + negated[:, order]) / 2
+
+
 class Predicting:
     """Calibrated probabilities, abstention and metrics from ``self._logits`` and
     ``self.config`` (shared by the torch model and the ONNX Runtime one)."""
@@ -72,9 +84,19 @@ class Predicting:
         """Raw logits, one row per pair: each subclass computes them."""
         raise NotImplementedError
 
+    def read(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Logits, one row per pair: :meth:`_logits`, or with ``config.twin_reading`` the mean of the
+        pair's logits and its negated-target reading's with favor and against swapped (see
+        :func:`twin_logits`)."""
+        logits = self._logits(texts, targets, batch_size)
+        if not self.config.twin_reading:
+            return logits
+        negated = self._logits(texts, [negate_target(t) for t in targets], batch_size)
+        return twin_logits(logits, negated, self.config.labels)
+
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Calibrated probabilities, one row per pair, columns in ``config.labels`` order."""
-        return softmax(self._logits(texts, targets, batch_size) / self.config.temperature)
+        return softmax(self.read(texts, targets, batch_size) / self.config.temperature)
 
     def predict(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> list[Scored]:
         """One :class:`Scored` per pair; low-confidence answers become ``neutral`` with ``abstained``."""
@@ -224,7 +246,7 @@ class StanceClassifier(Predicting):
         self.metrics = {"history": history, "train_pairs": len(train), "dev_pairs": len(every_dev),
                         "train_seconds": round(time.time() - started, 1), "steps": step, "finished": True}
         if every_dev:
-            logits = self._logits([p.text for p in every_dev], [p.target for p in every_dev])
+            logits = self.read([p.text for p in every_dev], [p.target for p in every_dev])
             gold = np.array([label_ids[p.label] for p in every_dev])
             cfg.temperature = fit_temperature(logits, gold)
             self.metrics["temperature"] = cfg.temperature
@@ -236,7 +258,7 @@ class StanceClassifier(Predicting):
         labels = self.config.labels
         scores = {}
         for name, pairs in dev_sets.items():
-            logits = self._logits([p.text for p in pairs], [p.target for p in pairs])
+            logits = self.read([p.text for p in pairs], [p.target for p in pairs])
             scores[name] = stance_metrics([p.label for p in pairs], [labels[i] for i in logits.argmax(1)])
         if len(scores) == 1:
             return {f"dev_{k}": v for k, v in next(iter(scores.values())).items() if isinstance(v, float)}
