@@ -1,16 +1,18 @@
 """Self-contained HTML pages: inline CSS and inline SVG, no script, no network reference.
 
 Every piece of text that comes from an article or a record goes through
-:func:`e` (``html.escape``).  The index is a grid of current positions, each
-cell linking to the quotes behind it on the actor's page; issue pages hold
-every actor's quotes on the issue and its actor network.  The charts of one
-page share one time axis, and each can be downloaded as an SVG file (a
-``data:`` link, so the page stays one file).
+``html.escape`` (:func:`e`, memoised, for the short values that repeat).  The
+index is a grid of current positions, each cell linking to the quotes behind it
+on the actor's page; issue pages hold every actor's quotes on the issue and its
+actor network.  The charts of one page share one time axis, and each can be
+downloaded as an SVG file (a ``data:`` link, so the page stays one file).  A
+browser lays out a list of quotes only when it nears the screen (see :data:`CSS`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime as _dt
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,12 +28,13 @@ from stance.report.svg import (
     Frame,
     Now,
     data_uri,
-    days_of,
+    date_range,
     frame,
     issue_svg,
     series_style,
     shift_label,
     timeline_svg,
+    view_height,
 )
 from stance.report.view import DISCOVERED, DISCOVERED_SHORT, LATEST, Current, Entity, ReportModel, change
 from stance.report.wording import (
@@ -53,18 +56,29 @@ td.favor,.cur.favor{background:#d6e9f5}td.against,.cur.against{background:#f8dcc
 td.neutral,.cur.neutral{background:#e8e8e8}td.none{background:#fafafa;color:#888}\
 td.favor a,td.against a,td.neutral a{color:inherit}
 .cur{padding:4px 8px;display:inline-block}
-ul.quotes{list-style:none;padding:0}blockquote{margin:6px 0 0;padding:2px 8px;border-left:3px solid #bbb}
+ul.quotes{list-style:none;padding:0;content-visibility:auto}\
+blockquote{margin:6px 0 0;padding:2px 8px;border-left:3px solid #bbb}
 .favor>blockquote{border-color:#0072b2}.against>blockquote{border-color:#d55e00}.meta{color:#666;font-size:12px}
 .checked{color:#1b5e20;font-weight:bold}.cols{display:flex;gap:16px}.cols>div{flex:1}
-.legend{list-style:none;padding:0;columns:3}figure{margin:8px 0}figcaption{color:#555;font-size:12px;max-width:720px}
+.legend{list-style:none;padding:0;columns:3}figure{margin:8px 0;content-visibility:auto}\
+figcaption{color:#555;font-size:12px;max-width:720px}
 .text p{white-space:pre-wrap}mark{background:#fff1a8}mark mark{background:none}
 .discovered{color:#8a5a00;font-size:12px;font-weight:normal}
 """ + CHART_CSS
+"""The pages' styles.  A list of quotes and a chart are laid out and drawn only when they come near the screen
+(``content-visibility:auto``; a link into a list, find in page and printing still reach every quote), so a page
+of thousands of quotes and dozens of charts opens about as fast as a short one."""
+QUOTE_HEIGHT = 48
+"""About how tall one quote is at the page's width (47.6 px in Chromium): the room a list of quotes holds until
+it is drawn, so that the scroll bar and the links into a page land right."""
+CAPTION_HEIGHT = 70
+"""About how tall a chart's caption is (four lines), added to the chart's own height for the same purpose."""
 
 
 @lru_cache(maxsize=1 << 16)
 def e(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute (memoised: names, dates and ids repeat)."""
+    """Escape any value for HTML text or a quoted attribute (memoised: names, dates and ids repeat; a text seen
+    once, a quote or an article, goes to ``html.escape`` itself so as not to crowd them out)."""
     return escape(str(value), quote=True)
 
 
@@ -116,7 +130,9 @@ def _figure(svg: str, caption: str, name: str) -> str:
     """A chart with its caption and a link that downloads it as ``name``.svg."""
     if svg == NO_DATES:
         return svg
-    return (f'<figure>{svg}<figcaption>{e(caption)} <a class="download" download="{e(name)}.svg" '
+    height = view_height(svg)
+    room = f' style="contain-intrinsic-height:auto {height + CAPTION_HEIGHT:.0f}px"' if height else ""
+    return (f'<figure{room}>{svg}<figcaption>{e(caption)} <a class="download" download="{e(name)}.svg" '
             f'href="{data_uri(svg)}">Download this chart (SVG)</a></figcaption></figure>')
 
 
@@ -140,6 +156,26 @@ class Pages:
     def __post_init__(self) -> None:
         self.memo: dict[tuple[str, str], str] = {}
         self.items: dict[tuple[str, str, bool], str] = {}
+        self.spans: dict[tuple[str, str, str], tuple[_dt.date, _dt.date] | None] = {}
+        self.about: dict[tuple[str, str, str], tuple[str, Now | None]] = {}
+
+    # --- time axes ---------------------------------------------------------------------------------------------
+
+    def _span(self, ent: Entity, issue: str) -> tuple[_dt.date, _dt.date] | None:
+        """The first and last day the entity's statements on ``issue`` can mean (read once per render)."""
+        key = (ent.kind, ent.key, issue)
+        if key not in self.spans:
+            self.spans[key] = date_range(ent.preds.get(issue, ()))
+        return self.spans[key]
+
+    def _frame(self, series: Iterable[tuple[Entity, str]]) -> Frame | None:
+        """One time axis for the charts of ``series`` (entity, issue): every day their statements can mean and
+        every period of their lines."""
+        days: list[_dt.date] = []
+        for ent, issue in series:
+            days += self._span(ent, issue) or ()
+            days += [d for pt in ent.points.get(issue, ()) for d in (pt.start, pt.end)]
+        return frame(days)
 
     # --- quotes ------------------------------------------------------------------------------------------------
 
@@ -155,13 +191,13 @@ class Pages:
         who = (f'<a href="../actors/{ent.slug}.html#{fragment(quote_id(slug, st.statement_id))}">{e(ent.title)}</a>'
                if ent else e(st.actor))
         meta = [who, e(p.stance) + (" (abstained)" if p.abstained else ""), f"confidence {p.confidence:.2f}",
-                e(st.date or "undated"), "sources: " + e(model.sources(st))]
+                e(str(st.date) if st.date else "undated"), "sources: " + e(model.sources(st))]
         if p.checked_by:
             meta.insert(2, f'<span class="checked">{e(checked_mark(p))}</span>')
         if st.doc_id in model.doc_slugs:
             meta.append(f'<a href="../docs/{model.doc_slugs[st.doc_id]}.html#{fragment("s-" + st.statement_id)}">'
                         "in the text</a>")
-        body = f'<blockquote>{e(st.quote.text)}</blockquote><div class="meta">{" · ".join(meta)}</div>'
+        body = f'<blockquote>{escape(st.quote.text)}</blockquote><div class="meta">{" · ".join(meta)}</div>'
         self.memo[key] = body
         return body
 
@@ -172,11 +208,12 @@ class Pages:
             key = (p.statement.statement_id, p.issue, anchored)
             item = self.items.get(key)
             if item is None:
-                ident = (f' id="{e(quote_id(self.model.issue_slugs[p.issue], p.statement.statement_id))}"'
+                ident = (f' id="{escape(quote_id(self.model.issue_slugs[p.issue], p.statement.statement_id))}"'
                          if anchored else "")
                 item = self.items[key] = f'<li class="{e(p.stance)}"{ident}>{self._quote_body(p)}</li>'
             items.append(item)
-        return '<ul class="quotes">' + "".join(items) + "</ul>"
+        return (f'<ul class="quotes" style="contain-intrinsic-height:auto {QUOTE_HEIGHT * len(items)}px">'
+                + "".join(items) + "</ul>")
 
     # --- index ---------------------------------------------------------------------------------------------
 
@@ -251,27 +288,39 @@ class Pages:
                 f"<div><h4>Before</h4>{self.quotes(model.evidence(s.before_ids, s.issue))}</div>"
                 f"<div><h4>After</h4>{self.quotes(model.evidence(s.after_ids, s.issue))}</div></div></div>")
 
-    def _chart(self, ent: Entity, issue: str, fr: Frame | None, compact: bool = False) -> str:
-        """The entity's timeline on one issue over the page's shared frame, with caption and download link."""
-        model = self.model
+    def _about(self, ent: Entity, issue: str) -> tuple[str, Now | None]:
+        """(the chart's description, its current position): the same for the actor page's chart and the issue
+        page's small one, so built once."""
+        key = (ent.kind, ent.key, issue)
+        found = self.about.get(key)
+        if found is not None:
+            return found
         ev, cur, points = ent.evidence[issue], ent.current[issue], ent.points.get(issue, ())
         shifts = ent.shifts.get(issue, ())
-        days = [p.statement.date for p in ev.current if p.statement.date]
-        now = Now(cur.score, days[0].start(), max(d.end() for d in days)) if cur.score is not None and days else None
-        label = model.label(issue)
+        span = date_range(ev.current) if ev.before else self._span(ent, issue)  # no shift: every dated one
+        now = Now(cur.score, *span) if cur.score is not None and span else None
         dated = ev.dated
-        counts = {s: sum(1 for p in dated if p.stance == s) for s in ("favor", "against", "neutral")}
-        desc = (f"{plural(len(dated), 'dated statement')} by {ent.title} on {label}"
+        counts = Counter(p.stance for p in dated)
+        desc = (f"{plural(len(dated), 'dated statement')} by {ent.title} on {self.model.label(issue)}"
                 + (f" from {dated[0].statement.date} to {dated[-1].statement.date}" if dated else "")
                 + f": {counts['favor']} favor, {counts['against']} against, {counts['neutral']} neutral; "
                 + (f"shifts: {'; '.join(shift_label(s) for s in shifts)}. " if shifts else "no shift. ")
                 + latest_text(points))
+        self.about[key] = found = (desc, now)
+        return found
+
+    def _chart(self, ent: Entity, issue: str, fr: Frame | None, compact: bool = False) -> str:
+        """The entity's timeline on one issue over the page's shared frame, with caption and download link."""
+        model = self.model
+        ev, points, shifts = ent.evidence[issue], ent.points.get(issue, ()), ent.shifts.get(issue, ())
+        desc, now = self._about(ent, issue)
+        label = model.label(issue)
         slug = model.issue_slugs[issue]
 
         def link(statement_id: str) -> str:
             return "#" + fragment(quote_id(slug, statement_id))
 
-        svg = timeline_svg(dated, points, shifts, fr=fr, title=f"{ent.title} on {label}: position over time",
+        svg = timeline_svg(ev.dated, points, shifts, fr=fr, title=f"{ent.title} on {label}: position over time",
                            desc=desc, period=period_unit(model.positions.period), now=now,
                            link=None if compact else link, compact=compact)
         return _figure(svg, chart_caption(ent.name, points, model.positions.period), f"{ent.slug}-{slug}")
@@ -329,7 +378,7 @@ class Pages:
         if ent.kind == "group":
             body.append(self._voices(ent))
         issues = [i for i in model.issue_ids if i in ent.preds]
-        fr = frame(days_of([p for i in issues for p in ent.preds[i]], [pt for i in issues for pt in ent.points[i]]))
+        fr = self._frame((ent, i) for i in issues)
         body += [self._issue_section(ent, issue, fr) for issue in issues]
         return page(ent.title, "".join(body), "../")
 
@@ -370,8 +419,7 @@ class Pages:
         word = period_unit(model.positions.period)
         speakers = [a for a in model.actors.values() if issue in a.preds]
         charted = [a for a in speakers if a.points.get(issue)]
-        fr = frame(days_of([p for a in speakers for p in a.preds[issue]],
-                           [pt for a in charted for pt in a.points[issue]]))
+        fr = self._frame((a, issue) for a in speakers)
         key = "".join(f"<li>{_swatch(i)} {_entity_link(a, '../')}</li>" for i, a in enumerate(charted))
         overview = issue_svg([(a.title, a.points[issue]) for a in charted], fr=fr,
                              title=f"Positions on {info.label} over time",
@@ -462,9 +510,9 @@ def _paragraph(text: str, start: int, end: int, marks: Sequence[_Mark]) -> str:
     for m in marks:
         lo, hi = max(m.start, start), min(m.end, end)
         if lo < hi:
-            out += [e(text[cursor:lo]), m.wrap(e(text[lo:hi]))]
+            out += [escape(text[cursor:lo]), m.wrap(escape(text[lo:hi]))]
             cursor = hi
-    out.append(e(text[cursor:end]))
+    out.append(escape(text[cursor:end]))
     return "<p>" + "".join(out) + "</p>"
 
 
@@ -475,8 +523,8 @@ def doc_page(article: Article, preds: Sequence[StancePrediction]) -> str:
     paragraphs = "".join(_paragraph(article.text, s, t, inside) for s, t in spans)
     stray = [m for m in inside if not m.placed]
     quotes = {p.statement.statement_id: p.statement.quote for p in preds}
-    extra = "".join(f"<p>{m.wrap(e(article.text[m.start:m.end]))}</p>" for m in stray)
-    extra += "".join(f"<p>{m.wrap(e(quotes[m.ids[0]].text))}</p>" for m in outside)
+    extra = "".join(f"<p>{m.wrap(escape(article.text[m.start:m.end]))}</p>" for m in stray)
+    extra += "".join(f"<p>{m.wrap(escape(quotes[m.ids[0]].text))}</p>" for m in outside)
     meta = " · ".join(e(x) for x in (article.date or "undated", article.source, article.author, article.url) if x)
     heading = article.title or article.doc_id
     body = f'<h1>{e(heading)}</h1><p class="meta">{meta}</p><div class="text">{paragraphs}</div>'

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def md(value: object) -> str:
     if _PLAIN.fullmatch(text):  # nothing to escape: most names, dates and labels
         return text
     return _NEWLINES.sub(" ", _MD_SPECIAL.sub(r"\\\1", escape(text, quote=False)))
+
+
+_md_memo = lru_cache(maxsize=1 << 14)(md)
+""":func:`md` for the short values every quote repeats (names, stances, dates, citations)."""
 
 
 def anchor(name: str) -> str:
@@ -90,10 +95,10 @@ class Quotes:
         model, st = self.model, p.statement
         ent = model.actors.get(st.actor_id)
         slug = model.issue_slugs.get(p.issue, "")
-        who = (f"[{md(ent.title)}]({root}actors/{ent.slug}.md#{fragment(quote_id(slug, st.statement_id))})"
-               if ent else md(st.actor))
-        meta = [who, md(p.stance) + (" (abstained)" if p.abstained else ""), f"confidence {p.confidence:.2f}",
-                md(st.date or "undated"), "sources: " + md(model.sources(st))]
+        who = (f"[{_md_memo(ent.title)}]({root}actors/{ent.slug}.md#{fragment(quote_id(slug, st.statement_id))})"
+               if ent else _md_memo(st.actor))
+        meta = [who, _md_memo(p.stance) + (" (abstained)" if p.abstained else ""), f"confidence {p.confidence:.2f}",
+                _md_memo(str(st.date) if st.date else "undated"), "sources: " + _md_memo(model.sources(st))]
         if p.checked_by:
             meta.insert(2, f"**{md(checked_mark(p))}**")
         if self.doc_links and st.doc_id in model.doc_slugs:

@@ -104,9 +104,17 @@ def frame(days: Iterable[_dt.date]) -> Frame | None:
 
 
 def days_of(preds: Iterable[StancePrediction], points: Iterable[PositionPoint]) -> list[_dt.date]:
-    """The first and last day of every dated statement and of every period: what a shared frame must hold."""
-    dates = {p.statement.date for p in preds if p.statement.date}
-    return [d for date in dates for d in (date.start(), date.end())] + [d for pt in points for d in (pt.start, pt.end)]
+    """The first and last day of the dated statements and of every period: what a shared frame must hold."""
+    span = date_range(preds)
+    return [*(span or ())] + [d for pt in points for d in (pt.start, pt.end)]
+
+
+def date_range(preds: Iterable[StancePrediction]) -> tuple[_dt.date, _dt.date] | None:
+    """(first, last) of the days the dated statements of ``preds`` can mean; None when none is dated."""
+    dates = [d for p in preds if (d := p.statement.date) is not None]
+    if not dates:
+        return None
+    return min(d.start() for d in dates), max(d.start() if d.day is not None else d.end() for d in dates)
 
 
 def series_style(index: int) -> tuple[str, str]:
@@ -184,14 +192,20 @@ def _coords(path: Iterable[tuple[float, float]]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in path)
 
 
+def _edge(run: Sequence[PositionPoint], xs: Sequence[str], plot: Plot, attr: str) -> list[str]:
+    """``x,y`` of :func:`_trace` for one run, its xs already written."""
+    ys = [f"{plot.y(getattr(p, attr)):.1f}" for p in run]
+    return [f"{x},{y}" for x, y in zip(xs, [ys[0], *ys, ys[-1]])]
+
+
 def _position(points: Sequence[PositionPoint], plot: Plot) -> list[str]:
     """The band (95% interval) and the line (score), one piece per run of adjacent periods."""
     parts = []
     for run in _segments(points):
-        xs = _xs(run, plot)
-        band = _trace(run, plot, "high", xs) + _trace(run, plot, "low", xs)[::-1]
-        parts += [f'<polygon class="band" points="{_coords(band)}"/>',
-                  f'<polyline class="pos" points="{_coords(_trace(run, plot, "score", xs))}"/>']
+        xs = [f"{x:.1f}" for x in _xs(run, plot)]  # written once for the band's two edges and the line
+        band = _edge(run, xs, plot, "high") + _edge(run, xs, plot, "low")[::-1]
+        parts += [f'<polygon class="band" points="{" ".join(band)}"/>',
+                  f'<polyline class="pos" points="{" ".join(_edge(run, xs, plot, "score"))}"/>']
     return parts
 
 
@@ -202,7 +216,8 @@ def _shape(stance: str, x: float, y: float, r: float) -> tuple[str, str]:
     t = r * 1.35
     tip, foot = (-t, t / 2) if stance == "favor" else (t, -t / 2)
     half = t * 0.866
-    return "path", f'd="M{x:.1f} {y + tip:.1f}L{x + half:.1f} {y + foot:.1f}L{x - half:.1f} {y + foot:.1f}Z"'
+    base = f"{y + foot:.1f}"
+    return "path", f'd="M{x:.1f} {y + tip:.1f}L{x + half:.1f} {base}L{x - half:.1f} {base}Z"'
 
 
 SIDE = {"favor": 1, "against": -1}
@@ -220,30 +235,36 @@ def radius(confidence: float) -> float:
 def _statements(preds: Sequence[StancePrediction], plot: Plot,
                 link: Callable[[str], str] | None) -> tuple[list[str], int]:
     """A mark per dated statement (linked to ``link(statement_id)`` when given); how many found no room."""
-    dates = []
+    spans: dict[PartialDate, tuple[float, float, float, str, bool]] = {}
+    """A date's midpoint, first and last day in pixels, its text and whether it is one day: once per date."""
+    lanes: dict[str, tuple[float, int, str]] = {}
+    """A stance's line in pixels, the way its marks may leave it, and its text (escaped)."""
+    at, marks = [], []
     for p in preds:
-        if p.statement.date is None:
+        date = p.statement.date
+        if date is None:
             raise ValueError(f"_statements: expected a dated statement, found {p.statement.statement_id!r} undated")
-        dates.append(p.statement.date)
-    xs: dict[PartialDate, tuple[float, float, float]] = {}  # a date's (midpoint, first, last day) in pixels
-    for date in dates:
-        if date not in xs:
-            xs[date] = (plot.x(date.midpoint()), plot.x(date.start()), plot.x(date.end()))
-    marks = [Mark(xs[date][0], plot.y(p.value), radius(p.confidence), SIDE.get(p.stance, 0))
-             for p, date in zip(preds, dates)]
+        span = spans.get(date)
+        if span is None:
+            span = spans[date] = (plot.x(date.midpoint()), plot.x(date.start()), plot.x(date.end()), str(date),
+                                  date.precision == "day")
+        lane = lanes.get(p.stance)
+        if lane is None:
+            lane = lanes[p.stance] = (plot.y(p.value), SIDE.get(p.stance, 0), _esc(p.stance))
+        at.append(span)
+        marks.append(Mark(span[0], lane[0], radius(p.confidence), lane[1]))
     placed = place(marks, limit=plot.height / 4 - radius(1.0) - 1)
     parts = []
-    for p, date, m, (x, y) in zip(preds, dates, marks, placed.centres):
+    for p, (_, first, last, day, exact), m, (x, y) in zip(preds, at, marks, placed.centres):
         st = p.statement
-        if date.precision != "day":
-            parts.append(f'<line class="wh" x1="{xs[date][1]:.1f}" x2="{xs[date][2]:.1f}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        if not exact:
+            parts.append(f'<line class="wh" x1="{first:.1f}" x2="{last:.1f}" y1="{y:.1f}" y2="{y:.1f}"/>')
         checked = f", checked by {_esc(p.checked_by)}" if p.checked_by else ""
-        stance = _esc(p.stance)
-        tip = (f"{date} · {_esc(st.actor)} · {SHAPES.get(p.stance, '')} {stance} "
-               f"(confidence {p.confidence:.2f}{checked})")
+        stance = lanes[p.stance][2]
         tag, geometry = _shape(p.stance, x, y, m.r)
-        mark = f'<{tag} class="stmt {stance}" {geometry}><title>{tip}</title></{tag}>'
-        parts.append(f'<a href="{_esc(link(st.statement_id))}">{mark}</a>' if link else mark)
+        mark = (f'<{tag} class="stmt {stance}" {geometry}><title>{day} · {_esc(st.actor)} · '
+                f'{SHAPES.get(p.stance, "")} {stance} (confidence {p.confidence:.2f}{checked})</title></{tag}>')
+        parts.append(f'<a href="{escape(link(st.statement_id))}">{mark}</a>' if link else mark)
     return parts, placed.crowded
 
 
@@ -385,6 +406,14 @@ def issue_svg(series: Sequence[tuple[str, Sequence[PositionPoint]]], *, fr: Fram
 
 
 _LINK = re.compile(r"<a href=\"[^\"]*\">|</a>")
+_VIEW_HEIGHT = re.compile(r'<svg [^>]*?viewBox="0 0 [0-9.]+ ([0-9.]+)"')
+
+
+def view_height(svg: str) -> float | None:
+    """A chart's height in its own units (its pixels at full width), read from its ``viewBox``; None if it has
+    none (:data:`NO_DATES`)."""
+    found = _VIEW_HEIGHT.match(svg)
+    return float(found.group(1)) if found else None
 
 
 def standalone(svg: str) -> str:

@@ -91,25 +91,32 @@ def place(marks: Sequence[Mark], limit: float) -> Placed:
     crowded = 0
 
     def room(m: Mark, x: float, xs: list[float], placed: list[tuple[float, float, float]]) -> float | None:
+        lo, hi = bisect_left(xs, x - reach), bisect_right(xs, x + reach)
+        if lo == hi:  # no mark near: the line itself is free
+            return 0.0
         blocked = []
-        for px, po, pr in placed[bisect_left(xs, x - reach):bisect_right(xs, x + reach)]:
+        for px, po, pr in placed[lo:hi]:
             need, dx = m.r + pr + GAP, abs(x - px)
             if dx < need:
                 half = math.sqrt(need * need - dx * dx)
                 blocked.append((po - half, po + half))
-        offset = nearest_free(blocked, m.side)
+        offset = nearest_free(blocked, m.side) if blocked else 0.0
         return offset if abs(offset) <= limit else None
 
     for i in order:
         m = marks[i]
         xs, placed = lanes[m.y]
-        step = 2 * m.r + GAP
         spot = None
-        for x in (m.x, *(m.x + sign * k * step for k in range(1, SIDESTEPS + 1) for sign in (1, -1))):
-            offset = room(m, x, xs, placed)
-            if offset is not None:
-                spot = (x, offset)
-                break
+        offset = room(m, m.x, xs, placed)
+        if offset is not None:
+            spot = (m.x, offset)
+        else:  # the day is full: step aside, right then left
+            step = 2 * m.r + GAP
+            for x in (m.x + sign * k * step for k in range(1, SIDESTEPS + 1) for sign in (1, -1)):
+                offset = room(m, x, xs, placed)
+                if offset is not None:
+                    spot = (x, offset)
+                    break
         if spot is None:
             crowded += 1
             shift = limit * ((crowded * GOLDEN) % 1.0)

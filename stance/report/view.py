@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from stance.positions.aggregate import (
     Current,
@@ -88,7 +89,7 @@ class Evidence:
     shift_date: str | None = None
     """The date of the first statement after the latest shift (None when there was none)."""
 
-    @property
+    @cached_property
     def dated(self) -> tuple[StancePrediction, ...]:
         return self.before + self.current
 
@@ -96,7 +97,7 @@ class Evidence:
     def total(self) -> int:
         return len(self.current) + len(self.before) + len(self.undated)
 
-    @property
+    @cached_property
     def checked(self) -> int:
         """How many of the labels a person checked (:attr:`~stance.records.StancePrediction.checked_by`)."""
         return sum(1 for part in (self.current, self.before, self.undated) for p in part if p.checked_by)
@@ -132,6 +133,8 @@ class Entity:
     evidence: dict[str, Evidence] = field(default_factory=dict)
     summaries: dict[str, str] = field(default_factory=dict)
     """The current position in words with its counts (:func:`~stance.report.wording.summary`): box and grid."""
+    voice_list: list[tuple[str, str]] | None = field(default=None, repr=False, compare=False)
+    """What :meth:`voices` found."""
 
     def labels(self) -> tuple[int, int]:
         """(labels a person checked, labels) over every issue."""
@@ -141,9 +144,12 @@ class Entity:
         return {p.statement.statement_id for p in self.preds.get(issue, ())}
 
     def voices(self) -> list[tuple[str, str]]:
-        """(actor_id, name) of everyone whose statements make up this entity, by name."""
-        seen = {p.statement.actor_id: p.statement.actor for ps in self.preds.values() for p in ps}
-        return sorted(seen.items(), key=lambda kv: (kv[1].lower(), kv[0]))
+        """(actor_id, name) of everyone whose statements make up this entity, by name (read once: call it after
+        the model is built)."""
+        if self.voice_list is None:
+            seen = {p.statement.actor_id: p.statement.actor for ps in self.preds.values() for p in ps}
+            self.voice_list = sorted(seen.items(), key=lambda kv: (kv[1].lower(), kv[0]))
+        return list(self.voice_list)
 
 
 @dataclass
@@ -166,6 +172,8 @@ class ReportModel:
     """The actor network of each issue, built on first use (:meth:`network`)."""
     citations: dict[str, str] = field(default_factory=dict)
     """Each document as :meth:`cite` words it, on first use."""
+    source_lists: dict[tuple[str, ...], str] = field(default_factory=dict)
+    """Each list of documents as :meth:`sources` words it, on first use."""
 
     def network(self, issue: str) -> list[Edge]:
         """Congruence and conflict edges between actors on ``issue``
@@ -202,7 +210,11 @@ class ReportModel:
 
     def sources(self, st: Statement) -> str:
         """Every document a statement was printed in, cited (see :meth:`cite`), ``;`` between them."""
-        return "; ".join(self.cite(d) for d in st.all_sources)
+        docs = st.all_sources
+        found = self.source_lists.get(docs)
+        if found is None:
+            found = self.source_lists[docs] = "; ".join(self.cite(d) for d in docs)
+        return found
 
     def evidence(self, ids: Sequence[str], issue: str) -> list[StancePrediction]:
         return [self.by_statement[(i, issue)] for i in ids if (i, issue) in self.by_statement]
@@ -233,7 +245,8 @@ def _groups(preds: Sequence[StancePrediction], group_points: Sequence[PositionPo
     member_of: dict[tuple[str, str], list[str]] = defaultdict(list)
     groups: dict[str, Entity] = {}
     for pt in group_points:
-        groups.setdefault(pt.actor_id, Entity(pt.actor_id, pt.actor, "group")).points[pt.issue].append(pt)
+        ent = groups.get(pt.actor_id) or groups.setdefault(pt.actor_id, Entity(pt.actor_id, pt.actor, "group"))
+        ent.points[pt.issue].append(pt)
         for sid in pt.statement_ids:
             member_of[(sid, pt.issue)].append(pt.actor_id)
     for p in preds:
