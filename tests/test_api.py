@@ -78,7 +78,7 @@ def test_post_query_and_paginate(make_client):
     points = client.get("/actors/khawaja_asif/positions", params={"limit": 500}).json()["items"]
     assert points == [p.to_dict() for p in queries.positions(store).points if p.actor_id == "khawaja_asif"]
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
-    assert list(schemas["StatementOut"]["properties"]) == list(items[0])
+    assert list(schemas["StatementOut"]["properties"]) == [*items[0], "checked_by"]  # checked_by: once corrected
     assert list(schemas["PointOut"]["properties"]) == list(points[0])
     assert list(schemas["ActorOut"]["properties"]) == list(page["items"][0])
     assert list(schemas["IngestResult"]["properties"]) == list(body)
@@ -292,3 +292,21 @@ def test_posted_documents_keep_title_author_and_type(make_client, tmp_path):
     assert (stored.title, stored.author, stored.doc_type) == ("No bases", "Nadia Farooqui", "op-ed")
     rows = client.get("/statements").json()["items"]
     assert rows and {r["actor"] for r in rows} == {"Nadia Farooqui"}
+
+
+def test_statements_name_the_coder_of_a_corrected_label(make_client):
+    import datetime as dt
+
+    from stance.review.record import Correction
+
+    client = make_client()
+    client.post("/documents", json={"documents": DOCS})
+    store: Store = client.app.state.store
+    first = store.predictions()[0]
+    flipped = "favor" if first.stance != "favor" else "against"
+    store.add_corrections([Correction(first.statement.statement_id, first.issue, flipped, "ak",
+                                      dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))])
+    items = client.get("/statements", params={"limit": 500}).json()["items"]
+    assert items == [p.to_dict() for p in store.predictions()]  # the records' keys: checked_by only once checked
+    checked = {(i["statement_id"], i["issue"]): i.get("checked_by") for i in items}
+    assert checked.pop((first.statement.statement_id, first.issue)) == "ak" and set(checked.values()) == {None}

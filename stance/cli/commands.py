@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from stance.cli.stores import check_store_path, open_store
 from stance.errors import StanceError
 
 if TYPE_CHECKING:
@@ -391,25 +392,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_store_path(db: str) -> None:
-    """A :class:`StanceError` when ``--db`` names a SQLite store whose parent folder does not exist
-    (``/no/such/dir/sub``): the store folder itself is made, never the folders above it, so that a
-    mistyped path stops instead of making a tree."""
-    if "://" in db:
-        return
-    parent = Path(db).expanduser().parent
-    if not parent.is_dir():
-        raise StanceError(f"--db {db}: the folder {parent} does not exist; expected a store folder (or .db file) "
-                          f"in an existing folder: create {parent} first, or fix the path")
-
-
 def cmd_relabel(args: argparse.Namespace) -> int:
     from stance.modelling.folders import model_version
     from stance.pipeline.local import Pipeline, load_predictor
-    from stance.serve.store import Store
 
     registries = registries_for(args)
-    store = Store.open(args.db)
+    store = open_store(args.db, existing=True)  # never an empty new store: there is nothing to relabel
     version = model_version(args.model)
     pipeline = Pipeline(model=load_predictor(args.model), **registries)
     added = store.relabel(pipeline, model_version=version)
@@ -429,6 +417,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from stance.serve.keys import load_key_hashes
     from stance.serve.middleware import json_logs
 
+    check_store_path(args.db)  # a new store is made, in an existing folder only
     hashes = load_key_hashes(args.keys)  # a missing or empty keys file stops here, naming the fix
     check_bind(args.host, hashes)
     if args.public_reads and not hashes:

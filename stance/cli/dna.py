@@ -12,6 +12,7 @@ from pathlib import Path
 
 from stance.cli import arguments
 from stance.cli.parsers import subcommand
+from stance.cli.stores import check_store_path
 from stance.errors import StanceError
 
 IMPORT_DESCRIPTION = """\
@@ -104,6 +105,7 @@ def export_inputs(args: argparse.Namespace, read_corpus: ReadCorpus, need_texts:
         return articles, predictions, issues
     from stance.serve.store import Store
 
+    check_store_path(args.db)
     where = Path(args.db)
     database = where if where.suffix in (".db", ".sqlite", ".sqlite3") else where / "stance.db"
     if "://" not in args.db and not database.is_file():

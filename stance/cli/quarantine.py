@@ -6,6 +6,7 @@ import argparse
 import json
 
 from stance.cli.parsers import subcommand
+from stance.cli.stores import open_store
 from stance.errors import StanceError
 
 DESCRIPTION = """\
@@ -52,16 +53,8 @@ def _store(p: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace):
-    """The store at ``--db``; a SQLite one must exist (these commands never make one)."""
-    from stance.serve.store import Store
-    from stance.serve.store.identity import sqlite_path
-    from stance.serve.store.store import database_url
-
-    file = sqlite_path(database_url(args.db))
-    if file is not None and not file.is_file():
-        raise StanceError(f"--db {args.db}: no store there (no {file}); expected a folder (or .db file) filled by "
-                          "`stance ingest` or `stance serve`, or postgresql://...")
-    return Store.open(args.db)
+    """The store at ``--db``; it must exist (these commands never make one)."""
+    return open_store(args.db, existing=True)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from stance.cli import arguments
 from stance.cli.parsers import subcommand
+from stance.cli.stores import open_store
 from stance.errors import StanceError
 
 SAMPLE_DESCRIPTION = """\
@@ -78,9 +79,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
     if args.db:
         from stance.records import Issue
-        from stance.serve.store import Store
 
-        store = Store.open(args.db)
+        store = open_store(args.db, existing=True)
         try:
             predictions = store.predictions(corrected=False)
             checked = {c.label for c in store.corrections()}
@@ -124,9 +124,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     store = None
     if args.db:
-        from stance.serve.store import Store
-
-        store = Store.open(args.db)
+        store = open_store(args.db, existing=True)
         labels, where = store.label_keys(), f"the store {args.db}"
     else:
         labels = {(p.statement.statement_id, p.issue) for p in read_predictions(args.run)}

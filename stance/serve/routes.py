@@ -142,8 +142,9 @@ def statements(store: StoreDep, paging: PagingDep, actor: str | None = None, iss
                stance: Annotated[Stance | None, Query()] = None, since: DateParam = None,
                until: DateParam = None) -> Page[StatementOut]:
     """Scored statements (one item per statement and issue) in the order stored; ``actor`` (id or name),
-    ``issue``, ``stance`` (people's corrections applied) and ``since``/``until`` (partial dates: a statement
-    is kept when its date reaches into that range; undated ones are then left out)."""
+    ``issue``, ``stance`` (people's corrections applied; a corrected label names its coder in ``checked_by``) and
+    ``since``/``until`` (partial dates: a statement is kept when its date reaches into that range; undated ones are
+    then left out)."""
     first, last = cast("PartialDate | None", since), cast("PartialDate | None", until)
     return Page[StatementOut].of(queries.statement_list(store, actor=actor, issue=issue, stance=stance, since=first,
                                                         until=last, limit=paging.limit, cursor=paging.cursor))

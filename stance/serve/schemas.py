@@ -165,6 +165,9 @@ class StatementOut(BaseModel):
     speaker: SpanOut | None
     order: int
     model: str
+    checked_by: str | None = Field(default=None, exclude_if=lambda coder: coder is None,
+                                   description="the coder whose correction (`stance review import`) set this stance; "
+                                               "absent for the model's own label")
 
 
 class Rejection(BaseModel):

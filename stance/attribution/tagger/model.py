@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 
 from stance.attribution.polnear import AnnotatedDoc
-from stance.attribution.tagger.config import ROLES, TAGS, TaggerConfig
+from stance.attribution.tagger.config import CONFIG_NAME, ROLES, TAGS, TaggerConfig
 from stance.attribution.tagger.windows import Window, bio_labels, decode, viterbi_words, windows
-from stance.errors import NotFittedError
-from stance.modelling.base import resolve_base
+from stance.errors import NotFittedError, StanceError
+from stance.modelling.base import damaged_weights, load_error, resolve_base
 from stance.modelling.folders import load_weights, read_metrics, save_folder
 from stance.modelling.training import seed_everything, train_loop
 from stance.records import Span
@@ -163,13 +163,17 @@ class AttributionTagger:
         """A saved tagger; a LoRA adapter is merged into its base.  A shipped tagger runs from its
         ONNX Runtime form, built once into the cache (:mod:`stance.attribution.tagger.fast`;
         ``STANCE_RUNTIME=torch`` keeps torch), unless ``base_model`` or ``tokenizer`` stand in for
-        the base (tests)."""
+        the base (tests).  Damaged weights, or a base that cannot be loaded, are a
+        :class:`~stance.errors.ConfigError` naming the file (:func:`~stance.modelling.base.load_error`)."""
         from stance.modelling.cache import wants_form
 
         directory = Path(directory)
         self = cls(TaggerConfig.load(directory), parser)
         self.metrics = read_metrics(directory, METRICS_NAME)
         if base_model is None and tokenizer is None and wants_form(directory):
+            damaged = damaged_weights(directory)
+            if damaged is not None:  # before the form's build, which would record the failure in the cache
+                raise load_error(directory, CONFIG_NAME, self.config.base_model, OSError(damaged[1]))
             from stance.attribution.tagger.fast import load_form, tagger_form
 
             form = tagger_form(directory, lambda: self._torch_weights(directory))
@@ -182,11 +186,17 @@ class AttributionTagger:
 
     def _torch_weights(self, directory: Path, base_model=None, tokenizer=None):
         """The torch model (adapter merged) and tokenizer saved in ``directory``."""
+        from safetensors import SafetensorError
         from transformers import AutoModelForTokenClassification
 
-        model, tokenizer = load_weights(
-            directory, self.config, AutoModelForTokenClassification,
-            {"num_labels": len(TAGS), "id2label": dict(enumerate(TAGS)),
-             "label2id": {t: i for i, t in enumerate(TAGS)}},
-            base_model=base_model, tokenizer=tokenizer)
+        try:
+            model, tokenizer = load_weights(
+                directory, self.config, AutoModelForTokenClassification,
+                {"num_labels": len(TAGS), "id2label": dict(enumerate(TAGS)),
+                 "label2id": {t: i for i, t in enumerate(TAGS)}},
+                base_model=base_model, tokenizer=tokenizer)
+        except StanceError:
+            raise
+        except (OSError, ValueError, RuntimeError, SafetensorError) as exc:  # damaged weights, a base not found
+            raise load_error(directory, CONFIG_NAME, self.config.base_model, exc) from None
         return model.eval(), tokenizer
