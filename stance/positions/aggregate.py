@@ -88,8 +88,12 @@ def _posterior(preds: Sequence[StancePrediction], prior: float = PRIOR,
                weights: Sequence[float] | None = None) -> tuple[float, float]:
     """Mean and variance of ``p(favor) - p(against)`` under the Dirichlet posterior."""
     alpha = {"favor": prior, "against": prior, "neutral": prior}
-    for i, p in enumerate(preds):
-        alpha[p.stance] += p.confidence * (1.0 if weights is None else weights[i])
+    if weights is None:  # the same sums as a weight of 1.0 each, without the multiplications
+        for p in preds:
+            alpha[p.stance] += p.confidence
+    else:
+        for i, p in enumerate(preds):
+            alpha[p.stance] += p.confidence * weights[i]
     a0 = sum(alpha.values())
     af, aa = alpha["favor"], alpha["against"]
     return (af - aa) / a0, (af * (a0 - af) + aa * (a0 - aa) + 2 * af * aa) / (a0 * a0 * (a0 + 1))
@@ -483,17 +487,27 @@ def current_position(preds: Sequence[StancePrediction], shifts: Sequence[Shift] 
     None they are searched for here, statement by statement.
     """
     dated = sorted((p for p in preds if p.statement.date), key=time_key)
+    return current_of_dated(dated, len(preds) - len(dated), shifts)
+
+
+def current_of_dated(dated: Sequence[StancePrediction], n_undated: int,
+                     shifts: Sequence[Shift] | None = None) -> Current:
+    """:func:`current_position` of a series whose dated statements are already picked out and in time order
+    (the order ``sorted(..., key=time_key)`` gives them), with ``n_undated`` undated ones beside them: for a
+    caller that holds its series sorted (the report's view model), so that none is sorted twice."""
     if not dated:
-        return Current(f"no dated statements ({len(preds)} undated)", "none", None)
+        return Current(f"no dated statements ({n_undated} undated)", "none", None)
     if shifts is None:
         cut = detect_shifts(dated)
         start = cut[-1][0] if cut else 0
     else:
-        index = {p.statement.statement_id: i for i, p in enumerate(dated)}
-        start = max((index[s.after_ids[0]] for s in shifts if s.after_ids and s.after_ids[0] in index), default=0)
+        after = {s.after_ids[0] for s in shifts if s.after_ids}
+        # the last statement that opens one of the shifts (an id listed twice counts where it comes last)
+        start = max((i for i, p in enumerate(dated) if p.statement.statement_id in after), default=0) if after else 0
     tail = dated[start:]
     score, _, _ = position(tail)
-    sources = {s for p in tail for s in p.statement.all_sources}
+    sts = [p.statement for p in tail]  # their sources (each one's all_sources), gathered at C speed
+    sources = {st.doc_id for st in sts if not st.sources}.union(*[st.sources for st in sts if st.sources])
     n, since = len(tail), str(tail[0].statement.date)
     text = (f"{leaning(score)} since {since} "
             f"({n} statement{'s' * (n != 1)}, {len(sources)} source{'s' * (len(sources) != 1)})")

@@ -41,9 +41,13 @@ def report_dict(model: ReportModel) -> dict[str, Any]:
     return data
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""Compact, built once (what ``json.dumps`` would build on every call)."""
+
+
 def dumps(data: Any) -> str:
     """Compact JSON text (the C encoder: fast on large reports) with markup characters escaped."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODER.encode(data)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -20,7 +20,7 @@ from stance.positions.aggregate import (
     Current,
     Disagreement,
     Positions,
-    current_position,
+    current_of_dated,
     group_chain,
     leaning,
     time_key,
@@ -105,11 +105,16 @@ class Evidence:
     @classmethod
     def split(cls, preds: Sequence[StancePrediction], current: Current) -> Evidence:
         """``preds`` (in time order) split at the start of ``current``: its last ``n_statements`` dated ones."""
-        dated = tuple(p for p in preds if p.statement.date)
+        return cls.of_parts(tuple(p for p in preds if p.statement.date),
+                            tuple(p for p in preds if not p.statement.date), current)
+
+    @classmethod
+    def of_parts(cls, dated: tuple[StancePrediction, ...], undated: tuple[StancePrediction, ...],
+                 current: Current) -> Evidence:
+        """:meth:`split` of a series already parted into its dated statements (in time order) and the rest."""
         n = current.n_statements if current.score is not None else 0
         cut = len(dated) - n
-        return cls(dated[cut:], dated[:cut], tuple(p for p in preds if not p.statement.date),
-                   current.since if cut and n else None)
+        return cls(dated[cut:], dated[:cut], undated, current.since if cut and n else None)
 
 
 @dataclass
@@ -242,21 +247,30 @@ def _actors(preds: Sequence[StancePrediction], points: Sequence[PositionPoint]) 
 def _groups(preds: Sequence[StancePrediction], group_points: Sequence[PositionPoint],
             parents: Mapping[str, str]) -> dict[str, Entity]:
     """Group entities; dated statements are placed by the roll-up points, undated ones by the affiliation chain."""
-    member_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+    member_of: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    """issue -> statement id -> the groups the statement counts toward there (in the order found)."""
     groups: dict[str, Entity] = {}
     for pt in group_points:
         ent = groups.get(pt.actor_id) or groups.setdefault(pt.actor_id, Entity(pt.actor_id, pt.actor, "group"))
         ent.points[pt.issue].append(pt)
+        of_issue, gid = member_of[pt.issue], pt.actor_id
         for sid in pt.statement_ids:
-            member_of[(sid, pt.issue)].append(pt.actor_id)
+            found = of_issue.get(sid)
+            if found is None:
+                of_issue[sid] = [gid]
+            else:
+                found.append(gid)
     for p in preds:
         if p.statement.date is None:
             for g in group_chain(p, parents):
-                groups.setdefault(g, Entity(g, g, "group"))
-                member_of[(p.statement.statement_id, p.issue)].append(g)
+                if g not in groups:
+                    groups[g] = Entity(g, g, "group")
+                member_of[p.issue].setdefault(p.statement.statement_id, []).append(g)
     for p in preds:
-        for g in dict.fromkeys(member_of.get((p.statement.statement_id, p.issue), ())):
-            groups[g].preds[p.issue].append(p)
+        found = member_of[p.issue].get(p.statement.statement_id)
+        if found:
+            for g in dict.fromkeys(found):
+                groups[g].preds[p.issue].append(p)
     return groups
 
 
@@ -304,10 +318,13 @@ def build_model(positions: Positions, issues: Mapping[str, Issue], *, articles: 
         ent.slug = slugs.add(ent.key, "group" if ent.kind == "group" else "")
         ent.title = (f"{ent.name} ({ALL_VOICES})" if ent.kind == "group"
                      else f"{ent.name} ({OWN})" if ent.name in groups else ent.name)
-        ent.current = {issue: current_position(ps, ent.shifts.get(issue, ())) for issue, ps in ent.preds.items()}
-        ent.evidence = {issue: Evidence.split(ps, ent.current[issue]) for issue, ps in ent.preds.items()}
-        ent.summaries = {issue: summary(cur.text, ev.total, len(ev.current), len(ev.undated))
-                         for (issue, cur), ev in zip(ent.current.items(), ent.evidence.values())}
+        for issue, ps in ent.preds.items():
+            # each entity's statements were appended in the time order of ``preds``: parted once, sorted never again
+            dated = tuple([p for p in ps if p.statement.date is not None])
+            undated = tuple([p for p in ps if p.statement.date is None]) if len(dated) < len(ps) else ()
+            cur = ent.current[issue] = current_of_dated(dated, len(undated), ent.shifts.get(issue, ()))
+            ev = ent.evidence[issue] = Evidence.of_parts(dated, undated, cur)
+            ent.summaries[issue] = summary(cur.text, ev.total, len(ev.current), len(ev.undated))
     _mark_divided(groups, positions)
     issue_ids = _issue_order(preds, issues)
     issue_slugs, doc_slugs = Slugs(), Slugs()
