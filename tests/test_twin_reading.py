@@ -84,3 +84,32 @@ def test_stance_train_takes_twin_reading():
 def test_negating_twice_gives_the_target_back(target):
     """Twin reading leans on this: the negated target's negation is the target."""
     assert negate_target(negate_target(target)) == target
+
+
+def test_a_name_or_topic_is_read_once():
+    """Only propositions get a twin: a topic's "Opposition to ..." reading is not averaged in."""
+    model = ToneReader(twin=True)
+    calls = []
+    read_once = model._logits
+
+    def counting(texts, targets, batch_size=32):
+        calls.append(list(targets))
+        return read_once(texts, targets, batch_size)
+
+    model._logits = counting
+    texts = ["Slashing taxes on the wealthy has failed, she said."] * 2
+    model.read(texts, ["Donald Trump", "Taxes on the wealthy should be raised."])
+    assert calls == [["Donald Trump", "Taxes on the wealthy should be raised."],
+                     ["Taxes on the wealthy should not be raised."]]
+    np.testing.assert_allclose(model.read(texts[:1], ["Donald Trump"]), ToneReader(twin=False).read(
+        texts[:1], ["Donald Trump"]))
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("Taxes on the wealthy should be raised.", True), ("Nuclear power is safe", True),
+    ("The city ought to build it", True), ("Donald Trump", False), ("face masks", False),
+    ("Opposition to gun control", False)])
+def test_is_proposition(target, expected):
+    from stance.stance_model.negation import is_proposition
+
+    assert is_proposition(target) is expected

@@ -41,9 +41,10 @@ class StanceConfig(JsonConfig):
     abstain_threshold: float = 0.45
     """A top probability below this turns the prediction into ``neutral``, flagged as abstained."""
     twin_reading: bool = False
-    """Also read every pair against its negated target (:func:`~stance.stance_model.negation.negate_target`)
-    and average the two readings' logits, favor and against swapped: the answer then turns with the
-    target by construction, at twice the cost of one reading."""
+    """Also read every pair whose target is a proposition against its negated target
+    (:func:`~stance.stance_model.negation.negate_target`) and average the two readings' logits, favor
+    and against swapped: the answer then turns with the target by construction, at twice the cost of
+    one reading.  Names and topics are read once."""
     sources: dict[str, float] = field(default_factory=dict)
     """Training sources and their sampling weights, recorded for the model card."""
 

@@ -20,7 +20,7 @@ from stance.stance_model.calibration import fit_temperature, softmax
 from stance.stance_model.config import CONFIG_NAME, StanceConfig
 from stance.stance_model.data import Pair
 from stance.stance_model.metrics import stance_metrics
-from stance.stance_model.negation import SWAP, negate_target
+from stance.stance_model.negation import SWAP, is_proposition, negate_target
 
 log = logging.getLogger(__name__)
 METRICS_NAME = "metrics.json"
@@ -85,14 +85,19 @@ class Predicting:
         raise NotImplementedError
 
     def read(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Logits, one row per pair: :meth:`_logits`, or with ``config.twin_reading`` the mean of the
-        pair's logits and its negated-target reading's with favor and against swapped (see
-        :func:`twin_logits`)."""
+        """Logits, one row per pair: :meth:`_logits`; with ``config.twin_reading``, a pair whose target is
+        a proposition (:func:`~stance.stance_model.negation.is_proposition`) gets the mean of its logits
+        and its negated-target reading's, favor and against swapped (:func:`twin_logits`).  A name or a
+        topic is read once: "Opposition to <topic>" is a poor twin (on the public sets' topics it cost
+        7-12 points of F_avg, docs/benchmarks.md)."""
         logits = self._logits(texts, targets, batch_size)
         if not self.config.twin_reading:
             return logits
-        negated = self._logits(texts, [negate_target(t) for t in targets], batch_size)
-        return twin_logits(logits, negated, self.config.labels)
+        rows = [i for i, target in enumerate(targets) if is_proposition(target)]
+        if rows:
+            negated = self._logits([texts[i] for i in rows], [negate_target(targets[i]) for i in rows], batch_size)
+            logits[rows] = twin_logits(logits[rows], negated, self.config.labels)
+        return logits
 
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Calibrated probabilities, one row per pair, columns in ``config.labels`` order."""

@@ -54,6 +54,17 @@ def negate_target(target: str) -> str:
     return _OPPOSITION + text
 
 
+def is_proposition(target: str) -> bool:
+    """Whether :func:`negate_target` negates ``target`` by its verb (a modal, ``ought to`` or a copula),
+    rather than by the "Opposition to ..." it falls back on for a name or a topic:
+
+    >>> is_proposition("Taxes on the wealthy should be raised."), is_proposition("Donald Trump")
+    (True, False)
+    """
+    text = target.strip()
+    return not text.startswith(_OPPOSITION) and not negate_target(text).startswith(_OPPOSITION)
+
+
 def negated_pair(pair: Pair, negated: str | None = None) -> Pair:
     """``pair`` against the negated target (``negated``, else :func:`negate_target` of its target):
     favor and against swap, neutral stays."""
