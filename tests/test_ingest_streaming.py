@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import own_database
 from sqlalchemy import func, select
 
 import stance.ingest.corpus as corpus
@@ -32,32 +33,13 @@ SAID = ["Pentagon Press Secretary John Kirby said the safe havens along the bord
         "The Foreign Office said drone strikes were a violation of Pakistan's sovereignty."]
 
 
-def _own_database(url: str) -> str:
-    """``<database>_streaming`` on the server of ``url`` (made if missing; other test files reset theirs)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from stance.serve.store.store import database_url
-
-    base = make_url(database_url(url))
-    name = f"{base.database}_streaming"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as c:
-            if not c.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
-                c.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
-
-
 def fresh_store(kind: str, folder: Path) -> Store:
     """An empty store: SQLite in ``folder``, or PostgreSQL with its schema just emptied."""
     if kind == "sqlite":
         return Store.open(folder)
     from sqlalchemy import create_engine, text
 
-    url = _own_database(str(POSTGRES))
+    url = own_database(str(POSTGRES), "streaming")
     engine = create_engine(url)
     with engine.begin() as c:
         c.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers import own_database
 from sqlalchemy import create_engine, func, select, text, update
 
 from stance.cli.main import main
@@ -49,27 +50,9 @@ def article(doc_id: str, body: str, date: str | None = None, source: str | None 
                    paragraphs=tuple(clean_paragraphs(split_paragraphs(body))))
 
 
-def _own_database(url: str) -> str:
-    """``<database>_hardening`` on the server of ``url``, made if missing; ``url`` itself if it cannot be."""
-    from sqlalchemy.engine import make_url
-
-    base = make_url(database_url(url))
-    name = f"{base.database}_hardening"
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as c:
-            if not c.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
-                c.execute(text(f'CREATE DATABASE "{name}"'))
-        return base.set(database=name).render_as_string(hide_password=False)
-    except Exception:  # no right to make databases: share the given one
-        return url
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def postgres_url():
-    return _own_database(POSTGRES) if POSTGRES else None
+    return own_database(POSTGRES, "hardening") if POSTGRES else None
 
 
 @pytest.fixture(params=BACKENDS)
