@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from stance.serve.store.conflicts import lock_speakers, upsert
+from stance.serve.store.in_lists import in_lists
 from stance.serve.store.schema import (
     CorrectionRow,
     Document,
@@ -42,8 +43,6 @@ from stance.serve.store.validation import (
 )
 
 _ROWS_PER_READ = 500
-_IDS_PER_DELETE = 500
-"""Statement ids per ``IN`` list of a delete."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,7 @@ def delete_document(session: Session, doc_id: str) -> Deletion | None:
                                .order_by(StatementRow.statement_id)))
     lock_speakers(session, {row.actor_id for row in own})  # no writer merges into them meanwhile
     carriers: dict[str, list[str]] = {}  # statement id -> the other documents carrying it, earliest first
-    for part in _parts([row.statement_id for row in own]):
+    for part in in_lists([row.statement_id for row in own]):
         query = (select(StatementSource.statement_id, StatementSource.doc_id)
                  .join(Document, Document.doc_id == StatementSource.doc_id)  # stored (the foreign key holds it)
                  .where(StatementSource.statement_id.in_(part), StatementSource.doc_id != doc_id)
@@ -143,7 +142,7 @@ def delete_document(session: Session, doc_id: str) -> Deletion | None:
     dropped = [row.statement_id for row in own if row.statement_id not in carriers]
     corrections = predictions = statements = 0
     sources = gone(delete(StatementSource).where(StatementSource.doc_id == doc_id))
-    for part in _parts(dropped):
+    for part in in_lists(dropped):
         corrections += gone(delete(CorrectionRow).where(CorrectionRow.statement_id.in_(part)))
         predictions += gone(delete(PredictionRow).where(PredictionRow.statement_id.in_(part)))
         sources += gone(delete(StatementSource).where(StatementSource.statement_id.in_(part)))
@@ -196,7 +195,3 @@ def _anchored(row: StatementRow, text: str) -> dict:
             placed = place(span["text"], span["start"], span["end"])
             values[name] = None if placed is None else {**span, "start": placed[0], "end": placed[1]}
     return values
-
-
-def _parts(ids: list[str]) -> list[list[str]]:
-    return [ids[k:k + _IDS_PER_DELETE] for k in range(0, len(ids), _IDS_PER_DELETE)]

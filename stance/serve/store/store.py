@@ -48,6 +48,7 @@ from stance.serve.store.identity import (
     read_store_id,
     sqlite_path,
 )
+from stance.serve.store.in_lists import IDS_PER_QUERY, in_lists
 from stance.serve.store.runs import INTERRUPTED, RUNNING, close_dead_runs, this_host
 from stance.serve.store.schema import (
     ActorRow,
@@ -73,8 +74,6 @@ _ARTICLES_PER_QUERY = 500
 
 _ROWS_PER_INSERT = 500
 """Rows per multi-row INSERT (a bound on a statement's parameters)."""
-_IDS_PER_QUERY = 500
-"""Ids per ``IN`` list when rows are read back by id."""
 _FEW_IDS = 5000
 """Up to this many statements are read by id; more, by reading every statement (one pass is faster)."""
 _RETRIES = 3
@@ -681,7 +680,7 @@ class Store:
         speaker's name, type and affiliation and its sources; a row that fails the store's checks is left out."""
         with self.session() as s:
             if ids is not None and len(ids) <= _FEW_IDS:
-                found = [found for part in _parts(sorted(ids)) for found in s.execute(  # one query per IN list
+                found = [found for part in in_lists(sorted(ids)) for found in s.execute(  # one query per IN list
                     select(StatementRow, ActorRow, StatementSource)
                     .outerjoin(ActorRow, ActorRow.actor_id == StatementRow.actor_id)
                     .outerjoin(StatementSource, StatementSource.statement_id == StatementRow.statement_id)
@@ -752,13 +751,13 @@ class Store:
         with self.session() as s:
             if rows is None and statements is None:
                 found = list(s.scalars(query))
-            elif len(rows or ()) + len(statements or ()) <= _IDS_PER_QUERY:  # one query for the usual few
+            elif len(rows or ()) + len(statements or ()) <= IDS_PER_QUERY:  # one query for the usual few
                 found = list(s.scalars(query.where(or_(PredictionRow.id.in_(sorted(rows or ())),
                                                        PredictionRow.statement_id.in_(sorted(statements or ()))))))
             else:
-                found = [r for part in _parts(sorted(rows or ()))
+                found = [r for part in in_lists(sorted(rows or ()))
                          for r in s.scalars(query.where(PredictionRow.id.in_(part)))]
-                found += [r for part in _parts(sorted(statements or ()))
+                found += [r for part in in_lists(sorted(statements or ()))
                           for r in s.scalars(query.where(PredictionRow.statement_id.in_(part)))]
         found = sorted({r.id: r for r in found}.values(), key=lambda r: r.id)
         held = {st.statement_id: st for st in self._statements({r.statement_id for r in found})}
@@ -825,7 +824,7 @@ class Store:
             if statement_ids is None:
                 rows = list(s.execute(query).all())
             else:
-                rows = [r for part in _parts(sorted(statement_ids))
+                rows = [r for part in in_lists(sorted(statement_ids))
                         for r in s.execute(query.where(CorrectionRow.statement_id.in_(part))).all()]
         rows.sort(key=lambda r: r[0].id)
         return [Correction(r.statement_id, r.issue_id, r.stance, r.coder, utc(r.decided_at), r.note or "", text,
@@ -887,17 +886,12 @@ class Store:
         from stance.ingest.clean import clean_paragraphs, split_paragraphs
 
         with self.session() as s:
-            rows = [d for part in _parts(sorted(doc_ids)) for d in
+            rows = [d for part in in_lists(sorted(doc_ids)) for d in
                     s.scalars(select(Document).where(Document.doc_id.in_(part)))]
         return {d.doc_id: Article(d.doc_id, d.text, None if date_problem(d.date) else stored_date(d.date), d.source,
                                   d.url,
                                   paragraphs=tuple(clean_paragraphs(split_paragraphs(d.text))), author=d.author,
                                   doc_type=d.doc_type or "news", title=d.title) for d in rows}
-
-
-def _parts(ids: Sequence, size: int = _IDS_PER_QUERY) -> list[list]:
-    """``ids`` in lists of at most ``size`` (each one ``IN`` list)."""
-    return [list(ids[k:k + size]) for k in range(0, len(ids), size)]
 
 
 def page(items: list, limit: int, cursor: str | None) -> Page:
