@@ -20,7 +20,7 @@ from stance.stance_model.calibration import fit_temperature, softmax
 from stance.stance_model.config import CONFIG_NAME, StanceConfig
 from stance.stance_model.data import Pair
 from stance.stance_model.metrics import stance_metrics
-from stance.stance_model.negation import SWAP, is_proposition, negate_target
+from stance.stance_model.negation import SWAP, negated_proposition
 
 log = logging.getLogger(__name__)
 METRICS_NAME = "metrics.json"
@@ -86,17 +86,18 @@ class Predicting:
 
     def read(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Logits, one row per pair: :meth:`_logits`; with ``config.twin_reading``, a pair whose target is
-        a proposition (:func:`~stance.stance_model.negation.is_proposition`) gets the mean of its logits
+        a proposition (:func:`~stance.stance_model.negation.negated_proposition`) gets the mean of its logits
         and its negated-target reading's, favor and against swapped (:func:`twin_logits`).  A name or a
         topic is read once: "Opposition to <topic>" is a poor twin (on the public sets' topics it cost
         7-12 points of F_avg, docs/benchmarks.md)."""
         logits = self._logits(texts, targets, batch_size)
         if not self.config.twin_reading:
             return logits
-        rows = [i for i, target in enumerate(targets) if is_proposition(target)]
-        if rows:
-            negated = self._logits([texts[i] for i in rows], [negate_target(targets[i]) for i in rows], batch_size)
-            logits[rows] = twin_logits(logits[rows], negated, self.config.labels)
+        twins = {i: negated for i, target in enumerate(targets) if (negated := negated_proposition(target))}
+        if twins:
+            rows = list(twins)
+            negated_logits = self._logits([texts[i] for i in rows], list(twins.values()), batch_size)
+            logits[rows] = twin_logits(logits[rows], negated_logits, self.config.labels)
         return logits
 
     def predict_proba(self, texts: Sequence[str], targets: Sequence[str], batch_size: int = 32) -> np.ndarray:

@@ -54,15 +54,23 @@ def negate_target(target: str) -> str:
     return _OPPOSITION + text
 
 
-def is_proposition(target: str) -> bool:
-    """Whether :func:`negate_target` negates ``target`` by its verb (a modal, ``ought to`` or a copula),
-    rather than by the "Opposition to ..." it falls back on for a name or a topic:
+def negated_proposition(target: str) -> str | None:
+    """:func:`negate_target` of ``target`` when it negates it by its verb (a modal, ``ought to`` or a
+    copula); None for a name or a topic, which it would turn into "Opposition to ...":
 
-    >>> is_proposition("Taxes on the wealthy should be raised."), is_proposition("Donald Trump")
-    (True, False)
+    >>> negated_proposition("Taxes on the wealthy should be raised."), negated_proposition("Donald Trump")
+    ('Taxes on the wealthy should not be raised.', None)
     """
     text = target.strip()
-    return not text.startswith(_OPPOSITION) and not negate_target(text).startswith(_OPPOSITION)
+    if text.startswith(_OPPOSITION):
+        return None
+    negated = negate_target(text)
+    return None if negated.startswith(_OPPOSITION) else negated
+
+
+def is_proposition(target: str) -> bool:
+    """Whether :func:`negate_target` negates ``target`` by its verb (see :func:`negated_proposition`)."""
+    return negated_proposition(target) is not None
 
 
 def negated_pair(pair: Pair, negated: str | None = None) -> Pair:
