@@ -194,7 +194,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                           epoch_size=args.epoch_size, public_limit=args.public_eval_limit,
                           extra=args.extra, columns=args.columns, init=args.init, corpus=args.corpus,
                           corpus_weight=args.corpus_weight, negate=args.negate, resume=args.resume,
-                          stop_after=args.stop_after_epochs, more=more, more_evals=more_evals)
+                          stop_after=args.stop_after_epochs, more=more, more_evals=more_evals,
+                          device=args.device)
     if not metrics.get("finished", True):
         print(f"stopped after epoch {len(metrics['history'])}; go on with the same command and --resume")
         return 0

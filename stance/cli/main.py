@@ -165,6 +165,9 @@ def _add_train(sub) -> None:
     p.add_argument("--stop-after-epochs", type=int,
                    help="end this run after that many epochs, keeping the state for --resume (long runs in chunks)")
     p.add_argument("--public-eval-limit", type=int, help="evaluate on at most this many dev pairs per public set")
+    p.add_argument("--device", default="auto",
+                   help="where to train: auto (a CUDA GPU where torch sees one, else the CPU), cpu, cuda, cuda:N "
+                        "or mps; the saved model runs anywhere")
     _dna_options(p, "training data: each coded statement becomes a pair (concept -> target, agreement -> "
                     "favor/against, the coded span -> text)")
     p.add_argument("--dna-weight", type=float, default=1.0, help="the DNA pairs' sampling weight in the mix")

@@ -66,6 +66,32 @@ class Stateful(Protocol):
     def load_state(self, figures: dict[str, Any], tensors: dict[str, Any]) -> None: ...
 
 
+DEVICES = ("auto", "cpu", "cuda", "mps")
+"""What ``--device`` takes (``cuda:N`` too): ``auto`` is CUDA where torch sees a GPU, else the CPU."""
+
+
+def pick_device(name: str = "auto") -> str:
+    """The torch device to train on: ``auto`` -> ``cuda`` where a GPU is visible, else ``cpu``;
+    a named device is checked, so that a run asked for a GPU never falls back to the CPU unsaid.
+
+    >>> pick_device("cpu")
+    'cpu'
+    """
+    import torch
+
+    kind = name.split(":", 1)[0]
+    if kind not in DEVICES or (":" in name and (kind != "cuda" or not name.split(":", 1)[1].isdigit())):
+        raise ConfigError(f"--device {name!r}: expected one of {', '.join(DEVICES)} or cuda:N")
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ConfigError(f"--device {name}: torch sees no CUDA GPU here (torch {torch.__version__}); "
+                          "use --device cpu, or install a CUDA build of torch")
+    if kind == "mps" and not torch.backends.mps.is_available():
+        raise ConfigError(f"--device {name}: torch sees no Apple GPU here; use --device cpu")
+    return name
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python's, NumPy's and torch's global generators."""
     import torch
@@ -152,6 +178,8 @@ def save_training_state(folder: Path, epoch: int, step: int, history: list[dict[
     for index, moments in optim["state"].items():
         tensors.update({f"optim.{index}.{key}": value.detach().cpu().contiguous() for key, value in moments.items()})
     tensors["torch.rng"] = torch.get_rng_state()
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        tensors["torch.cuda_rng"] = torch.cuda.get_rng_state()
     figures: dict[str, Any] = {}
     if extra is not None:
         figures, extra_tensors = extra.state()
@@ -218,6 +246,8 @@ def load_training_state(folder: Path, model, optimiser, scheduler, rng: np.rando
     optimiser.load_state_dict({"state": moments, "param_groups": state["param_groups"]})
     scheduler.load_state_dict(state["scheduler"])
     torch.set_rng_state(tensors["torch.rng"])
+    if "torch.cuda_rng" in tensors and torch.cuda.is_available():
+        torch.cuda.set_rng_state(tensors["torch.cuda_rng"])
     version, words, gauss = state["random"]
     random.setstate((version, tuple(words), gauss))
     kind, keys, *rest = state["numpy"]

@@ -15,7 +15,7 @@ import numpy as np
 from stance.errors import NotFittedError, StanceError
 from stance.modelling.base import load_error, resolve_base
 from stance.modelling.folders import load_weights, read_metrics, save_folder
-from stance.modelling.training import seed_everything, train_loop
+from stance.modelling.training import pick_device, seed_everything, train_loop
 from stance.stance_model.calibration import fit_temperature, softmax
 from stance.stance_model.config import CONFIG_NAME, StanceConfig
 from stance.stance_model.data import Pair
@@ -178,7 +178,7 @@ class StanceClassifier(Predicting):
             model=None, tokenizer=None, weights: Sequence[float] | None = None, progress: bool = True,
             max_steps: int | None = None, epoch_size: int | None = None,
             checkpoint_dir: str | Path | None = None, init: str | Path | None = None, resume: bool = False,
-            stop_after: int | None = None) -> StanceClassifier:
+            stop_after: int | None = None, device: str = "auto") -> StanceClassifier:
         """Train on ``train``; early-stop and calibrate on ``dev`` when given.
 
         ``dev`` is one list of pairs or several by name (then the model is
@@ -192,7 +192,8 @@ class StanceClassifier(Predicting):
         ``checkpoint_dir`` also receives the training state after every epoch:
         ``resume`` goes on from it (the same weights as a run never stopped), and
         ``stop_after`` ends this call after that many epochs (``metrics["finished"]``
-        says whether the run is complete).
+        says whether the run is complete).  ``device``: where to train (:func:`pick_device`: ``auto``
+        is a CUDA GPU where torch sees one); the fitted model stays there (:meth:`save` writes from the CPU).
         """
         import torch
 
@@ -201,11 +202,13 @@ class StanceClassifier(Predicting):
         cfg = self.config
         seed_everything(cfg.seed)
         self.model, self.tokenizer = self._build(model, tokenizer, init)
+        where = pick_device(device)
+        self.model.to(where)
         label_ids = {label: i for i, label in enumerate(cfg.labels)}
         y = np.array([label_ids[p.label] for p in train])
         counts = np.bincount(y, minlength=len(cfg.labels)).astype(float)
         class_w = counts.sum() / (len(counts) * np.maximum(counts, 1)) if cfg.class_weighting else np.ones(len(counts))
-        loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(class_w, dtype=torch.float32))
+        loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(class_w, dtype=torch.float32, device=where))
         epoch_size = epoch_size or len(train)
         rng = np.random.default_rng(cfg.seed)
         probs = None if weights is None else np.asarray(weights, float) / np.sum(weights)
@@ -221,8 +224,8 @@ class StanceClassifier(Predicting):
             return [order[j:j + cfg.batch_size] for j in range(0, len(order), cfg.batch_size)]
 
         def loss_of(idx):
-            batch = self._encode([train[j].text for j in idx], [train[j].target for j in idx])
-            return loss_fn(self.model(**batch).logits, torch.tensor(y[idx]))
+            batch = self._encode([train[j].text for j in idx], [train[j].target for j in idx]).to(where)
+            return loss_fn(self.model(**batch).logits, torch.tensor(y[idx], device=where))
 
         def after_epoch(record: dict, history: list[dict], step: int) -> bool:
             """Dev figures; the best epoch's weights kept (and checkpointed); stop after ``patience`` worse ones."""
@@ -291,13 +294,14 @@ class StanceClassifier(Predicting):
             raise ValueError(f"expected as many targets as texts, found {len(targets)} and {len(texts)}")
         out = np.zeros((len(texts), len(self.config.labels)), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]) + len(targets[i]))
+        where = next(self.model.parameters()).device
         was_training = self.model.training
         self.model.eval()
         with torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 idx = order[start:start + batch_size]
-                batch = self._encode([texts[i] for i in idx], [targets[i] for i in idx])
-                out[idx] = self.model(**batch).logits.float().numpy()
+                batch = self._encode([texts[i] for i in idx], [targets[i] for i in idx]).to(where)
+                out[idx] = self.model(**batch).logits.float().cpu().numpy()
         self.model.train(was_training)
         return out
 
@@ -306,7 +310,12 @@ class StanceClassifier(Predicting):
         """Weights (adapter only, for LoRA) with ``save_pretrained``, the config
         as JSON, the metrics as JSON, and a model card."""
         self._check_fitted()
-        return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
+        where = next(self.model.parameters()).device
+        self.model.to("cpu")
+        try:
+            return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
+        finally:
+            self.model.to(where)
 
     @classmethod
     def load(cls, directory: str | Path, *, base_model=None, tokenizer=None) -> StanceClassifier:

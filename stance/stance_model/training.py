@@ -68,7 +68,7 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
                 corpus: str | Path | None = None, corpus_weight: float = 1.0, negate: float = 0.0,
                 resume: bool = False, stop_after: int | None = None,
                 more: Mapping[str, tuple[Sequence[Pair], float]] | None = None,
-                more_evals: Mapping[str, Sequence[Pair]] | None = None) -> dict:
+                more_evals: Mapping[str, Sequence[Pair]] | None = None, device: str = "auto") -> dict:
     """Train on the project's data (and public sets, and ``extra`` CSV/JSONL files or
     saved datasets read with the ``columns`` mapping, each with a sampling weight),
     evaluate on every dev/test split, save to ``out_dir``; return metrics.
@@ -88,7 +88,8 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     this call after that many epochs (the returned metrics then say ``finished: false``).
     ``more``: pairs read elsewhere (a DNA file's coding, a reviewer's corrections), by source name, each
     with its sampling weight; ``more_evals``: held-out pairs evaluated by name after training (they
-    never choose the epoch, so their figures stay honest)."""
+    never choose the epoch, so their figures stay honest).  ``device``: where to train
+    (:func:`~stance.modelling.training.pick_device`)."""
     config = config or StanceConfig()
     splits = project_splits(data_dir)
     if "train" not in splits:
@@ -133,7 +134,7 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
         dev = {**({"project": project_dev or []} if project_weight > 0 else {}), **extra_evals}
     model = StanceClassifier(config).fit(train, dev, weights=weights, progress=progress, max_steps=max_steps,
                                          epoch_size=epoch_size, checkpoint_dir=Path(out_dir) / "checkpoint",
-                                         init=init, resume=resume, stop_after=stop_after)
+                                         init=init, resume=resume, stop_after=stop_after, device=device)
     if not model.metrics["finished"]:
         log.info("stopped after %d epochs; go on with --resume", len(model.metrics["history"]))
         return model.metrics
