@@ -14,7 +14,7 @@ from stance.modelling.folders import SHIPPED_MODELS
 from stance.stance_model.config import StanceConfig
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ["stance-minilm", "attribution-minilm"]
+FOLDERS = ["stance-minilm", "stance-mpnet", "attribution-minilm"]
 BANNED = ("this session", "slow day", "not kept", "today", "runs/", "previous version")
 FRONT_KEYS = {"library_name", "base_model", "license", "language", "pipeline_tag", "tags", "datasets",
               "model-index"}
@@ -89,6 +89,26 @@ def test_renderer_on_a_made_up_stance_model(tmp_path):
     assert "# stance-tiny\n" in card and "| trained | 2026-01-02 |" in card and "10:11" not in card
     assert "| VAST | dev | 4 | 40.0 | 30.0 | 50.0 |" in card and "narrative" not in card
     assert str(tmp_path) not in card
+
+
+def test_a_quality_tier_card_names_its_base_its_corpus_and_where_it_trained(tmp_path):
+    from stance.stance_model.card import folder_card
+
+    folder = tmp_path / "stance-big"
+    folder.mkdir()
+    StanceConfig(base_model="all-mpnet-base-v2", sources={"project": 0.3, "corpus": 1.0}).save(folder)
+    metrics = {"history": [{"epoch": 1, "train_loss": 0.5}], "steps": 2, "train_seconds": 3725, "device": "cuda:1"}
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    card = folder_card(folder)
+    meta = _front_matter(card)
+    assert meta["base_model"] == "sentence-transformers/all-mpnet-base-v2" and "mpnet" in meta["tags"]
+    assert "A LoRA adapter on all-mpnet-base-v2 that reads" in card
+    assert "a 12-layer MPNet with 110M parameters" in card
+    assert "| `corpus` | stance corpus | 1.0 | invented (target, statement) pairs in news register" in card
+    assert "training time on GPU (cuda:1): 3,725 s (1 h 02 min)" in card
+    metrics.update(device="cpu", resumed=True)
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    assert "training time on CPU: 3,725 s (1 h 02 min) (the last chunk of a resumed run)" in folder_card(folder)
 
 
 def test_renderer_on_a_made_up_tagger_without_figures(tmp_path):

