@@ -79,8 +79,8 @@ def pick_device(name: str = "auto") -> str:
     """
     import torch
 
-    kind = name.split(":", 1)[0]
-    if kind not in DEVICES or (":" in name and (kind != "cuda" or not name.split(":", 1)[1].isdigit())):
+    kind, colon, index = name.partition(":")
+    if kind not in DEVICES or (colon and (kind != "cuda" or not index.isdigit())):
         raise ConfigError(f"--device {name!r}: expected one of {', '.join(DEVICES)} or cuda:N")
     if name == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
