@@ -215,3 +215,32 @@ def test_overlap_matching_pairs_as_many_spans_as_it_can():
     assert _matches([(0, 4), (0, 4)], [(0, 4), (1, 3)], exact=False) == 2
     assert _matches([(0, 4), (0, 4)], [(0, 4), (1, 3)], exact=True) == 1
     assert _matches([], [(0, 4)], exact=False) == 0
+
+
+def test_tagger_trains_on_the_device_named_in_bf16_and_saves_from_the_cpu(tmp_path, tiny_token_bert, monkeypatch):
+    import stance.attribution.tagger.model as model_module
+
+    asked = []
+    monkeypatch.setattr(model_module, "pick_device", lambda name: asked.append(name) or "cpu")
+    model, tokenizer = tiny_token_bert()
+    docs = [AnnotatedDoc("d", TEXT, parse_ann(ANN, TEXT))] * 2
+    cfg = TaggerConfig(method="full", epochs=1, batch_size=2, window=64)
+    tagger = AttributionTagger(cfg).fit(docs, model=model, tokenizer=tokenizer, progress=False, device="cuda:2",
+                                        bf16=True)
+    assert asked == ["cuda:2"]
+    assert (tagger.metrics["device"], tagger.metrics["precision"]) == ("cpu", "bf16")
+    assert {p.dtype for p in tagger.model.parameters()} == {__import__("torch").float32}
+    tagger.save(tmp_path)
+    assert AttributionTagger.load(tmp_path, base_model=tiny_token_bert()[0]).metrics["precision"] == "bf16"
+
+
+def test_a_lora_tagger_on_an_mpnet_base_adapts_its_q_k_v_o_projections(tiny_token_bert):
+    from transformers import MPNetConfig, MPNetForTokenClassification
+
+    _, tokenizer = tiny_token_bert()
+    tiny = MPNetForTokenClassification(MPNetConfig(vocab_size=tokenizer.vocab_size, hidden_size=16,
+                                                   num_hidden_layers=1, num_attention_heads=2,
+                                                   intermediate_size=32, num_labels=len(TAGS)))
+    model, _ = AttributionTagger(TaggerConfig())._build(tiny, tokenizer)
+    lora = {n.split(".lora_A")[0].split(".")[-1] for n, _ in model.named_parameters() if "lora_A" in n}
+    assert lora == {"q", "k", "v", "o", "dense"}

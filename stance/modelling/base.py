@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from stance.errors import ConfigError
@@ -123,3 +124,17 @@ def load_error(folder: Path, config_file: str, base_model: str, exc: BaseExcepti
                            "reached offline): fix base_model there, or train with --base")
     return ConfigError(f"{folder}: the model cannot be loaded ({type(exc).__name__}: {found}); expected a model "
                        "folder saved by `stance train`: copy it again, or train the model again")
+
+
+_ATTENTION_NAMES = {"query": "q", "key": "k", "value": "v"}
+
+
+def lora_targets(model, targets: Sequence[str]) -> list[str]:
+    """The configured LoRA target module names, translated for bases that name
+    their attention projections ``q``/``k``/``v``/``o`` (MPNet) rather than
+    ``query``/``key``/``value``/``dense`` (BERT)."""
+    names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
+    if "query" in names or not {"q", "k", "v"} <= names:
+        return list(targets)
+    out = [_ATTENTION_NAMES.get(t, t) for t in targets]
+    return [*out, "o"] if "dense" in targets and "o" not in out else out

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from stance.errors import NotFittedError, StanceError
-from stance.modelling.base import load_error, resolve_base
+from stance.modelling.base import load_error, lora_targets, resolve_base
 from stance.modelling.folders import load_weights, read_metrics, save_folder
 from stance.modelling.training import pick_device, seed_everything, train_loop
 from stance.stance_model.calibration import fit_temperature, softmax
@@ -46,20 +46,6 @@ def _length_buckets(order: np.ndarray, lengths: Sequence[int], batch_size: int, 
         batches += [np.array(chunk[j:j + batch_size]) for j in range(0, len(chunk), batch_size)]
     rng.shuffle(batches)
     return batches
-
-
-_ATTENTION_NAMES = {"query": "q", "key": "k", "value": "v"}
-
-
-def lora_targets(model, targets: Sequence[str]) -> list[str]:
-    """The configured LoRA target module names, translated for bases that name
-    their attention projections ``q``/``k``/``v``/``o`` (MPNet) rather than
-    ``query``/``key``/``value``/``dense`` (BERT)."""
-    names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
-    if "query" in names or not {"q", "k", "v"} <= names:
-        return list(targets)
-    out = [_ATTENTION_NAMES.get(t, t) for t in targets]
-    return [*out, "o"] if "dense" in targets and "o" not in out else out
 
 
 def twin_logits(logits: np.ndarray, negated: np.ndarray, labels: Sequence[str]) -> np.ndarray:

@@ -15,9 +15,9 @@ from stance.attribution.polnear import AnnotatedDoc
 from stance.attribution.tagger.config import CONFIG_NAME, ROLES, TAGS, TaggerConfig
 from stance.attribution.tagger.windows import Window, bio_labels, decode, viterbi_words, windows
 from stance.errors import NotFittedError, StanceError
-from stance.modelling.base import damaged_weights, load_error, resolve_base
+from stance.modelling.base import damaged_weights, load_error, lora_targets, resolve_base
 from stance.modelling.folders import load_weights, read_metrics, save_folder
-from stance.modelling.training import seed_everything, train_loop
+from stance.modelling.training import pick_device, seed_everything, train_loop
 from stance.records import Span
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class AttributionTagger:
 
             model = get_peft_model(model, LoraConfig(
                 r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                target_modules=list(cfg.lora_targets), modules_to_save=["classifier"], task_type="TOKEN_CLS"))
+                target_modules=lora_targets(model, cfg.lora_targets), modules_to_save=["classifier"], task_type="TOKEN_CLS"))
         return model, tokenizer
 
     def _batch(self, items: Sequence[Window], labels: Sequence[list[int]] | None = None):
@@ -74,8 +74,11 @@ class AttributionTagger:
 
     def fit(self, docs: Sequence[AnnotatedDoc], dev: Sequence[AnnotatedDoc] | None = None, *, model=None,
             tokenizer=None, progress: bool = True, max_steps: int | None = None,
-            init: str | Path | None = None) -> AttributionTagger:
-        """Train on annotated documents (``init``: go on from a saved LoRA tagger's adapter)."""
+            init: str | Path | None = None, device: str = "auto", bf16: bool = False) -> AttributionTagger:
+        """Train on annotated documents (``init``: go on from a saved LoRA tagger's adapter;
+        ``device``: where to train, as :func:`~stance.modelling.training.pick_device` reads it;
+        ``bf16``: matrix products in bfloat16 under ``torch.autocast``, the weights kept in float32;
+        about twice as fast on a CPU with AVX512-BF16)."""
         import torch
 
         if not docs:
@@ -93,6 +96,8 @@ class AttributionTagger:
             self.tokenizer = AutoTokenizer.from_pretrained(base)
         else:
             self.model, self.tokenizer = self._build(model, tokenizer)
+        where = pick_device(device)
+        self.model.to(where)
         items, labels = [], []
         for doc in docs:
             spans = {role: doc.spans(role) for role in ROLES}
@@ -110,15 +115,18 @@ class AttributionTagger:
 
         def loss_of(idx):
             batch, gold = self._batch([items[j] for j in idx], [labels[j] for j in idx])
-            logits = self.model(**batch).logits
-            return torch.nn.functional.cross_entropy(logits.view(-1, len(TAGS)), gold.view(-1), ignore_index=-100)
+            with torch.autocast(where.partition(":")[0], dtype=torch.bfloat16, enabled=bf16):
+                logits = self.model(**{k: v.to(where) for k, v in batch.items()}).logits.float()
+            return torch.nn.functional.cross_entropy(logits.view(-1, len(TAGS)), gold.to(where).view(-1),
+                                                     ignore_index=-100)
 
         started = time.time()
         history, step, _ = train_loop(self.model, cfg, examples_per_epoch=len(items),
                                       batches_for_epoch=batches_for_epoch, loss_of=loss_of, max_steps=max_steps,
                                       progress=progress)
         self.metrics = {"history": history, "train_docs": len(docs), "train_windows": len(items), "steps": step,
-                        "train_seconds": round(time.time() - started, 1)}
+                        "train_seconds": round(time.time() - started, 1), "device": where,
+                        "precision": "bf16" if bf16 else "fp32"}
         return self
 
     def _check_fitted(self) -> None:
@@ -134,11 +142,14 @@ class AttributionTagger:
         jobs = [(t, w) for t, text in enumerate(texts) for w in windows(text, self.tokenizer, self.config.window)]
         out: list[dict[str, list[Span]]] = [{role: [] for role in ROLES} for _ in texts]
         order = sorted(range(len(jobs)), key=lambda k: len(jobs[k][1].ids))
+        where = _device_of(self.model)
         with torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 chunk = [jobs[k] for k in order[start:start + batch_size]]
                 batch, _ = self._batch([w for _, w in chunk])
-                log_probs = torch.log_softmax(self.model(**batch).logits.float(), -1).numpy()
+                if where is not None:
+                    batch = {k: v.to(where) for k, v in batch.items()}
+                log_probs = torch.log_softmax(self.model(**batch).logits.float(), -1).cpu().numpy()
                 for (t, w), row in zip(chunk, log_probs):
                     row = row[1:len(w.ids) + 1]
                     found = (viterbi_words(w, row, texts[t]) if self.config.decoding == "words"
@@ -155,8 +166,16 @@ class AttributionTagger:
         return out
 
     def save(self, directory: str | Path, card: str | None = None) -> Path:
+        """Written from the CPU, wherever the tagger trained."""
         self._check_fitted()
-        return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
+        where = _device_of(self.model)
+        if where is not None:
+            self.model.to("cpu")
+        try:
+            return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
+        finally:
+            if where is not None:
+                self.model.to(where)
 
     @classmethod
     def load(cls, directory: str | Path, *, base_model=None, tokenizer=None, parser=None) -> AttributionTagger:
@@ -200,3 +219,12 @@ class AttributionTagger:
         except (OSError, ValueError, RuntimeError, SafetensorError) as exc:  # damaged weights, a base not found
             raise load_error(directory, CONFIG_NAME, self.config.base_model, exc) from None
         return model.eval(), tokenizer
+
+
+def _device_of(model):
+    """Where a torch model's weights are; ``None`` for the ONNX Runtime form."""
+    parameters = getattr(model, "parameters", None)
+    if parameters is None:
+        return None
+    first = next(iter(parameters()), None)
+    return None if first is None else first.device
