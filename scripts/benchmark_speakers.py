@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from stance.attribution.polnear import load_articles
-from stance.evaluation.speakers import Credited, junk_actors, load_gold, speaker_scores
+from stance.evaluation.speakers import Credited, junk_actors, load_gold, misses, speaker_scores
 
 GOLD = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "polnear_speakers.yaml"
 
@@ -31,14 +31,17 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--polnear", default="../shared/data/polnear")
     parser.add_argument("--tagger", default="stance/models/attribution-minilm")
+    parser.add_argument("--gold", default=str(GOLD), help="a speaker gold in the fixture's format (default: %(default)s)")
     parser.add_argument("--junk", action="store_true", help="list the junk actors")
+    parser.add_argument("--misses", action="store_true",
+                        help="list the found statements credited to another speaker, with their text")
     args = parser.parse_args(argv)
 
     from stance.attribution.extract import Extractor
     from stance.attribution.rules import Attributor
     from stance.registries.actors import ActorRegistry
 
-    gold = load_gold(GOLD)
+    gold = load_gold(args.gold)
     docs = load_articles(args.polnear, "dev", [g.doc_id for g in gold])
     tagger = None
     if args.tagger != "none":
@@ -61,7 +64,7 @@ def main(argv=None) -> int:
     n = {"named": sum(1 for g in gold for s in g.statements if s.speaker),
          "unnamed": sum(1 for g in gold for s in g.statements if not s.speaker),
          "narration": sum(len(g.narration) for g in gold)}
-    print(f"{len(gold)} PolNeAR dev articles: {n['named']} statements with a named speaker, {n['unnamed']} with "
+    print(f"{len(gold)} PolNeAR dev articles ({Path(args.gold).name}): {n['named']} statements with a named speaker, {n['unnamed']} with "
           f"none, {n['narration']} narration sentences\n")
     print("| system | named found | resolution | unnamed right | reported actors | junk share | narration credited "
           "| seconds |")
@@ -76,6 +79,13 @@ def main(argv=None) -> int:
             print(f"\njunk actors, {name}:")
             for doc_id, actor in junk_actors(gold, credited):
                 print(f"- {doc_id}: {actor}")
+    if args.misses:
+        texts = {d.doc_id: d.text for d in docs}
+        for name, credited in systems.items():
+            print(f"\nmisses, {name}:")
+            for m in misses(gold, credited):
+                snippet = " ".join(texts[m.doc_id][m.start:m.end].split())[:90]
+                print(f"- {m.doc_id[:40]} {m.start}: {m.gold!r} credited to {m.found!r}: {snippet}")
     return 0
 
 

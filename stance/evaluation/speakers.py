@@ -143,3 +143,29 @@ def junk_actors(gold: Sequence[GoldArticle], found: Mapping[str, Sequence[Credit
             if not any(same_speaker(s, actor) for s in speakers):
                 out.append((article.doc_id, actor))
     return out
+
+
+@dataclass(frozen=True)
+class Miss:
+    """A gold statement with a named speaker that a reported attribution overlaps but credits to someone else
+    (``found`` None: to nobody)."""
+
+    doc_id: str
+    start: int
+    end: int
+    gold: str
+    found: str | None
+
+
+def misses(gold: Sequence[GoldArticle], found: Mapping[str, Sequence[Credited]]) -> list[Miss]:
+    """The found statements of :func:`speaker_scores` that count against ``resolution``, in article order."""
+    out = []
+    for article in gold:
+        credited = list(found.get(article.doc_id, ()))
+        for st in article.statements:
+            best = max(credited, key=lambda c: _overlap((c.start, c.end), (st.start, st.end)), default=None)
+            if not st.speaker or best is None or _overlap((best.start, best.end), (st.start, st.end)) == 0:
+                continue
+            if not (best.actor and same_speaker(st.speaker, best.actor)):
+                out.append(Miss(article.doc_id, st.start, st.end, st.speaker, best.actor))
+    return out
