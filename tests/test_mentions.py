@@ -73,15 +73,24 @@ MARSH = (
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-def test_surnames_carry_only_from_what_came_before(parser):
+def test_surnames_carry_from_what_came_before_else_to_the_one_person_named_later(parser):
     people = DocumentPeople(MARSH, parser)
-    assert people.resolve("Marsh", at(MARSH, "Marsh has")) == "Marsh"  # not yet named in full
+    assert people.resolve("Marsh", at(MARSH, "Marsh has")) == "Ellen Marsh"  # a lead naming her in full only later
     assert people.resolve("Marsh", at(MARSH, "Marsh said")) == "Ellen Marsh"
     assert people.resolve("Whitcombe", at(MARSH, "Whitcombe said")) == "Jason Whitcombe"
     assert people.resolve("Sen. Ellen Marsh of Oregon", at(MARSH, "Sen. Ellen")) == "Ellen Marsh"
     assert people.resolve("Ortiz", at(MARSH, "Marsh said")) == "Ortiz"  # never named: as read
     assert people.people() == ["Ellen Marsh", "Jason Whitcombe"]
     assert people.people(before=at(MARSH, "Jason")) == ["Ellen Marsh"]
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_a_headline_surname_is_read_whole_only_when_one_person_later_has_it(parser):
+    text = ("Pence: the debate will go ahead\n\nIndiana Gov. Mike Pence said on Sunday that it would.\n\n"
+            "Clinton hits back\n\nBill Clinton said one thing. Hillary Clinton said another.\n")
+    people = DocumentPeople(text, parser)
+    assert people.resolve("Pence", 0) == "Mike Pence"
+    assert people.resolve("Clinton", at(text, "Clinton hits")) == "Clinton"  # two Clintons later: as read
 
 
 @pytest.mark.parametrize("parser", PARSERS)

@@ -8,7 +8,9 @@ means, from what the text says before it (and the headline):
 
 * a full name is itself (the form first seen: ``Hillary Rodham Clinton``
   then ``Hillary Clinton`` are one person);
-* a surname is the person of that surname mentioned last; ``Mr. Clinton`` the
+* a surname is the person of that surname mentioned last (before anyone of that
+  surname is named in full, as in a headline's ``Pence``: the one person of that
+  surname the text names in full later, if only one); ``Mr. Clinton`` the
   man, ``Mrs.``/``Ms. Clinton`` the woman, when the document names both, and
   nobody when it names only a Clinton of the other gender;
 * a first name alone (``Bill``) is the person of that first name mentioned last;
@@ -428,7 +430,27 @@ class DocumentPeople:
         person, conflict = self._find(name, at)
         if person is not None:
             return None if person.conflict else person.key
-        return None if conflict else name.text
+        if conflict:
+            return None
+        return self._named_later(name) or name.text
+
+    def _named_later(self, name: Name) -> str | None:
+        """A lone surname (``Pence`` in a headline or a lead) that the text gives in full only after it: the
+        one person of that surname it names in full anywhere, if there is exactly one."""
+        if name.full or name.first is not None or " " in name.text:
+            return None
+        word = name.text.lower()
+        later = [p for p in self._people.values() if p.full and not p.conflict and p.surname
+                 and p.surname.lower().split()[-1] == word
+                 and (name.gender is None or p.gender(len(self.text) + 1) in (name.gender, None))]
+        return later[0].key if len(later) == 1 else None
+
+    def gender_of(self, full: str, at: int) -> Gender | None:
+        """The gender the text has given the person of full name ``full`` before ``at`` (None: not given, or
+        not a person it names)."""
+        self._scan()
+        person = self._people.get(full)
+        return None if person is None else person.gender(at)
 
     def _pronoun(self, gender: Gender, at: int) -> str | None:
         """The first person of ``gender`` in the nearest sentence that has one; else the last of ``gender``

@@ -487,7 +487,7 @@ def _person(toks: Sequence[_Tok], rng: tuple[int, int], labels: Sequence[Entity]
                   or any(w.lower() in PARTICLES for w in words))
     text = " ".join(words + ([suffix] if suffix else []))
     run = _text(_capital_run(toks, end))
-    if not hon and (text.lower() in PLACES or run.lower() in PLACES or _outlet(text) or _outlet(run)):
+    if not hon and (text.lower() in PLACES or run.lower() in PLACES or is_outlet(text) or is_outlet(run)):
         return None
     if i > 0 and toks[i - 1].text.lower() in OBJECT_PREPOSITIONS:
         return None  # a spokeswoman for Hillary Clinton: the name is not the phrase's head
@@ -555,7 +555,8 @@ def _capital_run(toks: Sequence[_Tok], end: int) -> list[_Tok]:
     return list(toks[i:end])
 
 
-def _outlet(text: str) -> bool:
+def is_outlet(text: str) -> bool:
+    """A news outlet's name (``The Hill``, ``Politico``; :data:`OUTLETS`)."""
     low = text.lower()
     return low in OUTLETS or (low.startswith("the ") and low[4:] in OUTLETS)
 
@@ -566,7 +567,7 @@ def _organisation(toks: Sequence[_Tok]) -> Name | None:
     if not run:
         return None
     text, last = _text(run), run[-1].text
-    if _outlet(text) or last.lower() in OUTLET_HEADS or text.lower() in PLACES:
+    if is_outlet(text) or last.lower() in OUTLET_HEADS or text.lower() in PLACES:
         return None
     if last in OUTLETS or last.lower() in OUTLETS:
         return None

@@ -138,7 +138,7 @@ _QUOTES = re.compile(r"""
     """, re.VERBOSE)
 """Double, single and straight quotation marks, and a single mark closed by a double one (‘...”), a slip
 common in scraped news."""
-_TOKEN = re.compile(r"\w[\w.’'\-]*\w|\w|[^\w\s]")
+_TOKEN = re.compile(r"(?:[A-Z]\.)+(?=\s+[A-Z][a-z])|\w[\w.’'\-]*\w|\w|[^\w\s]")
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
              "they": "group", "them": "group", "we": "group"}
 _NP_LOWER = {

@@ -22,8 +22,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from stance.attribution.mentions import DocumentPeople
-from stance.attribution.names import read_name
+from stance.attribution.affiliations import affiliation_of
+from stance.attribution.mentions import PRONOUN_GENDER, DocumentPeople
+from stance.attribution.names import first_name_gender, is_outlet, read_name, title_in, title_key
 from stance.records import Actor, ActorType, Article, Span
 from stance.registries.actors import GROUP_TYPES, ActorRegistry, actor_id_for
 
@@ -33,17 +34,53 @@ _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "them", "we", "it"}
 _SURNAME = re.compile(r"[A-Z][a-z’'\-]+")
 _PARENTHESIS = re.compile(r"\s*\([^()]{0,40}\)")
+_OF_PLACE = re.compile(r"^(?P<name>.{3,60}?)\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3}$")
+"""A person's name followed by where they are from (``Del. Stacey Plaskett of the Virgin Islands``)."""
 _APPOSITIVE = re.compile(r"^(?P<name>[^,]{3,80}?),\s+(?:a|an|the|who|which|in|at|on)\b.*$", re.S)
 _PRESS_JOBS = re.compile(r"\bpress\s+(?:secretary|secretaries|aide|aides|officer|office|attach[eé]|spokesman)\b")
 """A press secretary speaks for whoever employs them: not an outlet."""
+_CAMPAIGN = re.compile(r"^(?:the\s+)?(?P<who>.+?)(?:['’]s)?\s+(?:(?:presidential|re-?election|senate|"
+                       r"congressional)\s+)?campaign$", re.I)
+"""A candidate's campaign (``Donald Trump's campaign``, ``the Clinton campaign``, ``his campaign``)."""
+_BARE_CAMPAIGN = frozenset({"the campaign", "the presidential campaign"})
+ORG_HEADS = ("commission", "committee", "department", "agency", "bureau", "board", "council", "foundation",
+             "institute", "center", "centre", "union", "association", "court", "administration")
+"""Heads of ``the commission``-like phrases that point back to an organisation the article named in full."""
+_DEFINITE_ORG = re.compile(r"^the\s+(?P<head>" + "|".join(ORG_HEADS) + r")$", re.I)
+_CAPS = r"[A-Z][\w.&'’\-]*"
 _MEDIA_WORDS = {"media", "press", "newspaper", "tribune", "channel", "outlet", "reporters", "journalists", "report",
-                "reports", "daily", "times", "post", "news", "television", "tv", "radio", "website"}
+                "reports", "daily", "times", "post", "news", "television", "tv", "radio", "website", "reporter",
+                "correspondent", "columnist"}
+_OUTLET_TAIL = re.compile(r"\b(?:for|of|at|with|from)\s+(?P<outlet>.+?)[\s,]*$", re.I)
+"""``a reporter for USA Today``: the outlet at the end of a source."""
 
 
 def not_a_speaker(text: str) -> bool:
-    """A source that names an outlet or the press, or is a possessive (``the minister's``)."""
+    """A source that names an outlet (``The Hill``) or the press, or is a possessive (``the minister's``)."""
     words = set(re.findall(r"[a-z]+", _PRESS_JOBS.sub(" ", text.lower())))
-    return bool(words & _MEDIA_WORDS) or bool(re.search(r"[’']s$", text.strip()))
+    phrase = " ".join(text.split()).strip(" ,")
+    tail = _OUTLET_TAIL.search(phrase)
+    return bool(words & _MEDIA_WORDS) or bool(re.search(r"[’']s$", text.strip())) or is_outlet(phrase) or (
+        tail is not None and is_outlet(tail["outlet"]))
+
+
+VOICE_TITLES = frozenset({"spokesman", "official", "representative", "press secretary"})
+"""Titles whose holder speaks for their organisation (``the Taliban spokesman``): the organisation is the speaker."""
+
+
+def _holder_title(phrase: str) -> bool:
+    """Whether the phrase names a person by a title of their own (``the FBI director``, ``the GOP nominee``)."""
+    title = title_in(phrase)
+    return title is not None and title_key(title) not in VOICE_TITLES
+
+
+def before_place(phrase: str) -> str | None:
+    """The person a phrase names before where they are from (``Del. Stacey Plaskett of the Virgin Islands``)."""
+    place = _OF_PLACE.match(phrase)
+    if place is None:
+        return None
+    named = read_name(place["name"])
+    return place["name"] if named is not None and named.kind == "person" else None
 
 
 def _readings(phrase: str) -> list[str]:
@@ -68,13 +105,16 @@ class SpeakerResolver:
         self.recent: list[str] = []
         self.last_person: Actor | None = None
         self.last_group: Actor | None = None
+        self.campaigns: list[Actor] = []
 
     def resolve(self, source: Span) -> Actor | None:
         """The actor ``source`` names, or None; remembered for later pronouns and offices."""
         if not_a_speaker(source.text):
             return None
-        if source.text.strip().lower() in _PERSON_PRONOUNS and self.last_person is not None:
-            return self.last_person  # the latest speaker, as stance track reads a pronoun
+        pronoun = source.text.strip().lower()
+        if pronoun in _PERSON_PRONOUNS and self.last_person is not None \
+                and self._gender(self.last_person, source.start) in (PRONOUN_GENDER[pronoun], None):
+            return self.last_person  # the latest speaker, as stance track reads a pronoun, unless "she" is a man
         actor = self.resolve_phrase(source.text, source.start)
         if actor is not None:
             self.seen(actor)
@@ -90,6 +130,15 @@ class SpeakerResolver:
         low = phrase.lower()
         if low in _GROUP_PRONOUNS:
             return self.last_group
+        if low in _BARE_CAMPAIGN:  # "the campaign": only where the article has named one campaign
+            return self.campaigns[0] if len(self.campaigns) == 1 else None
+        campaign = _CAMPAIGN.match(phrase)
+        if campaign is not None:
+            return self._campaign(campaign["who"], at, recent)
+        definite = _DEFINITE_ORG.match(phrase)
+        if definite is not None:
+            return self._named_organisation(definite["head"], at)
+        phrase = before_place(phrase) or phrase
         full = self.people.resolve(phrase, at)
         if full is not None:
             if full != phrase and full in phrase:  # "Taliban spokesperson X": the registry keeps the group
@@ -101,18 +150,64 @@ class SpeakerResolver:
             return self.last_person
         for reading in _readings(phrase):
             actor = self.registry.resolve(reading, self.article.date, recent)
+            if actor is not None and not actor.known and actor.type in GROUP_TYPES and _holder_title(reading):
+                continue  # "the FBI director" is a person, not the FBI this article made an actor of
             if actor is None or actor.known or actor.type == "anonymous":
                 if actor is not None:
                     return actor
                 continue
             name = read_name(reading)
-            if name is not None and actor.name in name.text and name.text != actor.name:
+            if name is not None and name.text != actor.name and (actor.name in name.text or (
+                    name.kind == "person" and name.text in actor.name)):
                 # "The House Oversight and Government Reform Committee", not its last three words;
-                # "John D. Podesta", not "John D"
+                # "John D. Podesta", not "John D"; "Stacey Plaskett", not "Del. Stacey Plaskett"
                 return self._new(name.text, name.kind, actor.affiliation, actor.roles)
             if read_name(actor.name) is None:
-                return None  # a concept or a law the registry took for a name ("Tax Justice")
+                continue  # a concept, a law or a place the registry took for a name ("Tax Justice")
             return actor
+        for reading in _readings(phrase):  # an organisation the registry does not hold ("the FBI")
+            name = read_name(reading)
+            if name is not None and name.kind == "organisation" and not not_a_speaker(name.text) \
+                    and not _holder_title(reading):  # "the FBI director" is a person
+                return self._new(name.text, "organisation", name.affiliation, ())
+        return None
+
+    def _gender(self, actor: Actor, at: int):
+        """The gender the article (else the first name) gives a person actor, or None."""
+        return self.people.gender_of(actor.name, at) or first_name_gender(actor.name.split()[0])
+
+    def _campaign(self, who: str, at: int, recent: Sequence[str]) -> Actor | None:
+        """The campaign of the person ``who`` names (``his`` and ``her``: the nearest man or woman), an
+        organisation affiliated as its candidate is on the article's date."""
+        who = {"his": "he", "her": "she"}.get(who.lower(), who)
+        full = self.people.resolve(who, at) if who.lower() in _PERSON_PRONOUNS else None
+        person = self._person(full, recent) if full else self.resolve_phrase(who, at, recent)
+        if person is None or person.type != "person":
+            return None
+        campaign = self._new(f"{person.name} campaign", "organisation", affiliation_of(person, self.article), ())
+        if campaign not in self.campaigns:
+            self.campaigns.append(campaign)
+        return campaign
+
+    def _named_organisation(self, head: str, at: int) -> Actor | None:
+        """``the commission``: the organisation named last before ``at`` whose name has that head
+        (``the Commission on Presidential Debates``)."""
+        Head = head[:1].upper() + head[1:].lower()
+        pattern = re.compile(rf"(?:{_CAPS}\s+(?:(?:of|for|on|and|the)\s+)*)*{Head}"
+                             rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPS}(?:\s+{_CAPS})*)?")
+        for m in reversed(list(pattern.finditer(self.article.text, 0, max(at, 0)))):
+            if m.group() == Head:
+                continue
+            name = read_name(m.group())
+            if name is not None and name.kind != "organisation":
+                continue
+            text = name.text if name is not None else re.sub(r"^The\s+", "", m.group())
+            if not_a_speaker(text):
+                continue
+            known = self.registry.resolve(text, self.article.date, self.recent)
+            if known is not None and known.type in GROUP_TYPES:
+                return known
+            return self._new(text, "organisation", name.affiliation if name else None, ())
         return None
 
     def _new(self, name: str, kind: ActorType, affiliation: str | None, roles: tuple[str, ...]) -> Actor:

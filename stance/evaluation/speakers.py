@@ -12,7 +12,7 @@ The gold is YAML (``tests/fixtures/polnear_speakers.yaml``): per article,
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,16 +97,27 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def speaker_scores(gold: Sequence[GoldArticle], found: Mapping[str, Sequence[Credited]]) -> dict[str, float]:
+def speaker_scores(gold: Sequence[GoldArticle], found: Mapping[str, Sequence[Credited]],
+                   leave_out: Callable[[str], bool] | None = None) -> dict[str, float]:
     """Found: the gold statements whose content a reported attribution overlaps.  Right: of those with a named
     speaker, the share credited to that speaker (``resolution``); of those with none (anonymous, a poll), the
     share credited to nobody or to anonymous sources.  Junk: reported actors (distinct per article) that are
-    no gold speaker of that article.  Narration: reporter's sentences credited to an actor."""
+    no gold speaker of that article.  Narration: reporter's sentences credited to an actor.  ``leave_out``:
+    gold speakers whose statements do not count (``is_outlet``: the outlets the tool never credits by design).
+
+    >>> gold = [GoldArticle("d", (GoldStatement(0, 9, "Politico", "organisation"), GoldStatement(10, 19, "Ann Lee",
+    ...                                                                                         "person")))]
+    >>> found = {"d": [Credited(0, 9, None), Credited(10, 19, "Ann Lee", "person")]}
+    >>> speaker_scores(gold, found)["resolution"], speaker_scores(gold, found, lambda s: s == "Politico")["resolution"]
+    (0.5, 1.0)
+    """
     named = named_found = named_right = unnamed = unnamed_found = unnamed_right = 0
     actors = junk = narration = narration_credited = 0
     for article in gold:
         credited = list(found.get(article.doc_id, ()))
         for st in article.statements:
+            if st.speaker and leave_out is not None and leave_out(st.speaker):
+                continue
             best = max(credited, key=lambda c: _overlap((c.start, c.end), (st.start, st.end)), default=None)
             hit = best is not None and _overlap((best.start, best.end), (st.start, st.end)) > 0
             if st.speaker:
