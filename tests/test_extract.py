@@ -161,3 +161,12 @@ def test_a_transcript_label_makes_its_turn_the_speakers_and_narration_is_nobodys
         ("Tom Reyes", "direct", "The budget keeps every clinic open and hires forty nurses."),
     ]
     assert statements[0].speaker is not None and statements[0].speaker.text == "DELGADO"
+
+
+def test_a_content_the_tagger_found_without_a_source_takes_the_rules_speaker_of_the_same_words():
+    text = "Budget talks resumed.\n\nAna Ruiz said on Monday that the bridge would reopen in May.\n"
+    tagger = FakeTagger({"cue": [span(text, "said")], "content": [span(text, "the bridge would reopen in May")]})
+    (found,) = Extractor(ActorRegistry.load(None), tagger).extract_many([Article("d", text)])
+    (attribution,) = [a for a in found if a.content is not None]
+    assert (attribution.actor, attribution.source, attribution.origin) == ("Ana Ruiz", span(text, "Ana Ruiz"),
+                                                                           "tagger")

@@ -140,6 +140,17 @@ def _previous_speaker(found: Sequence[Attribution], actors: Sequence[Actor | Non
     return actors[-1]
 
 
+def _named_by_rules(finds: Sequence[Found], cue: Span | None, content: Span | None) -> Found | None:
+    """The rules' find, with a named speaker, of the content (else the cue) the tagger found without a source."""
+    for found in finds:
+        if found.speaker is None or not found.actors:
+            continue
+        if (content is not None and found.content.overlaps(content)) or (
+                content is None and cue is not None and found.cue is not None and found.cue.overlaps(cue)):
+            return found
+    return None
+
+
 def _turn_label(article: Article, at: Span | None) -> str | None:
     """The transcript label (``PENCE:``) of the paragraph ``at`` lies in, if it opens with one."""
     if at is None:
@@ -194,9 +205,10 @@ class Extractor:
             (source, cue, content, None) for source, cue, content in group_spans(sentences, tagged)]
         resolver = SpeakerResolver(self.registry, article)
         wanted = set(self.rules) if self.tagger is not None else set(RULE_CATEGORIES)
+        rule_finds = [rule for _, rule in attributor.rule_finds(article, sentences, resolver)]
         if wanted:
             contents = [c for _, _, c, _ in groups if c is not None]
-            for _, rule in attributor.rule_finds(article, sentences, resolver):
+            for rule in rule_finds:
                 if rule_category(rule) in wanted and not any(rule.content.overlaps(c) for c in contents):
                     groups.append((rule.speaker, rule.cue, rule.content, rule))
             groups.sort(key=lambda g: min(s.start for s in g[:3] if s is not None))
@@ -208,6 +220,10 @@ class Extractor:
                 resolver.seen(found.actors[0])
             elif source is not None:
                 actor = resolver.resolve(source)
+            elif (named := _named_by_rules(rule_finds, cue, content)) is not None:
+                # a source the tagger missed ("Mr. Obama believes ..."): the rules' speaker of the same words
+                source, actor = named.speaker, named.actors[0]
+                resolver.seen(actor)
             elif (label := _turn_label(article, content or cue)) is not None:  # a transcript's turn: PENCE: ...
                 actor = resolver.resolve_phrase(label, (content or cue).start)  # type: ignore[union-attr]
             elif cue is not None or (content is not None and quoted(article.text, content)):
