@@ -34,6 +34,8 @@ NEVER_ACTORS = [
     # more than one actor, groups, pronouns, a name that is not the phrase's head
     "Marston and Whitaker", "Senate Republicans", "House Democrats", "officials", "he",
     "A spokeswoman for Ellen Marsh", "the lawyer for Whitaker",
+    # peoples
+    "The Europeans", "Hispanics", "a Latina", "Russians",
 ]
 
 

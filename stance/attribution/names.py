@@ -200,11 +200,14 @@ NON_ACTOR_WORDS = _set("""
     conduct integrity privilege change hurricane storm tropical scandal-plagued fort port mount springs grants
     god christmas easter islam islamic muslim muslims christian christians jewish catholic evangelical evangelicals
     english spanish russian chinese mexican iranian syrian british french german european african asian
+    europeans russians asians africans mexicans iranians syrians germans italians canadians israelis palestinians
+    ukrainians iraqis afghans pakistanis indians saudis cubans venezuelans arab arabs hispanic hispanics latino
+    latinos latina latinas
     ala ariz ark calif colo conn fla ga ill ind kan ky la md mass mich minn mo mont neb nev okla ore pa tenn tex vt
     wash wis wyo
 """)
 """Capitalised words that are not names: laws, concepts, events, places (with state abbreviations, ``Flint,
-Mich.``), ordinals and adjectives."""
+Mich.``), ordinals, adjectives and peoples (``The Europeans``, ``Hispanics``)."""
 
 DATE_WORDS = _set("""
     january february march april may june july august september october november december jan. feb. mar. apr. jun.
