@@ -92,3 +92,11 @@ def test_people_of_an_institution_or_a_place_are_speakers(phrase):
 def test_the_rules_read_a_middle_initial_as_part_of_the_name():
     assert [t.text for t in _tokens("said John D. Podesta, a chief of the U.S. Army")] == [
         "said", "John", "D.", "Podesta", ",", "a", "chief", "of", "the", "U.S.", "Army"]
+
+
+def test_a_possessor_speaks_through_their_tweet_but_not_through_their_strategist():
+    r = resolver()
+    where = at("Martin Hale’s campaign")
+    assert r.resolve_phrase("Grace Okafor’s tweet", where).name == "Grace Okafor"
+    assert r.resolve_phrase("Okafor’s chief strategist", where) is None  # someone else, never named
+    assert r.resolve_phrase("the Okafor team", where).name == "Grace Okafor campaign"

@@ -40,9 +40,15 @@ _APPOSITIVE = re.compile(r"^(?P<name>[^,]{3,80}?),\s+(?:a|an|the|who|which|in|at
 _PRESS_JOBS = re.compile(r"\bpress\s+(?:secretary|secretaries|aide|aides|officer|office|attach[eé]|spokesman)\b")
 """A press secretary speaks for whoever employs them: not an outlet."""
 _CAMPAIGN = re.compile(r"^(?:the\s+)?(?P<who>.+?)(?:['’]s)?\s+(?:(?:presidential|re-?election|senate|"
-                       r"congressional)\s+)?campaign$", re.I)
+                       r"congressional)\s+)?(?:campaign|camp|team)$", re.I)
 """A candidate's campaign (``Donald Trump's campaign``, ``the Clinton campaign``, ``his campaign``)."""
 _BARE_CAMPAIGN = frozenset({"the campaign", "the presidential campaign"})
+_POSSESSED = re.compile(r"^(?P<owner>.+?)['’]s\s+(?P<owned>.+)$")
+OWN_WORDS = frozenset("""tweet tweets statement statements remarks remark comments comment words letter speech post
+    posts video ad ads message interview testimony op-ed column memo book website spokesman spokeswoman spokesperson
+    office""".split())
+"""What a possessor says through (``Trump's tweet``, ``the minister's spokesman``): the possessor speaks.  Any
+other possessed noun is someone else (``Obama's former campaign strategist``, ``Pagliano's lawyer``)."""
 ORG_HEADS = ("commission", "committee", "department", "agency", "bureau", "board", "council", "foundation",
              "institute", "center", "centre", "union", "association", "court", "administration")
 """Heads of ``the commission``-like phrases that point back to an organisation the article named in full."""
@@ -139,6 +145,10 @@ class SpeakerResolver:
         if definite is not None:
             return self._named_organisation(definite["head"], at)
         phrase = before_place(phrase) or phrase
+        owned = _POSSESSED.match(phrase)
+        if owned is not None and owned["owned"].split()[-1].lower() not in OWN_WORDS:
+            holder = self.people.resolve(phrase, at)  # "Pagliano's lawyer, Mark MacDougall" named before
+            return self._person(holder, recent) if holder else None
         full = self.people.resolve(phrase, at)
         if full is not None:
             if full != phrase and full in phrase:  # "Taliban spokesperson X": the registry keeps the group
