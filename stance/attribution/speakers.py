@@ -44,11 +44,12 @@ _CAMPAIGN = re.compile(r"^(?:the\s+)?(?P<who>.+?)(?:['’]s)?\s+(?:(?:presidenti
 """A candidate's campaign (``Donald Trump's campaign``, ``the Clinton campaign``, ``his campaign``)."""
 _BARE_CAMPAIGN = frozenset({"the campaign", "the presidential campaign"})
 _POSSESSED = re.compile(r"^(?P<owner>.+?)['’]s\s+(?P<owned>.+)$")
-OWN_WORDS = frozenset("""tweet tweets statement statements remarks remark comments comment words letter speech post
-    posts video ad ads message interview testimony op-ed column memo book website spokesman spokeswoman spokesperson
-    office""".split())
-"""What a possessor says through (``Trump's tweet``, ``the minister's spokesman``): the possessor speaks.  Any
-other possessed noun is someone else (``Obama's former campaign strategist``, ``Pagliano's lawyer``)."""
+SAID_THINGS = frozenset("""tweet tweets statement statements remarks remark comments comment words letter speech post
+    posts video message interview testimony op-ed column memo book website""".split())
+"""What a possessor says (``Trump's tweet``): the possessor speaks."""
+OWN_VOICES = frozenset("spokesman spokeswoman spokesperson office".split())
+"""Who speaks for a possessor (``the minister's spokesman``), read as before (the registry's groups).  Any other
+possessed noun is someone else (``Obama's former campaign strategist``, ``Pagliano's lawyer``)."""
 ORG_HEADS = ("commission", "committee", "department", "agency", "bureau", "board", "council", "foundation",
              "institute", "center", "centre", "union", "association", "court", "administration")
 """Heads of ``the commission``-like phrases that point back to an organisation the article named in full."""
@@ -146,7 +147,10 @@ class SpeakerResolver:
             return self._named_organisation(definite["head"], at)
         phrase = before_place(phrase) or phrase
         owned = _POSSESSED.match(phrase)
-        if owned is not None and owned["owned"].split()[-1].lower() not in OWN_WORDS:
+        head = owned["owned"].split()[-1].lower() if owned is not None else ""
+        if owned is not None and head in SAID_THINGS:
+            return self.resolve_phrase(owned["owner"], at, recent)
+        if owned is not None and head not in OWN_VOICES:
             holder = self.people.resolve(phrase, at)  # "Pagliano's lawyer, Mark MacDougall" named before
             return self._person(holder, recent) if holder else None
         full = self.people.resolve(phrase, at)
