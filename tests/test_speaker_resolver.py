@@ -100,3 +100,8 @@ def test_a_possessor_speaks_through_their_tweet_but_not_through_their_strategist
     assert r.resolve_phrase("Grace Okafor’s tweet", where).name == "Grace Okafor"
     assert r.resolve_phrase("Okafor’s chief strategist", where) is None  # someone else, never named
     assert r.resolve_phrase("the Okafor team", where).name == "Grace Okafor campaign"
+
+
+def test_the_white_house_speaks_as_itself_and_rolls_up_to_the_us_government():
+    actor = ActorRegistry.load(None).resolve("The White House")
+    assert (actor.name, actor.type, actor.affiliation) == ("White House", "organisation", "US Government")
