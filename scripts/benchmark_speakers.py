@@ -35,7 +35,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--polnear", default="../shared/data/polnear")
     parser.add_argument("--tagger", default="stance/models/attribution-minilm")
-    parser.add_argument("--gold", default=str(GOLD), help="a speaker gold in the fixture's format (default: %(default)s)")
+    parser.add_argument("--gold", default=str(GOLD),
+                        help="a speaker gold in the fixture's format (default: %(default)s)")
     parser.add_argument("--junk", action="store_true", help="list the junk actors")
     parser.add_argument("--misses", action="store_true",
                         help="list the found statements credited to another speaker, with their text")
@@ -68,8 +69,8 @@ def main(argv=None) -> int:
     n = {"named": sum(1 for g in gold for s in g.statements if s.speaker),
          "unnamed": sum(1 for g in gold for s in g.statements if not s.speaker),
          "narration": sum(len(g.narration) for g in gold)}
-    print(f"{len(gold)} PolNeAR dev articles ({Path(args.gold).name}): {n['named']} statements with a named speaker, {n['unnamed']} with "
-          f"none, {n['narration']} narration sentences\n")
+    print(f"{len(gold)} PolNeAR dev articles ({Path(args.gold).name}): {n['named']} statements with a named "
+          f"speaker, {n['unnamed']} with none, {n['narration']} narration sentences\n")
     print("| system | named found | resolution | unnamed right | reported actors | junk share | narration credited "
           "| seconds |")
     print("|---|---|---|---|---|---|---|---|")

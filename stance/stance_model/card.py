@@ -22,6 +22,7 @@ from stance.modelling.card import (
     render_card,
     seconds,
     table,
+    trained_on,
 )
 from stance.modelling.folders import read_metrics
 from stance.stance_model.config import StanceConfig
@@ -92,16 +93,10 @@ def _training(config: Mapping[str, Any], metrics: Mapping[str, Any]) -> str:
         f"probability is below {config.get('abstain_threshold')} abstain (neutral)",
         f"training pairs loaded: {metrics.get('train_pairs', '-')}; dev pairs: {metrics.get('dev_pairs', '-')}",
         f"optimisation steps: {metrics.get('steps', '-')}; epochs in the loss history: {len(history) or '-'}; "
-        f"training time on {_device(metrics)}: {seconds(metrics.get('train_seconds'))}"
+        f"training time on {trained_on(metrics)}: {seconds(metrics.get('train_seconds'))}"
         + (" (the last chunk of a resumed run)" if metrics.get("resumed") else ""),
     ]
     return config_table(config, skip=("sources",)) + "\n\n" + bullets(facts)
-
-
-def _device(metrics: Mapping[str, Any]) -> str:
-    """Where the model was trained, as ``metrics.json`` records it (models from before the record: the CPU)."""
-    device = str(metrics.get("device") or "cpu")
-    return "CPU" if device == "cpu" else f"GPU ({device})" if device.startswith("cuda") else device
 
 
 def _evaluation(evals: Mapping[str, Mapping[str, Any]]) -> str:

