@@ -14,7 +14,7 @@ from stance.modelling.folders import SHIPPED_MODELS
 from stance.stance_model.config import StanceConfig
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ["stance-minilm", "stance-mpnet", "attribution-minilm"]
+FOLDERS = ["stance-minilm", "stance-mpnet", "attribution-minilm", "attribution-mpnet"]
 BANNED = ("this session", "slow day", "not kept", "today", "runs/", "previous version")
 FRONT_KEYS = {"library_name", "base_model", "license", "language", "pipeline_tag", "tags", "datasets",
               "model-index"}
@@ -120,3 +120,11 @@ def test_renderer_on_a_made_up_tagger_without_figures(tmp_path):
     assert meta["library_name"] == "transformers" and meta["pipeline_tag"] == "token-classification"
     assert "model-index" not in meta and "No evaluation figures were recorded." in card
     assert "--out x" not in card and "# tagger-tiny\n" in card
+
+
+def test_the_quality_taggers_card_names_its_base_and_how_it_trained(rendered):
+    card = rendered["attribution-mpnet"]
+    assert _front_matter(card)["base_model"] == "sentence-transformers/all-mpnet-base-v2"
+    assert "A LoRA adapter on all-mpnet-base-v2 that tags" in card
+    assert "training time on CPU" in card and "(matrix products in bfloat16, weights in float32)" in card
+    assert "mpnet" in _front_matter(card)["tags"] and "minilm" not in _front_matter(card)["tags"]

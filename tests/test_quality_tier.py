@@ -65,3 +65,16 @@ def test_quality_tier_predicts_by_name():
     scored = model.predict(["We will never allow foreign bases on our soil, the minister said."],
                            ["Foreign military bases should be allowed."])
     assert scored[0].stance == "against"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(base.quality_parts() is None or not folders.QUALITY_TAGGER.is_dir(),
+                    reason="the quality tagger needs its base (pip install 'stance[quality]') and its adapter")
+def test_the_quality_tagger_finds_source_cue_and_content_by_name():
+    from stance.pipeline.local import load_tagger
+
+    text = "“We will rebuild the pier by spring,” Mayor Ines Caldera told reporters on Monday."
+    (found,) = load_tagger("quality", parser=None).predict([text])
+    assert [s.text for s in found["source"]] == ["Mayor Ines Caldera"]
+    assert [s.text for s in found["cue"]] == ["told"]
+    assert any("rebuild the pier" in s.text for s in found["content"])
