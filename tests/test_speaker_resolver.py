@@ -105,3 +105,12 @@ def test_a_possessor_speaks_through_their_tweet_but_not_through_their_strategist
 def test_the_white_house_speaks_as_itself_and_rolls_up_to_the_us_government():
     actor = ActorRegistry.load(None).resolve("The White House")
     assert (actor.name, actor.type, actor.affiliation) == ("White House", "organisation", "US Government")
+
+
+def test_a_lead_title_is_the_one_person_the_text_gives_that_title_later():
+    text = ("Former port authority chairman warns on tolls\n\n"
+            "A former port authority chairman said on Monday that tolls would rise. "
+            "Ana Ruiz, a former port authority chairman, said the board had ignored her.\n")
+    r = SpeakerResolver(ActorRegistry.load(None), Article("d", text))
+    assert r.resolve_phrase("A former port authority chairman", text.index("A former")).name == "Ana Ruiz"
+    assert r.resolve_phrase("the senator", text.index("A former")) is None  # a title nobody is given

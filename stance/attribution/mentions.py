@@ -445,6 +445,21 @@ class DocumentPeople:
                  and (name.gender is None or p.gender(len(self.text) + 1) in (name.gender, None))]
         return later[0].key if len(later) == 1 else None
 
+    def titled_anywhere(self, phrase: str) -> str | None:
+        """A title phrase that no earlier name explains (a lead's ``Former DNC chairman calls ...`` before
+        ``Don Fowler, a former DNC chairman,``): the one person the whole text gives that title with a word of
+        the phrase beside it (``dnc``), if exactly one."""
+        self._scan()
+        title = title_in(phrase)
+        if title is None:
+            return None
+        key, words = title_key(title), _words(phrase) - _words(title)
+        if not words:
+            return None
+        holders = [p for p in self._people.values() if p.full and not p.conflict
+                   and any(t == key and words & w for _, t, w in p.titles)]
+        return holders[0].key if len(holders) == 1 else None
+
     def gender_of(self, full: str, at: int) -> Gender | None:
         """The gender the text has given the person of full name ``full`` before ``at`` (None: not given, or
         not a person it names)."""

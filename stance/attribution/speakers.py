@@ -155,6 +155,8 @@ class SpeakerResolver:
             holder = self.people.resolve(phrase, at)  # "Pagliano's lawyer, Mark MacDougall" named before
             return self._person(holder, recent) if holder else None
         full = self.people.resolve(phrase, at)
+        if full is None and _holder_title(phrase):
+            full = self.people.titled_anywhere(phrase)
         if full is not None:
             if full != phrase and full in phrase:  # "Taliban spokesperson X": the registry keeps the group
                 direct = self.registry.resolve(phrase, self.article.date, recent)
