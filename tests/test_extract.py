@@ -169,3 +169,12 @@ def test_a_content_the_tagger_found_without_a_source_takes_the_rules_speaker_of_
     (found,) = Extractor(ActorRegistry.load(None), tagger).extract_many([Article("d", text)])
     (attribution,) = [a for a in found if a.content is not None]
     assert (attribution.actor, attribution.source, attribution.origin) == ("Ana Ruiz", None, "tagger")
+
+
+def test_track_credits_no_one_with_what_a_speaker_says_as_the_tagger_marks_it():
+    text = ("Mayor Ana Ruiz unveiled the budget on Monday.\n\n"
+            "The gap between what Ruiz says her budget would do and what the auditors found has grown all year.\n")
+    tagger = FakeTagger({"source": [span(text, "Ruiz", 1)], "cue": [span(text, "says")],
+                         "content": [span(text, "her budget would do")]})
+    (statements,) = Attributor(ActorRegistry.load(None), tagger).extract_many([Article("d", text)])
+    assert [s.text.text for s in statements] == []

@@ -567,6 +567,8 @@ class Attributor:
             source, content = nearest(inside("source"), cue), nearest(contents, cue)
             if source is None or content is None or not _verbal_cue(cue.text) or not_a_speaker(source.text):
                 continue
+            if _WHAT_CLAUSE.search(article.text[lo:source.start]):
+                continue  # "what Trump says his plan would do": the reporter names a claim, as with the rules
             actors = [a for a in self._speakers(source.text, article, state) if a.type != "media"]
             if not actors:
                 continue
