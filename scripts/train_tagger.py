@@ -59,6 +59,7 @@ def main(argv=None) -> int:
         before = json.loads((Path(args.init) / "metrics.json").read_text())
         tagger.metrics["history"] = before.get("history", []) + tagger.metrics["history"]
         tagger.metrics["train_seconds"] += before.get("train_seconds", 0)
+        tagger.metrics["steps"] += before.get("steps", 0)
     started = time.time()
     predicted = tagger.predict([d.text for d in dev])
     tagger.metrics["dev"] = span_scores(dev, {d.doc_id: p for d, p in zip(dev, predicted)})
