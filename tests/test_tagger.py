@@ -244,3 +244,20 @@ def test_a_lora_tagger_on_an_mpnet_base_adapts_its_q_k_v_o_projections(tiny_toke
     model, _ = AttributionTagger(TaggerConfig())._build(tiny, tokenizer)
     lora = {n.split(".lora_A")[0].split(".")[-1] for n, _ in model.named_parameters() if "lora_A" in n}
     assert lora == {"q", "k", "v", "o", "dense"}
+
+
+def test_an_adapter_trained_on_from_another_lists_each_module_to_save_once(tmp_path, tiny_token_bert):
+    import json
+
+    model, tokenizer = tiny_token_bert()
+    docs = [AnnotatedDoc("d", TEXT, parse_ann(ANN, TEXT))] * 2
+    cfg = TaggerConfig(method="lora", epochs=1, batch_size=2, window=64, lora_targets=("query", "value"))
+    AttributionTagger(cfg).fit(docs, model=model, tokenizer=tokenizer, progress=False).save(tmp_path / "a")
+    from peft import PeftModel
+
+    again = AttributionTagger(cfg)  # loading an adapter to train it on: peft lists its modules to save again
+    again.model = PeftModel.from_pretrained(tiny_token_bert()[0], tmp_path / "a", is_trainable=True)
+    again.tokenizer = tokenizer
+    again.save(tmp_path / "b")
+    saved = json.loads((tmp_path / "b" / "adapter_config.json").read_text())["modules_to_save"]
+    assert len(saved) == len(set(saved)) and "classifier" in saved

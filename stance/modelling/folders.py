@@ -65,7 +65,7 @@ def model_version(model: str | Path | None) -> str:
 def save_weights(model, tokenizer, directory: Path, *, method: str, base_model: str) -> None:
     """``save_pretrained`` of a full model with its tokenizer, or of a LoRA
     adapter alone with the base recorded by its configured name (so that it
-    loads offline through the pip-installed base)."""
+    loads offline through the pip-installed base), each module to save listed once."""
     model.save_pretrained(directory)
     if method == "full":
         tokenizer.save_pretrained(directory)
@@ -73,6 +73,8 @@ def save_weights(model, tokenizer, directory: Path, *, method: str, base_model: 
     adapter_cfg = directory / "adapter_config.json"
     data = json.loads(adapter_cfg.read_text())
     data["base_model_name_or_path"] = base_model
+    if isinstance(data.get("modules_to_save"), list):  # peft adds them again at each load of an adapter trained on
+        data["modules_to_save"] = list(dict.fromkeys(data["modules_to_save"]))
     adapter_cfg.write_text(json.dumps(data, indent=2) + "\n")
 
 
