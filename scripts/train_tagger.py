@@ -23,7 +23,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--polnear", default="../shared/data/polnear")
     parser.add_argument("--out", default="stance/models/attribution-minilm")
-    parser.add_argument("--base", default=None)
+    parser.add_argument("--base", default=None,
+                        help="base model (default: all-MiniLM-L6-v2's pip package; with --init, that tagger's base)")
     parser.add_argument("--method", choices=("lora", "full"), default="lora")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--window", type=int, default=256)
@@ -42,8 +43,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
+    base = args.base or (TaggerConfig.load(args.init).base_model if args.init else None)  # --init: its own base
     config = TaggerConfig(method=args.method, epochs=args.epochs, window=args.window, learning_rate=args.lr,
-                          **({"base_model": args.base} if args.base else {}))
+                          **({"base_model": base} if base else {}))
     train = load_polnear(args.polnear, "train", limit=args.limit_docs)
     dev = load_polnear(args.polnear, "dev", limit=args.dev_limit)
     if args.threads:
