@@ -80,10 +80,20 @@ def save_weights(model, tokenizer, directory: Path, *, method: str, base_model: 
 
 def save_folder(directory: str | Path, model, tokenizer, config, metrics: dict, card: str | None,
                 metrics_name: str = "metrics.json") -> Path:
-    """A model folder: weights (:func:`save_weights`), the config as JSON, the metrics as JSON, the card."""
+    """A model folder: weights (:func:`save_weights`, written from the CPU wherever the model is), the config as
+    JSON, the metrics as JSON, the card."""
+    from stance.modelling.training import device_of
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    save_weights(model, tokenizer, directory, method=config.method, base_model=config.base_model)
+    where = device_of(model)
+    if where is not None:
+        model.to("cpu")
+    try:
+        save_weights(model, tokenizer, directory, method=config.method, base_model=config.base_model)
+    finally:
+        if where is not None:
+            model.to(where)
     config.save(directory)
     (directory / metrics_name).write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     if card is not None:

@@ -92,6 +92,16 @@ def pick_device(name: str = "auto") -> str:
     return name
 
 
+def device_of(model) -> Any:
+    """Where a torch model's weights are (a ``torch.device``); None for a model with no parameters to move (an ONNX
+    Runtime form)."""
+    parameters = getattr(model, "parameters", None)
+    if parameters is None:
+        return None
+    first = next(iter(parameters()), None)
+    return None if first is None else first.device
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python's, NumPy's and torch's global generators."""
     import torch

@@ -297,12 +297,7 @@ class StanceClassifier(Predicting):
         """Weights (adapter only, for LoRA) with ``save_pretrained``, the config
         as JSON, the metrics as JSON, and a model card."""
         self._check_fitted()
-        where = next(self.model.parameters()).device
-        self.model.to("cpu")
-        try:
-            return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
-        finally:
-            self.model.to(where)
+        return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
 
     @classmethod
     def load(cls, directory: str | Path, *, base_model=None, tokenizer=None) -> StanceClassifier:

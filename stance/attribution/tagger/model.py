@@ -17,7 +17,7 @@ from stance.attribution.tagger.windows import Window, bio_labels, decode, viterb
 from stance.errors import NotFittedError, StanceError
 from stance.modelling.base import damaged_weights, load_error, lora_targets, resolve_base
 from stance.modelling.folders import load_weights, read_metrics, save_folder
-from stance.modelling.training import pick_device, seed_everything, train_loop
+from stance.modelling.training import device_of, pick_device, seed_everything, train_loop
 from stance.records import Span
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ class AttributionTagger:
         jobs = [(t, w) for t, text in enumerate(texts) for w in windows(text, self.tokenizer, self.config.window)]
         out: list[dict[str, list[Span]]] = [{role: [] for role in ROLES} for _ in texts]
         order = sorted(range(len(jobs)), key=lambda k: len(jobs[k][1].ids))
-        where = _device_of(self.model)
+        where = device_of(self.model)
         with torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 chunk = [jobs[k] for k in order[start:start + batch_size]]
@@ -167,16 +167,9 @@ class AttributionTagger:
         return out
 
     def save(self, directory: str | Path, card: str | None = None) -> Path:
-        """Written from the CPU, wherever the tagger trained."""
+        """Written from the CPU, wherever the tagger trained (:func:`~stance.modelling.folders.save_folder`)."""
         self._check_fitted()
-        where = _device_of(self.model)
-        if where is not None:
-            self.model.to("cpu")
-        try:
-            return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
-        finally:
-            if where is not None:
-                self.model.to(where)
+        return save_folder(directory, self.model, self.tokenizer, self.config, self.metrics, card, METRICS_NAME)
 
     @classmethod
     def load(cls, directory: str | Path, *, base_model=None, tokenizer=None, parser=None) -> AttributionTagger:
@@ -220,12 +213,3 @@ class AttributionTagger:
         except (OSError, ValueError, RuntimeError, SafetensorError) as exc:  # damaged weights, a base not found
             raise load_error(directory, CONFIG_NAME, self.config.base_model, exc) from None
         return model.eval(), tokenizer
-
-
-def _device_of(model):
-    """Where a torch model's weights are; ``None`` for the ONNX Runtime form."""
-    parameters = getattr(model, "parameters", None)
-    if parameters is None:
-        return None
-    first = next(iter(parameters()), None)
-    return None if first is None else first.device
