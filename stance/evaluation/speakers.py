@@ -97,6 +97,13 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def _credited_for(statement: GoldStatement, credited: Sequence[Credited]) -> Credited | None:
+    """The reported attribution that overlaps a gold statement most, or None when none overlaps it."""
+    span = (statement.start, statement.end)
+    best = max(credited, key=lambda c: _overlap((c.start, c.end), span), default=None)
+    return best if best is not None and _overlap((best.start, best.end), span) > 0 else None
+
+
 def speaker_scores(gold: Sequence[GoldArticle], found: Mapping[str, Sequence[Credited]],
                    leave_out: Callable[[str], bool] | None = None) -> dict[str, float]:
     """Found: the gold statements whose content a reported attribution overlaps.  Right: of those with a named
@@ -118,16 +125,16 @@ def speaker_scores(gold: Sequence[GoldArticle], found: Mapping[str, Sequence[Cre
         for st in article.statements:
             if st.speaker and leave_out is not None and leave_out(st.speaker):
                 continue
-            best = max(credited, key=lambda c: _overlap((c.start, c.end), (st.start, st.end)), default=None)
-            hit = best is not None and _overlap((best.start, best.end), (st.start, st.end)) > 0
+            best = _credited_for(st, credited)
+            hit = best is not None
             if st.speaker:
                 named += 1
                 named_found += hit
-                named_right += bool(hit and best and best.actor and same_speaker(st.speaker, best.actor))
+                named_right += bool(best is not None and best.actor and same_speaker(st.speaker, best.actor))
             else:
                 unnamed += 1
                 unnamed_found += hit
-                unnamed_right += bool(hit and best and (best.actor is None or best.actor_type == "anonymous"))
+                unnamed_right += bool(best is not None and (best.actor is None or best.actor_type == "anonymous"))
         speakers = {st.speaker for st in article.statements if st.speaker}
         reported = {c.actor for c in credited if c.actor and c.actor_type != "anonymous"}
         actors += len(reported)
@@ -174,8 +181,7 @@ def misses(gold: Sequence[GoldArticle], found: Mapping[str, Sequence[Credited]])
     for article in gold:
         credited = list(found.get(article.doc_id, ()))
         for st in article.statements:
-            best = max(credited, key=lambda c: _overlap((c.start, c.end), (st.start, st.end)), default=None)
-            if not st.speaker or best is None or _overlap((best.start, best.end), (st.start, st.end)) == 0:
+            if not st.speaker or (best := _credited_for(st, credited)) is None:
                 continue
             if not (best.actor and same_speaker(st.speaker, best.actor)):
                 out.append(Miss(article.doc_id, st.start, st.end, st.speaker, best.actor))
