@@ -18,6 +18,7 @@ reading order, for ``stance extract`` and ``stance track`` alike:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -66,10 +67,11 @@ _OUTLET_TAIL = re.compile(r"\b(?:for|of|at|with|from)\s+(?P<outlet>.+?)[\s,]*$",
 def not_a_speaker(text: str) -> bool:
     """A source that names an outlet (``The Hill``) or the press, or is a possessive (``the minister's``)."""
     words = set(re.findall(r"[a-z]+", _PRESS_JOBS.sub(" ", text.lower())))
+    if words & _MEDIA_WORDS or re.search(r"[’']s$", text.strip()):
+        return True
     phrase = " ".join(text.split()).strip(" ,")
     tail = _OUTLET_TAIL.search(phrase)
-    return bool(words & _MEDIA_WORDS) or bool(re.search(r"[’']s$", text.strip())) or is_outlet(phrase) or (
-        tail is not None and is_outlet(tail["outlet"]))
+    return is_outlet(phrase) or (tail is not None and is_outlet(tail["outlet"]))
 
 
 VOICE_TITLES = frozenset({"spokesman", "official", "representative", "press secretary"})
@@ -80,6 +82,13 @@ def _holder_title(phrase: str) -> bool:
     """Whether the phrase names a person by a title of their own (``the FBI director``, ``the GOP nominee``)."""
     title = title_in(phrase)
     return title is not None and title_key(title) not in VOICE_TITLES
+
+
+@functools.cache
+def _organisation_named(head: str) -> re.Pattern[str]:
+    """A capitalised organisation name with the head ``head`` (``Commission on Presidential Debates``)."""
+    return re.compile(rf"(?:{_CAPS}\s+(?:(?:of|for|on|and|the)\s+)*)*{head}"
+                      rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPS}(?:\s+{_CAPS})*)?")
 
 
 def before_place(phrase: str) -> str | None:
@@ -148,12 +157,13 @@ class SpeakerResolver:
             return self._named_organisation(definite["head"], at)
         phrase = before_place(phrase) or phrase
         owned = _POSSESSED.match(phrase)
-        head = owned["owned"].split()[-1].lower() if owned is not None else ""
-        if owned is not None and head in SAID_THINGS:
-            return self.resolve_phrase(owned["owner"], at, recent)
-        if owned is not None and head not in OWN_VOICES:
-            holder = self.people.resolve(phrase, at)  # "Pagliano's lawyer, Mark MacDougall" named before
-            return self._person(holder, recent) if holder else None
+        if owned is not None:
+            head = owned["owned"].split()[-1].lower()
+            if head in SAID_THINGS:
+                return self.resolve_phrase(owned["owner"], at, recent)
+            if head not in OWN_VOICES:
+                holder = self.people.resolve(phrase, at)  # "Pagliano's lawyer, Mark MacDougall" named before
+                return self._person(holder, recent) if holder else None
         full = self.people.resolve(phrase, at)
         if full is None and _holder_title(phrase):
             full = self.people.titled_anywhere(phrase)
@@ -165,7 +175,8 @@ class SpeakerResolver:
             return self._person(full, recent)
         if low in _PERSON_PRONOUNS:
             return self.last_person
-        for reading in _readings(phrase):
+        readings = _readings(phrase)
+        for reading in readings:
             actor = self.registry.resolve(reading, self.article.date, recent)
             if actor is not None and not actor.known and actor.type in GROUP_TYPES and _holder_title(reading):
                 continue  # "the FBI director" is a person, not the FBI this article made an actor of
@@ -182,7 +193,7 @@ class SpeakerResolver:
             if read_name(actor.name) is None:
                 continue  # a concept, a law or a place the registry took for a name ("Tax Justice")
             return actor
-        for reading in _readings(phrase):  # an organisation the registry does not hold ("the FBI")
+        for reading in readings:  # an organisation the registry does not hold ("the FBI")
             name = read_name(reading)
             if name is not None and name.kind == "organisation" and not not_a_speaker(name.text) \
                     and not _holder_title(reading):  # "the FBI director" is a person
@@ -210,9 +221,7 @@ class SpeakerResolver:
         """``the commission``: the organisation named last before ``at`` whose name has that head
         (``the Commission on Presidential Debates``)."""
         Head = head[:1].upper() + head[1:].lower()
-        pattern = re.compile(rf"(?:{_CAPS}\s+(?:(?:of|for|on|and|the)\s+)*)*{Head}"
-                             rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPS}(?:\s+{_CAPS})*)?")
-        for m in reversed(list(pattern.finditer(self.article.text, 0, max(at, 0)))):
+        for m in reversed(list(_organisation_named(Head).finditer(self.article.text, 0, max(at, 0)))):
             if m.group() == Head:
                 continue
             name = read_name(m.group())
