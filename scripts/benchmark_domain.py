@@ -75,7 +75,7 @@ def main(argv=None) -> int:
 
     gold = yaml.safe_load(GOLD.read_text(encoding="utf-8"))["articles"]
     positions = {doc: body.get("positions") or [] for doc, body in gold.items()}
-    docs = load_articles(args.polnear, "train", list(gold))
+    docs = load_articles(args.polnear, "train", list(gold), repair=True)  # as `stance track` reads the files
     model, tagger = load_predictor(args.model), load_tagger(args.tagger)
     variants = detection_variants()
     wanted = args.variants.split(",") if args.variants else list(variants)

@@ -298,7 +298,11 @@ _JOINERS = _set("and & or")
 _CONNECTORS = _set("of for on the and & de")
 _PREPOSITIONS = _set("of for at with to from in on by")
 _DETERMINERS = _set("the a an this that these those")
-_NAME_WORD = re.compile(r"[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]|(?:al|el|bin|abu|abd|ul)-[A-Z][a-zA-Z'’\-]*")
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_LETTER = "a-zA-ZÀ-ÖØ-öø-ÿĀ-ɏ"
+_NAME_WORD = re.compile(rf"[{_UPPER}][{_LETTER}'’\-]*[{_LETTER}]|[{_UPPER}]"
+                        rf"|(?:al|el|bin|abu|abd|ul)-[{_UPPER}][{_LETTER}'’\-]*")
+"""A word of a name, in Latin letters with their accents (``Peña``, ``Ségolène``, ``Łukasz``)."""
 _INITIAL = re.compile(r"(?:[A-Z]\.){1,3}")
 _ACRONYM = re.compile(r"[A-Z][A-Z&\-]*[A-Z]|(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
@@ -340,6 +344,15 @@ class _Tok(NamedTuple):
     end: int
     stop: bool
     """A comma, semicolon or dash follows: an appositive or a list starts after it."""
+
+
+def without_initials(name: str) -> str:
+    """A person's name without its middle initials: ``Donald J. Trump`` -> ``Donald Trump``, ``Barry R.
+    McCaffrey`` -> ``Barry McCaffrey``; a first initial (``J. K. Rowling``) and a suffix (``Jr.``) stay."""
+    words = name.split()
+    kept = [w for k, w in enumerate(words) if k == 0 or not _INITIAL.fullmatch(w)
+            or not any(not _INITIAL.fullmatch(x) and x not in SUFFIXES for x in words[:k])]
+    return " ".join(kept) if len(kept) >= 2 else name
 
 
 def title_key(title: str) -> str:

@@ -114,12 +114,14 @@ def load_polnear(root: str | Path, split: str = "dev", limit: int | None = None)
     return [versions[0] for versions in load_versions(root, split, limit).values()]
 
 
-def load_articles(root: str | Path, split: str, doc_ids: Sequence[str]) -> list[Article]:
+def load_articles(root: str | Path, split: str, doc_ids: Sequence[str], *, repair: bool = False) -> list[Article]:
     """PolNeAR articles as the pipeline reads them (cleaned paragraphs), dated from ``metadata.tsv``: for the
-    benchmarks that score the tool on gold coded on them."""
+    benchmarks that score the tool on gold coded on them.  ``repair``: mojibake undone as ``stance`` ingest
+    does (:func:`~stance.ingest.encoding.repair_mojibake`), for gold that names no offsets."""
     import csv
 
     from stance.ingest.clean import clean_paragraphs, split_paragraphs
+    from stance.ingest.encoding import repair_mojibake
 
     root = Path(root)
     with open(root / "metadata.tsv", encoding="utf-8") as f:
@@ -127,6 +129,8 @@ def load_articles(root: str | Path, split: str, doc_ids: Sequence[str]) -> list[
     out = []
     for doc_id in doc_ids:
         text = (root / split / "text" / f"{doc_id}.txt").read_text(encoding="utf-8")
+        if repair:
+            text = repair_mojibake(text)
         date = PartialDate.parse(dates[doc_id]) if dates.get(doc_id) else None
         out.append(Article(doc_id, text, date=date, paragraphs=tuple(clean_paragraphs(split_paragraphs(text)))))
     return out

@@ -73,13 +73,32 @@ _MIN_REPORTED_WORDS = 2
 _AUX = (r"has|have|had|would|will|shall|may|might|could|should|must|also|further|later|again|earlier|then|once|"
         r"repeatedly|reportedly|previously|recently|categorically|publicly|firmly|strongly|officially|"
         r"clearly|flatly|explicitly|specifically|not|never|be|been|being|was|were|is|are")
-_VERBS = (r"made it clear|making it clear|ruled out|went on to (?:state|say)|called for|"
-          r"said|says|say|told|tells|stated|states|added|adds|noted|asserted|claimed|claims|warned|insisted|"
-          r"reiterated|conveyed|rejected|dismissed|welcomed|urged|announced|clarified|hoped|stressed|maintained|"
-          r"denied|offered|dubbed|criticised|criticized|condemned|vowed|revealed|alleged|alleges|argued|explained|"
-          r"confirmed|declared|emphasi[sz]ed|acknowledged|admitted|demanded|pledged|promised|assured|accused|"
-          r"refused|asked|informed|suggested|termed|replied|responded|tweeted|cautioned|opposed|backed|"
-          r"praised|defended|wrote|believes|argues|insists|warns|rejects|welcomes|urges")
+_VERBS = (r"made it clear|making it clear|ruled out|went on to (?:state|say)|called for|calls for|pushed for|"
+          r"pushes for|said|says|say|told|tells|tell|stated|states|added|adds|noted|notes|asserted|asserts|claimed|"
+          r"claims|warned|warns|warn|insisted|insists|insist|reiterated|reiterates|conveyed|rejected|rejects|"
+          r"dismissed|dismisses|welcomed|welcomes|urged|urges|urge|announced|announces|clarified|hoped|stressed|"
+          r"stresses|maintained|maintains|denied|denies|offered|dubbed|criticised|criticized|criticises|criticizes|"
+          r"condemned|condemns|vowed|vows|revealed|alleged|alleges|argued|argues|argue|explained|explains|confirmed|"
+          r"confirms|declared|declares|emphasi[sz]ed|emphasi[sz]es|acknowledged|acknowledges|admitted|admits|"
+          r"demanded|demands|pledged|pledges|promised|promises|assured|accused|accuses|refused|asked|informed|"
+          r"suggested|suggests|termed|replied|responded|tweeted|tweets|cautioned|opposed|opposes|oppose|backed|"
+          r"praised|praises|defended|defends|wrote|writes|believes|denounced|denounces|decried|decries|blasted|"
+          r"blasts|slammed|slams|lambasted|lambastes|applauded|applauds|contended|contends|contend|supported|"
+          r"supports|endorsed|endorses|proposed|proposes|questioned|disputed|disputes|advocated|advocates|"
+          r"testified|predicted|predicts|acknowledge|maintain|believe|criticize|criticise|condemn|deny|admit|"
+          r"reject|predict|suggest|allege|assert|explain|denounce|applaud|endorse|"
+          r"saying|telling|arguing|insisting|warning|urging|demanding|calling for|pushing for|pressing for|"
+          r"promising|pledging|vowing|proposing|opposing|supporting|criticizing|criticising|blasting|denouncing|"
+          r"claiming|suggesting|accusing|questioning|adding|noting|stressing")
+"""Verbs of saying and of taking a position, in the forms that follow a subject; the ``-ing`` forms only
+after a form of ``be`` (``is demanding``) or opening a clause after a comma (``..., saying``)."""
+_AFTER_A_NOUN = {"are", "were", "have", "had", "include", "included", "would", "will", "could", "should", "may",
+                 "might", "must", "can", "remain", "remained", "of", "from", "by", "made", "put", "in", "on", "for",
+                 "and", "or", "go", "went", "came", "come", "seem", "seemed"}
+"""Words that after an ``-s`` cue show it is a plural noun (``the Taliban demands were``, ``his claims of``)."""
+_PARTICIPLE_OPENERS = {"saying", "adding", "noting", "arguing", "insisting", "warning", "urging", "calling for",
+                       "stressing", "claiming"}
+"""``-ing`` cues that open a clause whose speaker is the sentence's subject (``X hit back, saying ...``)."""
 _CUE = re.compile(rf"""
     (?<![\w’'])                         # not inside a word
     (?P<aux>(?:(?-x:{_AUX})\s+)*)       # auxiliaries and adverbs before the verb (has also, was), if any
@@ -95,6 +114,8 @@ _ACCORDING = re.compile(r"""
     )
     \s+
     """, re.VERBOSE)
+_TAKES_INFINITIVE = re.compile(r"vow|promis|pledg|refus|propos|demand|offer|hope")
+"""Verbs whose ``to`` opens the content (``vows to impose``), not an audience (``said to reporters``)."""
 _PASSIVE = {"be", "been", "being", "was", "were", "is", "are"}
 _RECIPIENT_PASSIVE = {"told", "informed", "conveyed"}
 """``X will be told that ...``: the speaker is who tells, found from the content or the article."""
@@ -260,7 +281,7 @@ def _left_candidates(tokens: list[_Tok], j: int) -> list[tuple[int, int]]:
         if k >= 0 and tokens[k].text == "(":
             return _left_candidates(tokens, k - 1)
     direct = _collect_left(tokens, j)
-    if direct:
+    if direct and not tokens[j].lower.endswith(("’s", "'s")):  # "Trump's proposed wall": an owner, no speaker
         out.append(direct)
     if j >= 0 and tokens[j].text == ",":
         across = _collect_left(tokens, j - 1)
@@ -331,6 +352,9 @@ class _Cue:
     match: re.Match
     according: bool
     passive: bool
+    participle: bool = False
+    """An ``-ing`` cue opening a clause after a comma (``X hit back, saying ...``): its speaker is the sentence's
+    subject."""
 
     @property
     def verb_start(self) -> int:
@@ -356,12 +380,38 @@ def _read_cue(match: re.Match) -> _Cue:
     """A cue match as a record: an ``according to`` or a verb, and whether the verb is passive."""
     according = match.re is _ACCORDING
     aux = match.group("aux").lower().split() if not according else []
-    return _Cue(match, according, bool(aux) and aux[-1] in _PASSIVE)
+    progressive = not according and _progressive(match)
+    return _Cue(match, according, bool(aux) and aux[-1] in _PASSIVE and not progressive,
+                progressive and not aux)
+
+
+def _progressive(match: re.Match) -> bool:
+    """Whether a verb cue is an ``-ing`` form (``demanding``, ``calling for``)."""
+    return match.group("verb").split()[0].endswith("ing") and not match.group("verb").startswith("making")
+
+
+def _cue_stands(match: re.Match, text: str) -> bool:
+    """An ``-ing`` cue counts after a form of ``be`` (``is demanding``), or as one of
+    :data:`_PARTICIPLE_OPENERS` right after a comma; an ``-s`` form not when a verb or preposition follows it
+    (``the Taliban demands were``, ``its claims of``: a plural noun); every other cue counts."""
+    if match.re is _ACCORDING:
+        return True
+    verb = match.group("verb")
+    if verb.endswith("s") and not match.group("aux"):
+        after = re.match(r"\s*([a-z]+)", text[match.end():])
+        if after and after.group(1) in _AFTER_A_NOUN:
+            return False
+    if not _progressive(match):
+        return True
+    aux = match.group("aux").lower().split()
+    if aux:
+        return aux[-1] in _PASSIVE
+    return match.group("verb") in _PARTICIPLE_OPENERS and text[:match.start()].rstrip().endswith(",")
 
 
 def _cues(text: str, quotes: Sequence[tuple[int, int]]) -> list[_Cue]:
     """The speech cues outside quotation marks, in reading order."""
-    matches = [m for m in _CUE.finditer(text) if not _inside(m.start("verb"), quotes)]
+    matches = [m for m in _CUE.finditer(text) if not _inside(m.start("verb"), quotes) and _cue_stands(m, text)]
     matches += [m for m in _ACCORDING.finditer(text) if not _inside(m.start(), quotes)]
     matches.sort(key=lambda m: m.start())
     return [_read_cue(m) for m in matches]
@@ -378,6 +428,11 @@ def _speaker_candidates(tokens: list[_Tok], cue: _Cue) -> list[tuple[int, int]]:
         return [rng] if rng else []
     if cue.passive:
         return []
+    if cue.participle:  # "X hit back, saying ...": the subject that opens the sentence, a verb after it
+        subject = _collect_right(tokens, 0) if before else None
+        verb_after = subject is not None and subject[1] + 1 < before[-1] \
+            and tokens[subject[1] + 1].text[0].isalpha() and not tokens[subject[1] + 1].capital
+        return [subject] if verb_after and subject is not None else []
     candidates = _left_candidates(tokens, before[-1]) if before else []
     if after and (not before or tokens[before[-1]].text in (",", "”", "\"", "’")):
         right = _collect_right(tokens, after[0])
@@ -413,21 +468,22 @@ class Attributor:
         pronoun = _PRONOUNS.get(phrase.strip().lower())
         if pronoun == "group":
             return state.last_group
-        if pronoun == "person":  # the latest speaker or person named: better on the seeds than the nearest person
-            return state.last_person
         if state.speakers is None or state.speakers.article is not article:
             state.speakers = SpeakerResolver(self.registry, article)
+        if pronoun == "person":  # the latest speaker or person named (better on the seeds than the nearest
+            # person), unless the article gives them the other gender
+            return state.speakers.carry_pronoun(phrase.strip(), state.at, state.last_person)
         return state.speakers.resolve_phrase(phrase, state.at, state.recent or ())
 
     def _speakers(self, phrase: str, article: Article, state: _State) -> list[Actor]:
         """Actors a phrase names: one, or several for ``Afghanistan and the US``."""
-        actor = self._resolve(phrase, article, state)
         parts = [p for p in re.split(r"\s+and\s+", phrase) if p.strip()]
-        if len(parts) > 1 and (actor is None or actor.type != "person"):
+        if len(parts) > 1:  # "Hillary Clinton and Senator Bernie Sanders": each, when each names another actor
             resolved = [self._resolve(p, article, state) for p in parts]
             many = [a for a in resolved if a is not None and a.type != "media"]
             if len({a.actor_id for a in many}) == len(parts):
                 return many
+        actor = self._resolve(phrase, article, state)
         return [actor] if actor is not None else []
 
     def _content_subject(self, text: str, article: Article) -> Actor | None:
@@ -772,8 +828,13 @@ class Attributor:
     def _clause_start(tokens: list[_Tok], cue: re.Match) -> bool:
         """A cue whose speaker follows a comma opens a new clause (``..., Pakistan alleges``)."""
         before = [t for t in tokens if t.end <= cue.start()]
-        rng = _collect_left(before, len(before) - 1) if before else None
-        return rng is not None and rng[0] > 0 and before[rng[0] - 1].text == ","
+        for lo, _ in _left_candidates(before, len(before) - 1) if before else []:
+            k = lo - 1  # ", and Brian Deese, the White House adviser, said": a new clause after the comma
+            if k >= 0 and before[k].lower in ("and", "but", "while", "whereas"):
+                k -= 1
+            if lo > 0 and k >= 0 and before[k].text in (",", ";"):
+                return True
+        return False
 
     @staticmethod
     def _dedupe_sentence(results: list[Found]) -> list[Found]:
@@ -813,6 +874,8 @@ class Attributor:
         spoke_from = speaker[0] if speaker else cue.start()
         ahead = re.sub(r"(?:(?<=\s)|^)(?:the|a|an)\s*$", "", text[:spoke_from], flags=re.I).rstrip()
         trailing = _TRAILING_REST.match(text[cue.end():])
+        if trailing and trailing["word"] == "to" and _TAKES_INFINITIVE.match(cue.group("verb")):
+            trailing = None  # "he vows to impose ...": the content, not an audience
         if speaker and trailing and ahead.endswith((",", "”", "\"", "’", "—", "–")) \
                 and len(ahead.split()) >= _MIN_FRONTED_WORDS:
             return 0, len(ahead)

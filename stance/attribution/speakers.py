@@ -25,7 +25,7 @@ from typing import Any
 
 from stance.attribution.affiliations import affiliation_of
 from stance.attribution.mentions import PRONOUN_GENDER, DocumentPeople
-from stance.attribution.names import first_name_gender, is_outlet, read_name, title_in, title_key
+from stance.attribution.names import first_name_gender, is_outlet, read_name, title_in, title_key, without_initials
 from stance.records import Actor, ActorType, Article, Span
 from stance.registries.actors import GROUP_TYPES, ActorRegistry, actor_id_for
 
@@ -129,9 +129,10 @@ class SpeakerResolver:
         if not_a_speaker(source.text):
             return None
         pronoun = source.text.strip().lower()
-        if pronoun in _PERSON_PRONOUNS and self.last_person is not None \
-                and self._gender(self.last_person, source.start) in (PRONOUN_GENDER[pronoun], None):
-            return self.last_person  # the latest speaker, as stance track reads a pronoun, unless "she" is a man
+        if pronoun in _PERSON_PRONOUNS and self.last_person is not None:
+            carried = self.carry_pronoun(pronoun, source.start, self.last_person)
+            if carried is self.last_person:
+                return carried
         actor = self.resolve_phrase(source.text, source.start)
         if actor is not None:
             self.seen(actor)
@@ -200,6 +201,16 @@ class SpeakerResolver:
                 return self._new(name.text, "organisation", name.affiliation, ())
         return None
 
+    def carry_pronoun(self, pronoun: str, at: int, last: Actor | None) -> Actor | None:
+        """The person a ``he``/``she`` at ``at`` means: ``last`` (the latest speaker or person named, as
+        ``stance track`` reads a pronoun) unless the article gives them the other gender; then the nearest
+        person of the pronoun's gender, or None where the article names none ("she" never carries to a man)."""
+        gender = PRONOUN_GENDER.get(pronoun.lower())
+        if gender is None or (last is not None and self._gender(last, at) in (gender, None)):
+            return last
+        full = self.people.resolve(pronoun, at)
+        return self._person(full, self.recent) if full else None
+
     def _gender(self, actor: Actor, at: int):
         """The gender the article (else the first name) gives a person actor, or None."""
         return self.people.gender_of(actor.name, at) or first_name_gender(actor.name.split()[0])
@@ -236,12 +247,14 @@ class SpeakerResolver:
             return self._new(text, "organisation", name.affiliation if name else None, ())
         return None
 
-    def _new(self, name: str, kind: ActorType, affiliation: str | None, roles: tuple[str, ...]) -> Actor:
+    def _new(self, name: str, kind: ActorType, affiliation: str | None, roles: tuple[str, ...],
+             aliases: tuple[str, ...] = ()) -> Actor:
         """The actor of a name the registry does not hold, added to it (or the one added before)."""
         actor_id = actor_id_for(name)
         if actor_id in self.registry:
             return self.registry.get(actor_id)
-        return self.registry.add(Actor(actor_id, name, kind, affiliation, (name,), roles, known=False))
+        return self.registry.add(Actor(actor_id, name, kind, affiliation, tuple(dict.fromkeys(aliases or (name,))),
+                                       roles, known=False))
 
     def _person(self, full: str, recent: Sequence[str]) -> Actor | None:
         """A person the document names: the registry's, or a new actor."""
@@ -251,7 +264,9 @@ class SpeakerResolver:
         name = read_name(full)
         if name is None or name.kind != "person" or (" " not in name.text and not self._used_as_name(name.text)):
             return actor
-        return self._new(name.text, "person", name.affiliation, (name.title,) if name.title else ())
+        plain = without_initials(name.text)  # one actor for "Barry R. McCaffrey" and "Barry McCaffrey"
+        return self._new(plain, "person", name.affiliation, (name.title,) if name.title else (),
+                         aliases=(plain, name.text))
 
     def _used_as_name(self, word: str) -> bool:
         """A one-word name (``Pence``) is one only where the text capitalises it inside a sentence too; a

@@ -34,6 +34,7 @@ from stance.ingest.checks import MAX_BYTES, Rejected, check_fields, check_size, 
 from stance.ingest.clean import clean_paragraphs, split_paragraphs
 from stance.ingest.dates import MAX_YEAR, MIN_YEAR, date_in_text, in_years, parse_date
 from stance.ingest.documents import DOCUMENT_SUFFIXES, DOCX, read_docx, read_pdf
+from stance.ingest.encoding import repair_mojibake
 from stance.ingest.feeds import FEED_SUFFIXES, read_feed
 from stance.ingest.folder import KINDS, MANIFEST, TEXT_SUFFIX, corpus_files, doc_ids, suffix_of, unread_reason
 from stance.ingest.html import HTML_SUFFIXES, read_page
@@ -91,6 +92,7 @@ def make_article(doc_id: str, text: str, path: Path, *, date: Any = None, source
     warning saying so goes to ``warnings`` (logged when None)."""
     fields = {"source": source, "url": url, "title": title, "author": author}
     check_fields(str(doc_id), text, fields, path, line)
+    text = repair_mojibake(text)
     doc_type = document_type(doc_type, str(doc_id), path, line)
     author = document_author(author, str(doc_id), path, line)
     if not text.strip():

@@ -13,6 +13,8 @@ U+2029, U+0085, ``\\x1c``...), which JSON text may hold unescaped inside a strin
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,3 +139,23 @@ def lines(path: Path, encoding: str = "utf-8", notes: list[str] | None = None, *
                 yield number, line.lstrip("\ufeff") if number == 1 else line
         except UnicodeDecodeError as exc:
             raise _failure(path, chosen, encoding, exc, number + 1) from None
+
+
+_KEPT_BREAKS = re.compile("([\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])")
+"""Line breaks and separators: ``ftfy`` reads each piece between them alone, and they stay as written (``ftfy``
+would take a NEL, ``\\x85``, for the Windows-1252 ellipsis)."""
+
+
+def repair_mojibake(text: str) -> str:
+    """``text`` in composed form (NFC), with mojibake undone line by line (``PeÃ±a Nieto`` -> ``Peña Nieto``,
+    ``donâ€™t`` -> ``don’t``) by ``ftfy``'s encoding fixer alone: quotation marks, dashes, widths and line
+    breaks stay as written.  Line by line, because one line written right keeps ``ftfy`` from fixing a whole
+    text; composed first, because mojibake stored decomposed (``A`` and a combining tilde for ``Ã``) is not
+    recognised."""
+    import ftfy
+
+    composed = unicodedata.normalize("NFC", text)
+    if composed.isascii():
+        return composed
+    return "".join(piece if k % 2 else ftfy.fix_encoding(piece)
+                   for k, piece in enumerate(_KEPT_BREAKS.split(composed)))

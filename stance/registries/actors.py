@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -68,7 +69,12 @@ def _first_word(alias: str) -> str:
     return m.group() if m else ""
 
 
-_NAME_WORD = re.compile(r"^[A-Z][a-zA-Z.\-’']+$")
+_NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][a-zA-ZÀ-ÖØ-öø-ÿĀ-ɏ.\-’']+$")
+"""A capitalised word in Latin letters with their accents (``Ségolène``)."""
+_MIDDLE_INITIALS = re.compile(r"(?<=[^\W\d_]{2})\s+(?:[A-Z]\.\s+)+(?=[A-Z])")
+"""Middle initials after a first name (``Donald J. Trump``, ``George H. W. Bush``), left out when a phrase is
+resolved: one actor for a person whether the text gives the initial or not (a first initial, ``J. K.
+Rowling``, stays)."""
 _DROP_WORDS = {"the", "a", "an", "some", "another", "its", "their", "his", "her", "our", "and"}
 _TITLE_WORDS = {"minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "president", "general", "gen",
                 "gen.", "ambassador", "chief", "envoy", "adviser", "advisor", "premier", "pm", "senator", "governor",
@@ -153,8 +159,10 @@ def country_of(phrase: str) -> str | None:
 
 
 def actor_id_for(name: str) -> str:
-    """The id the registry gives an actor it makes from a name (``Daily Ledger`` -> ``daily_ledger``)."""
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "actor"
+    """The id the registry gives an actor it makes from a name (``Daily Ledger`` -> ``daily_ledger``,
+    ``Ségolène Royal`` -> ``segolene_royal``)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_") or "actor"
 
 
 class ActorRegistry:
@@ -302,7 +310,7 @@ class ActorRegistry:
         group alias; an anonymous source; otherwise a new actor for an unknown
         name, affiliated with the group or country the phrase names.
         """
-        phrase = phrase.strip()
+        phrase = _MIDDLE_INITIALS.sub(" ", phrase.strip())  # "Donald J. Trump" is Donald Trump
         if not phrase:
             return None
         alias = self.match_alias(phrase)

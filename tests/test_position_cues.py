@@ -1,0 +1,106 @@
+"""Verbs of taking a position, joint speakers, the pronoun's gender in `stance track`'s rules, clauses inside a
+reported content, middle initials and accented names: invented sentences, one behaviour each."""
+
+import pytest
+
+from stance.attribution.names import name_from, without_initials
+from stance.attribution.rules import Attributor
+from stance.ingest.corpus import make_article
+from stance.ingest.encoding import repair_mojibake
+from stance.registries.actors import ActorRegistry, actor_id_for
+
+
+def extract(text, date="2016-04-23"):
+    article = make_article("d1", text, "test.txt", date=date)
+    return Attributor(ActorRegistry.load()).extract(article)
+
+
+def said(statements):
+    return [(s.actor, s.cue.text if s.cue else None, s.text.text) for s in statements]
+
+
+@pytest.mark.parametrize("sentence,cue,content", [
+    ("Mayor Jane Holt denounced the plan to close the Elm Street depot.", "denounced",
+     "the plan to close the Elm Street depot."),
+    ("Senator Walter Brandt blasts the trade pact with Korea at every stop.", "blasts",
+     "the trade pact with Korea at every stop."),
+    ("Councillor Ana Ruiz contends that the levy will cost jobs.", "contends", "the levy will cost jobs."),
+    ("Governor Tom Reyes supports the new bus lane plan.", "supports", "the new bus lane plan."),
+    ("Governor Tom Reyes vows to impose a tax on imported steel.", "vows",
+     "to impose a tax on imported steel."),
+    ("Senator Elena Park is demanding that the council publish the audit.", "demanding",
+     "the council publish the audit."),
+    ("Senator Elena Park has questioned the science behind the forecast.", "questioned",
+     "the science behind the forecast."),
+])
+def test_verbs_of_taking_a_position_are_cues(sentence, cue, content):
+    (actor, found_cue, found_content), = said(extract("Council news.\n\n" + sentence))
+    assert (found_cue, found_content) == (cue, content)
+    assert actor in sentence  # the named speaker
+
+
+def test_a_clause_opened_by_saying_after_a_comma_is_the_subjects():
+    sts = extract("Council news.\n\nMayor Jane Holt hit back at her critics on Monday, saying the depot would stay "
+                  "open.")
+    assert said(sts) == [("Jane Holt", "saying", "the depot would stay open.")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Trump’s proposed wall would cost billions of dollars.",        # an owner before a verb form
+    "The Taliban demands were rejected by the government.",         # a plural noun, not a verb
+    "The opposed parties met on Tuesday.",                           # an adjective
+    "Campaigning in Ohio, Senator Walter Brandt visited a steel mill.",  # an -ing form without be
+    "He was questioned about the tax plan by reporters on Monday.",  # a passive question
+])
+def test_words_that_only_look_like_cues_make_no_statement(sentence):
+    assert extract("Council news.\n\n" + sentence) == []
+
+
+def test_a_joint_statement_is_each_speakers():
+    sts = extract("Climate pledges.\n\nThe Democratic candidates, Hillary Clinton and Senator Bernie Sanders, have "
+                  "promised to pursue strong climate policies.")
+    assert [s.actor for s in sts] == ["Hillary Clinton", "Bernie Sanders"]
+    assert {s.text.text for s in sts} == {"to pursue strong climate policies."}
+
+
+def test_she_does_not_carry_to_the_last_man_in_track():
+    sts = extract("Trade votes.\n\nSenator Walter Brandt said the pact was dead. Mayor Jane Holt spoke next.\n\n"
+                  "She said the port needed the pact.")
+    assert [s.actor for s in sts] == ["Walter Brandt", "Jane Holt"]
+    sts = extract("Trade votes.\n\nSenator Walter Brandt said the pact was dead.\n\nShe said the port needed it.")
+    assert [s.actor for s in sts] == ["Walter Brandt"]  # no woman named: nobody, not the man
+
+
+def test_a_new_clause_inside_a_reported_content_has_its_own_speaker():
+    sts = extract("Targets.\n\nThe White House contends that it is on track to meet the targets, and Brian Deese, "
+                  "the White House climate change adviser, said his staff were preparing plans.")
+    assert said(sts) == [("White House", "contends", "it is on track to meet the targets"),
+                         ("Brian Deese", "said", "his staff were preparing plans.")]
+
+
+def test_middle_initials_name_one_actor():
+    registry = ActorRegistry.load()
+    assert registry.resolve("Donald J. Trump").actor_id == "donald_trump"
+    assert registry.resolve("Barry R. McCaffrey").name == "Barry McCaffrey"
+    assert registry.resolve("Barry McCaffrey").actor_id == registry.resolve("Gen. Barry R. McCaffrey").actor_id
+    assert registry.resolve("J. K. Rowling").name == "J. K. Rowling"  # a first initial stays
+    assert without_initials("Donald J. Trump Jr.") == "Donald Trump Jr."
+    sts = extract("Wall.\n\nBarry R. McCaffrey, a retired general, said the wall would not stop smugglers.")
+    assert [s.actor for s in sts] == ["Barry McCaffrey"]
+
+
+def test_accented_names_are_names():
+    assert name_from("President Enrique Peña Nieto").text == "Enrique Peña Nieto"
+    assert name_from("Ségolène Royal").first == "Ségolène"
+    assert actor_id_for("Ségolène Royal") == "segolene_royal"
+    sts = extract("Visit.\n\nPresident Enrique Peña Nieto met Trump.\n\nPeña Nieto said that Mexico would not pay.")
+    assert [s.actor for s in sts] == ["Enrique Peña Nieto"]
+
+
+def test_mojibake_is_repaired_when_a_document_is_made():
+    assert repair_mojibake("President Enrique PeÃ±a Nieto") == "President Enrique Peña Nieto"
+    assert repair_mojibake("PeA\u0303\u00b1a Nieto") == "Peña Nieto"  # stored decomposed
+    assert repair_mojibake("“Quoted” — as written, don’t") == "“Quoted” — as written, don’t"
+    assert repair_mojibake("plain") == "plain"
+    article = make_article("d1", "Visit.\n\nPeÃ±a Nieto said that Mexico would not pay.", "test.txt")
+    assert "Peña Nieto said" in article.text
