@@ -104,3 +104,21 @@ def test_mojibake_is_repaired_when_a_document_is_made():
     assert repair_mojibake("plain") == "plain"
     article = make_article("d1", "Visit.\n\nPeÃ±a Nieto said that Mexico would not pay.", "test.txt")
     assert "Peña Nieto said" in article.text
+
+
+def test_a_clause_opened_by_calling_for_after_an_honorific_subject():
+    sts = extract("Trade.\n\nDonald J. Trump spoke in Indiana.\n\nMr. Trump has repudiated free trade, calling for "
+                  "heavy tariffs on Mexican-made goods.")
+    assert said(sts) == [("Donald Trump", "calling for", "heavy tariffs on Mexican-made goods.")]
+    # a dateline opens the sentence: no subject is guessed
+    assert extract("Council.\n\nRIVERTON, May 3: Mayor Jane Holt hit back, saying the depot stays.") == []
+
+
+def test_a_relative_clause_is_a_statement_of_the_name_before_it():
+    sts = extract("Levy.\n\nSenator Walter Brandt, who has long opposed the levy, said on Monday that the council "
+                  "would vote on it.")
+    assert said(sts) == [("Walter Brandt", "opposed", "the levy"),
+                         ("Walter Brandt", "said", "the council would vote on it.")]
+    sts = extract("Trade.\n\nVoters like Senator Bernie Sanders of Vermont, who similarly blasts free trade, but "
+                  "from the left.")
+    assert said(sts) == [("Bernie Sanders", "blasts", "free trade")]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from stance.attribution.affiliations import affiliation_of
 from stance.attribution.authored import authored_statements
 from stance.attribution.mentions import transcript_label
+from stance.attribution.names import honorific
 from stance.attribution.speakers import SpeakerResolver, not_a_speaker
 from stance.ingest.sentences import split_sentences
 from stance.records import Actor, Article, AttributionKind, Sentence, Span, Statement
@@ -96,6 +97,9 @@ _AFTER_A_NOUN = {"are", "were", "have", "had", "include", "included", "would", "
                  "might", "must", "can", "remain", "remained", "of", "from", "by", "made", "put", "in", "on", "for",
                  "and", "or", "go", "went", "came", "come", "seem", "seemed"}
 """Words that after an ``-s`` cue show it is a plural noun (``the Taliban demands were``, ``his claims of``)."""
+_RELATIVE_ADVERBS = {"also", "long", "often", "since", "once", "now", "too", "still", "even", "already", "later",
+                     "has", "have", "had", "would", "will", "may", "might", "could", "should", "not", "never"}
+"""Auxiliaries and adverbs between ``who`` and a cue (``who has long opposed``; words in ``-ly`` too)."""
 _PARTICIPLE_OPENERS = {"saying", "adding", "noting", "arguing", "insisting", "warning", "urging", "calling for",
                        "stressing", "claiming"}
 """``-ing`` cues that open a clause whose speaker is the sentence's subject (``X hit back, saying ...``)."""
@@ -315,6 +319,41 @@ _NOT_CUES = {"is", "was", "are", "were", "has", "had", "have", "be", "been", "as
              "about", "statement"}
 
 
+def _relative_clause(tokens: list[_Tok], before: Sequence[int]) -> int | None:
+    """Where the noun phrase a relative clause describes ends, when a cue opens one (``X, who similarly blasts
+    ...``, ``the group, which has long opposed ...``): the token before the comma; else None."""
+    k = before[-1] if before else -1
+    while k >= 0 and (tokens[k].lower in _RELATIVE_ADVERBS or (tokens[k].lower.endswith("ly")
+                                                               and tokens[k].text.isalpha())):
+        k -= 1
+    if k >= 2 and tokens[k].lower in ("who", "which") and tokens[k - 1].text == ",":
+        return k - 2
+    return None
+
+
+def _clause_content(text: str, start: int) -> tuple[int, int]:
+    """The content of a cue in a relative clause: from the cue (after a ``that``) to the clause's comma."""
+    comma = text.find(",", start)
+    end = comma if comma >= 0 else len(text)
+    that = re.search(r"(?<!\w)that(?!\w)", text[start:end])
+    return (start + that.end() if that else start), end
+
+
+def _opening_subject(tokens: list[_Tok]) -> tuple[int, int] | None:
+    """The token range of the noun phrase that opens a sentence and is followed by a lower-case word (its
+    verb): ``Mr. Trump`` in ``Mr. Trump has repudiated ...``; None when a comma or anything else follows it
+    (a dateline, a fronted clause)."""
+    j = 0
+    while j < len(tokens) and ((tokens[j].capital and tokens[j].text[0].isalpha()) or tokens[j].lower in _NP_LOWER
+                               or (tokens[j].text == "." and j and honorific(tokens[j - 1].text))):
+        j += 1
+    while j > 0 and tokens[j - 1].lower in _LEADING_DROP:
+        j -= 1
+    if j == 0 or j >= len(tokens) or not tokens[j].text[0].isalpha() or tokens[j].capital:
+        return None
+    return (0, j - 1)
+
+
 def _verbal_cue(text: str) -> bool:
     """A tagged cue that reads as a verb of saying or thinking (``said``, ``believes``, ``made clear``), not a
     noun or a preposition (``statement``, ``to speculation``) or a passive question (``was asked about``)."""
@@ -429,10 +468,11 @@ def _speaker_candidates(tokens: list[_Tok], cue: _Cue) -> list[tuple[int, int]]:
     if cue.passive:
         return []
     if cue.participle:  # "X hit back, saying ...": the subject that opens the sentence, a verb after it
-        subject = _collect_right(tokens, 0) if before else None
-        verb_after = subject is not None and subject[1] + 1 < before[-1] \
-            and tokens[subject[1] + 1].text[0].isalpha() and not tokens[subject[1] + 1].capital
-        return [subject] if verb_after and subject is not None else []
+        subject = _opening_subject(tokens[:before[-1] + 1]) if before else None
+        return [subject] if subject is not None else []
+    relative = _relative_clause(tokens, before)
+    if relative is not None:  # "Senator Bernie Sanders, who similarly blasts ...": the name before the comma
+        return _left_candidates(tokens, relative)
     candidates = _left_candidates(tokens, before[-1]) if before else []
     if after and (not before or tokens[before[-1]].text in (",", "”", "\"", "’")):
         right = _collect_right(tokens, after[0])
@@ -684,6 +724,9 @@ class Attributor:
             content = self._content(text, quotes, cue.match, speaker.at, cue.according)
             if content is None:
                 continue
+            if not quotes and _relative_clause(tokens, [i for i, t in enumerate(tokens)
+                                                        if t.end <= cue.match.start()]) is not None:
+                content = _clause_content(text, cue.match.end())
             said = text[content[0]:content[1]]
             speaker = self._implied_speaker(speaker, cue, candidates, said, article, state, results)
             found = self._found(article, sentence, speaker, cue, content, quotes) if speaker.actors else None
@@ -838,12 +881,13 @@ class Attributor:
 
     @staticmethod
     def _dedupe_sentence(results: list[Found]) -> list[Found]:
-        """One statement per speaker in a sentence (``X said ... and made it clear ...``)."""
-        seen, out = set(), []
+        """One statement per speaker and content in a sentence (``X said ... and made it clear ...``); a
+        speaker's two contents that do not overlap stay two (``X, who opposed A, said B``)."""
+        out: list[Found] = []
         for r in results:
             key = tuple(a.actor_id for a in r.actors)
-            if key not in seen:
-                seen.add(key)
+            if not any(tuple(a.actor_id for a in o.actors) == key and o.content.start < r.content.end
+                       and r.content.start < o.content.end for o in out):
                 out.append(r)
         return out
 
