@@ -212,6 +212,25 @@ def test_train_on_a_dna_file_holds_documents_out_and_scores_them(dna_file, data_
     assert config["sources"] == {"project": 1.0, "dna": 2.0}
 
 
+def test_a_dev_share_of_the_coding_votes_on_the_epoch_with_the_project_dev_split(dna_file, data_dir,
+                                                                                tiny_model_dir, tmp_path, capsys):
+    out = tmp_path / "model"
+    assert main(["train", "--data", str(data_dir), "--out", str(out), "--init", str(tiny_model_dir), "--epochs", "1",
+                 "--dna", str(dna_file), "--dna-holdout", "0.25", "--dna-dev", "0.34"]) == 0
+    printed = capsys.readouterr().out
+    assert (f"{dna_file}: 8 coded statements on 2 concepts; training on 4, choosing the epoch on 2 with the "
+            "project dev split, holding out 2") in printed
+    assert "dna_dev: macro-F1" in printed and "dna_heldout: macro-F1" in printed
+    history = json.loads((out / "metrics.json").read_text())["history"]
+    assert {"dev_project_macro_f1", "dev_dna_dev_macro_f1"} <= set(history[0])  # both voted
+
+
+def test_a_bad_dev_share_is_refused(dna_file, data_dir, tiny_model_dir, tmp_path, capsys):
+    assert main(["train", "--data", str(data_dir), "--out", str(tmp_path / "m"), "--init", str(tiny_model_dir),
+                 "--dna", str(dna_file), "--dna-dev", "1.5"]) != 0
+    assert "--dna-dev: expected a held-out share from 0 to under 1, found 1.5" in capsys.readouterr().err
+
+
 def test_a_statement_merged_across_documents_counts_in_each():
     import dataclasses
 

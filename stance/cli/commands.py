@@ -188,14 +188,14 @@ def cmd_train(args: argparse.Namespace) -> int:
                               lora_targets=tuple(args.lora_targets.split(",")),
                               length_buckets=args.length_buckets, max_length=args.max_length,
                               twin_reading=args.twin_reading)
-    more, more_evals = _training_pairs(args)
+    more, more_evals, more_devs = _training_pairs(args)
     metrics = train_model(args.data, args.out, config, public=args.public, public_root=args.public_root,
                           project_weight=args.project_weight, max_steps=args.max_steps,
                           epoch_size=args.epoch_size, public_limit=args.public_eval_limit,
                           extra=args.extra, columns=args.columns, init=args.init, corpus=args.corpus,
                           corpus_weight=args.corpus_weight, negate=args.negate, resume=args.resume,
                           stop_after=args.stop_after_epochs, more=more, more_evals=more_evals,
-                          device=args.device)
+                          more_devs=more_devs, device=args.device)
     if not metrics.get("finished", True):
         print(f"stopped after epoch {len(metrics['history'])}; go on with the same command and --resume")
         return 0
@@ -226,26 +226,35 @@ def dna_split(args: argparse.Namespace):
     return corpus, mapped, train, held
 
 
-def _training_pairs(args: argparse.Namespace) -> tuple[dict, dict]:
-    """``more`` and ``more_evals`` of :func:`~stance.stance_model.training.train_model` from --dna and
-    --corrections."""
-    from stance.dna.pairs import SOURCE
+def _training_pairs(args: argparse.Namespace) -> tuple[dict, dict, dict]:
+    """``more``, ``more_evals`` and ``more_devs`` of :func:`~stance.stance_model.training.train_model` from
+    --dna (with --dna-dev) and --corrections."""
+    from stance.dna.pairs import SOURCE, split_by_document
 
     more: dict = {}
     evals: dict = {}
+    devs: dict = {}
     if args.dna:
         _, mapped, train, held = dna_split(args)
+        dev: list = []
+        if args.dna_dev:
+            try:
+                train, dev = split_by_document(train, args.dna_dev, args.dna_seed + 1)
+            except ValueError as exc:
+                raise StanceError(f"--dna-dev: {exc}") from None
+            devs["dna_dev"] = dev
         more[SOURCE] = (train, args.dna_weight)
         evals["dna_heldout"] = held
-        print(f"{args.dna}: {len(train) + len(held)} coded statements on {len(mapped)} concepts; "
-              f"training on {len(train)}, holding out {len(held)}")
+        voting = f"choosing the epoch on {len(dev)} with the project dev split, " if dev else ""
+        print(f"{args.dna}: {len(train) + len(dev) + len(held)} coded statements on {len(mapped)} concepts; "
+              f"training on {len(train)}, {voting}holding out {len(held)}")
     if args.corrections:
         from stance.review.corrections import correction_pairs
 
         pairs = correction_pairs(args.corrections)
         more["corrections"] = (pairs, args.corrections_weight)
         print(f"{args.corrections}: {len(pairs)} corrected labels to train on")
-    return more, evals
+    return more, evals, devs
 
 
 def cmd_predict(args: argparse.Namespace) -> int:

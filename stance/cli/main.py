@@ -174,6 +174,9 @@ def _add_train(sub) -> None:
     _dna_options(p, "training data: each coded statement becomes a pair (concept -> target, agreement -> "
                     "favor/against, the coded span -> text)")
     p.add_argument("--dna-weight", type=float, default=1.0, help="the DNA pairs' sampling weight in the mix")
+    p.add_argument("--dna-dev", type=float, default=0.0,
+                   help="a share of the training side's documents kept out of training as a dev split that "
+                        "chooses the epoch with the project's dev split (default 0: the project's alone)")
     p.add_argument("--corrections", help="a reviewer's corrections (`stance review import`'s file: the edited CSV "
                    "or a Label Studio export) as training pairs; with --init, the model adapts to them while the "
                    "project's data keeps it from forgetting the rest")

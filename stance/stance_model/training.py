@@ -68,7 +68,8 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
                 corpus: str | Path | None = None, corpus_weight: float = 1.0, negate: float = 0.0,
                 resume: bool = False, stop_after: int | None = None,
                 more: Mapping[str, tuple[Sequence[Pair], float]] | None = None,
-                more_evals: Mapping[str, Sequence[Pair]] | None = None, device: str = "auto") -> dict:
+                more_evals: Mapping[str, Sequence[Pair]] | None = None,
+                more_devs: Mapping[str, Sequence[Pair]] | None = None, device: str = "auto") -> dict:
     """Train on the project's data (and public sets, and ``extra`` CSV/JSONL files or
     saved datasets read with the ``columns`` mapping, each with a sampling weight),
     evaluate on every dev/test split, save to ``out_dir``; return metrics.
@@ -86,6 +87,8 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     training pairs also read against their negated target (:mod:`.negation`).
     ``resume``/``stop_after``: go on from ``out_dir/checkpoint``'s training state / stop
     this call after that many epochs (the returned metrics then say ``finished: false``).
+    ``more_devs``: dev splits of those sources, by name, that vote on the epoch beside the project's dev split
+    (the mean of their macro-F1s chooses it) and are evaluated after training.
     ``more``: pairs read elsewhere (a DNA file's coding, a reviewer's corrections), by source name, each
     with its sampling weight; ``more_evals``: held-out pairs evaluated by name after training (they
     never choose the epoch, so their figures stay honest).  ``device``: where to train
@@ -132,6 +135,9 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
         # project_weight 0 trains on public data alone: the project's dev split then
         # plays no part either, so that its test split measures transfer honestly
         dev = {**({"project": project_dev or []} if project_weight > 0 else {}), **extra_evals}
+    own_devs = {name: list(pairs_of) for name, pairs_of in (more_devs or {}).items() if pairs_of}
+    if own_devs:  # the user's own coding votes on the epoch too
+        dev = {**(dev if isinstance(dev, dict) else {"project": project_dev or []}), **own_devs}
     model = StanceClassifier(config).fit(train, dev, weights=weights, progress=progress, max_steps=max_steps,
                                          epoch_size=epoch_size, checkpoint_dir=Path(out_dir) / "checkpoint",
                                          init=init, resume=resume, stop_after=stop_after, device=device)
@@ -142,6 +148,7 @@ def train_model(data_dir: str | Path, out_dir: str | Path, config: StanceConfig 
     evals.update({k: model.evaluate(v) for k, v in extra_evals.items()})
     if corpus_test:
         evals["corpus_test"] = model.evaluate(corpus_test)
+    evals.update({name: model.evaluate(pairs_of) for name, pairs_of in own_devs.items()})
     evals.update({name: model.evaluate(list(pairs_of)) for name, pairs_of in (more_evals or {}).items() if pairs_of})
     model.metrics["eval"] = evals
     command = "stance train " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["train"] else "stance train"
