@@ -164,7 +164,8 @@ def test_a_paragraph_names_the_issue(tmp_path):
     sentence = Span(sentence_start, content.end, text[sentence_start:content.end])
     st = Statement("c", "d", None, "jason_chaffetz", "Jason Chaffetz", "person", None, "reported", content, sentence,
                    cue=Span(0, 0, ""), order=10)
-    only_paragraph = ContextConfig(**{**dict.fromkeys(("sentence", "block", "previous", "article"), False)})
+    only_paragraph = ContextConfig(**{**dict.fromkeys(("sentence", "block", "previous", "article"), False),
+                                      "paragraph": True})
     detector = IssueDetector.load(registry(tmp_path), DetectionConfig(context=only_paragraph))
     assert detector.detect([st.evidence.text]) == [[]]  # its own sentence names no issue
     (found,) = statement_issues([st], detector, [article])
@@ -207,7 +208,7 @@ def test_calibrated_threshold_by_default_and_overrides(tmp_path):
                            DetectionConfig(threshold=0.5, context=OFF))
     assert config.threshold == 0.5
     assert ContextConfig().threshold == CONTEXT_THRESHOLD and ContextConfig().rules == (
-        "sentence", "block", "previous", "paragraph")
+        "sentence", "block", "previous")  # paragraph and article: off by default, measured
 
 
 def test_margin_keeps_the_clearly_nearest_issue(tmp_path):

@@ -69,7 +69,10 @@ class ContextConfig:
     ``sentence``: the rest of the statement's own sentence, when the statement covers part of it.
     ``block``: the other sentences of the same quotation (the speaker's quote going on).
     ``previous``: the speaker's own previous statement, at most ``previous_sentences`` back.
-    ``paragraph``: the statement's paragraph (needs the articles).
+    ``paragraph``: the statement's paragraph (needs the articles).  Off by default since 2026-12-04: on the
+    positions coded in the 2016 campaign articles it added no position found and cost 2-3 points of precision
+    (with and without keywords, small and quality models), and it changed nothing on the seeds or Port Aldern
+    (``docs/issue-detection.md``).
     ``article``: the article's topics: the issues of its first paragraph (the headline, when the
     text opens with one) and any issue more than half of its statements with an issue are about;
     also the tie-breaker when a rule offers several issues.  Off by default: on the seed articles
@@ -83,7 +86,7 @@ class ContextConfig:
     sentence: bool = True
     block: bool = True
     previous: bool = True
-    paragraph: bool = True
+    paragraph: bool = False
     article: bool = False
     threshold: float = CONTEXT_THRESHOLD
     previous_sentences: int = 3
