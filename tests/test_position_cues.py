@@ -122,3 +122,19 @@ def test_a_relative_clause_is_a_statement_of_the_name_before_it():
     sts = extract("Trade.\n\nVoters like Senator Bernie Sanders of Vermont, who similarly blasts free trade, but "
                   "from the left.")
     assert said(sts) == [("Bernie Sanders", "blasts", "free trade")]
+
+
+def test_a_name_before_an_anonymous_description_is_the_speaker():
+    sts = extract("Climate.\n\nBenjamin J. Rhodes, one of the president's closest aides, recalled the summit in "
+                  "Paris.")
+    assert said(sts) == [("Benjamin Rhodes", "recalled", "the summit in Paris.")]
+    sts = extract("Climate.\n\nOne of the president's closest aides said the summit had failed.")
+    assert [s.actor_type for s in sts] == ["anonymous"]  # with no name, the description still speaks
+
+
+def test_called_and_other_verbs_of_judging_are_cues():
+    sts = extract("Climate.\n\nSenator Walter Brandt called the accord a hoax. Mayor Jane Holt hailed the accord.")
+    assert said(sts) == [("Walter Brandt", "called", "the accord a hoax."),
+                         ("Jane Holt", "hailed", "the accord.")]
+    sts = extract("Trade.\n\nSenator Walter Brandt threatened to impose a tariff on steel.")
+    assert said(sts) == [("Walter Brandt", "threatened", "to impose a tariff on steel.")]

@@ -85,12 +85,14 @@ _VERBS = (r"made it clear|making it clear|ruled out|went on to (?:state|say)|cal
           r"suggested|suggests|termed|replied|responded|tweeted|tweets|cautioned|opposed|opposes|oppose|backed|"
           r"praised|praises|defended|defends|wrote|writes|believes|denounced|denounces|decried|decries|blasted|"
           r"blasts|slammed|slams|lambasted|lambastes|applauded|applauds|contended|contends|contend|supported|"
-          r"supports|endorsed|endorses|proposed|proposes|questioned|disputed|disputes|advocated|advocates|"
-          r"testified|predicted|predicts|acknowledge|maintain|believe|criticize|criticise|condemn|deny|admit|"
-          r"reject|predict|suggest|allege|assert|explain|denounce|applaud|endorse|"
-          r"saying|telling|arguing|insisting|warning|urging|demanding|calling for|pushing for|pressing for|"
-          r"promising|pledging|vowing|proposing|opposing|supporting|criticizing|criticising|blasting|denouncing|"
-          r"claiming|suggesting|accusing|questioning|adding|noting|stressing")
+          r"supports|endorsed|endorses|proposed|proposes|questioned|disputed|disputes|advocated|advocates|called|"
+          r"calls|complained|complains|conceded|concedes|countered|counters|pointed out|points out|remarked|"
+          r"observed|recalled|described|describes|hailed|touted|threatened|threatens|lamented|laments|testified|"
+          r"predicted|predicts|acknowledge|maintain|believe|criticize|criticise|condemn|deny|admit|reject|predict|"
+          r"suggest|allege|assert|explain|denounce|applaud|endorse|saying|telling|arguing|insisting|warning|urging|"
+          r"demanding|calling for|pushing for|pressing for|promising|pledging|vowing|proposing|opposing|supporting|"
+          r"criticizing|criticising|blasting|denouncing|claiming|suggesting|accusing|questioning|adding|noting|"
+          r"stressing")
 """Verbs of saying and of taking a position, in the forms that follow a subject; the ``-ing`` forms only
 after a form of ``be`` (``is demanding``) or opening a clause after a comma (``..., saying``)."""
 _AFTER_A_NOUN = {"are", "were", "have", "had", "include", "included", "would", "will", "could", "should", "may",
@@ -118,7 +120,7 @@ _ACCORDING = re.compile(r"""
     )
     \s+
     """, re.VERBOSE)
-_TAKES_INFINITIVE = re.compile(r"vow|promis|pledg|refus|propos|demand|offer|hope")
+_TAKES_INFINITIVE = re.compile(r"vow|promis|pledg|refus|propos|demand|offer|hope|threat")
 """Verbs whose ``to`` opens the content (``vows to impose``), not an audience (``said to reporters``)."""
 _PASSIVE = {"be", "been", "being", "was", "were", "is", "are"}
 _RECIPIENT_PASSIVE = {"told", "informed", "conveyed"}
@@ -786,17 +788,22 @@ class Attributor:
 
     def _pick_speaker(self, text: str, tokens: list[_Tok], candidates: Sequence[tuple[int, int]], article: Article,
                       state: _State) -> _Speaker:
-        """The first candidate phrase that names actors who are not a media outlet."""
+        """The first candidate phrase that names actors who are not a media outlet; an anonymous description
+        gives way to a name after it (``Benjamin J. Rhodes, one of the president's closest aides, recalled``)."""
         media_seen = False
+        described: _Speaker | None = None
         for lo, hi in candidates:
             phrase = text[tokens[lo].start:tokens[hi].end]
             actors = self._speakers(phrase, article, state)
             if actors and actors[0].type == "media":
                 media_seen = True
                 continue
+            if actors and actors[0].type == "anonymous" and described is None:
+                described = _Speaker(tuple(actors), (tokens[lo].start, tokens[hi].end), media_seen)
+                continue
             if actors:
                 return _Speaker(tuple(actors), (tokens[lo].start, tokens[hi].end), media_seen)
-        return _Speaker(media_seen=media_seen)
+        return described or _Speaker(media_seen=media_seen)
 
     def _implied_speaker(self, speaker: _Speaker, cue: _Cue, candidates: Sequence[tuple[int, int]], content: str,
                          article: Article, state: _State, results: Sequence[Found]) -> _Speaker:
