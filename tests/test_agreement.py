@@ -562,3 +562,39 @@ def test_span_of_a_run_is_the_content_attributed(tmp_path):
     p = dataclasses.replace(p, statement=dataclasses.replace(p.statement, text=Span(6, 14, "sentence")))
     path = write(tmp_path / "statements.jsonl", json.dumps(p.to_dict()) + "\n")
     assert [(c.start, c.end) for c in read_run_codings(path)] == [(6, 14)]
+
+
+def test_a_team_counts_as_one_coder_and_held_out_documents_alone_are_compared(tmp_path, capsys):
+    """Alice coded documents 1-2 and Bob 3-4 (a team that split the work): `--coder-a alice,bob` is one coder;
+    `--dna-holdout` compares only on the documents `stance train --dna-holdout` held out, the same split."""
+    from stance.cli.agreement import held_out_documents
+    from stance.dna import DnaCorpus
+    from stance.dna.pairs import concept_issues, dna_pairs, split_by_document
+    from stance.dna.write import write_corpus
+
+    text = "No bases here, said Khan."
+    documents = tuple(dna_document(k, text=text, notes=f"stance doc_id: d{k}") for k in range(1, 5))
+    statements = tuple(dna_statement(k, k, "Alice" if k <= 2 else "Bob", "against" if k % 2 else "favor",
+                                     start=0, end=24) for k in range(1, 5))
+    corpus = DnaCorpus(documents, statements, ("Alice", "Bob"))
+    dna = tmp_path / "coded.dna"
+    write_corpus(dna, corpus)
+    machine = write(tmp_path / "machine.jsonl", "".join(
+        json.dumps(Coding(f"d{k}", 0, 24, "Imran Khan", "US bases in Pakistan", "against", "machine").to_dict())
+        + "\n" for k in range(1, 5)))
+    out = tmp_path / "a.json"
+    assert main(["agreement", str(dna), str(machine), "--coder-a", "alice,bob", "--bootstrap", "0",
+                 "--json", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("coder A: Alice,Bob    coder B: machine")
+    assert json.loads(out.read_text())["overall"]["units_both"] == 4  # both coders' documents
+    _, held = split_by_document(dna_pairs(corpus, concept_issues(s.concept for s in statements)), 0.5, 13)
+    expected = {f"d{p.group}" for p in held}
+    assert held_out_documents(dna, 0.5, 13) == expected and len(expected) == 2
+    assert main(["agreement", str(dna), str(machine), "--coder-a", "alice,bob", "--dna-holdout", "0.5",
+                 "--bootstrap", "0", "--json", str(out)]) == 0
+    assert f"- only the 2 documents --dna-holdout 0.5 (seed 13) holds out of {dna}" in capsys.readouterr().out
+    saved = json.loads(out.read_text())
+    assert saved["overall"]["units_both"] == 2
+    assert {u["doc_id"] for u in saved["units"]} == expected
+    assert main(["agreement", str(machine), str(machine), "--dna-holdout", "0.5"]) == 2
+    assert "--dna-holdout: expected A or B to be a DNA file (.dna), whose split it repeats" in capsys.readouterr().err

@@ -238,3 +238,13 @@ def test_a_statement_merged_across_documents_counts_in_each():
     merged = dataclasses.replace(p, statement=dataclasses.replace(p.statement, sources=("1", "2")))
     coded = {("1", "Ines Varga", "tram", "favor"), ("2", "Ines Varga", "tram", "favor")}
     assert tuple_scores(coded, predicted_tuples([merged]))["recall"] == 1.0
+
+
+def test_init_takes_a_shipped_model_by_name(dna_file, data_dir, tiny_model_dir, tmp_path, monkeypatch, capsys):
+    from stance.modelling import folders
+
+    monkeypatch.setitem(folders.MODEL_NAMES, "default", tiny_model_dir)  # the shipped folder, as a tiny model
+    out = tmp_path / "model"
+    assert main(["train", "--data", str(data_dir), "--out", str(out), "--init", "default", "--epochs", "1",
+                 "--dna", str(dna_file), "--dna-holdout", "0.5"]) == 0
+    assert (out / "stance_config.json").is_file()

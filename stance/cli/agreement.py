@@ -26,6 +26,7 @@ reliability figure) and with "not coded" as a category (a statement one coder
 missed counts as a disagreement), with each coder's coverage.  See
 docs/agreement.md."""
 EXAMPLE = ("  stance agreement gold.csv out/demo --concepts concepts.yaml --json agreement.json\n"
+           "  stance agreement coded.dna out/tuned --coder-a ana,ben --dna-holdout 0.4 --issues my_issues.yaml\n"
            "  stance agreement coded.dna --coder-a Alice --coder-b Bob --unit actor --bootstrap 2000 --seed 7\n"
            "  stance agreement coded.dna out/demo --coder-a Alice --issues my_issues.yaml")
 
@@ -50,8 +51,14 @@ def add(sub) -> None:
                    "or a DNA file (.dna)")
     p.add_argument("second", metavar="B", nargs="?",
                    help="coder B's codings, in any of the same forms (default: A, for a file holding both coders)")
-    p.add_argument("--coder-a", metavar="NAME", help="coder A's name, when A holds several coders (a DNA file)")
-    p.add_argument("--coder-b", metavar="NAME", help="coder B's name, when B holds several coders")
+    p.add_argument("--coder-a", metavar="NAME", help="coder A's name, when A holds several coders (a DNA file); "
+                   "names joined by commas count as one coder (a team that split the documents: ana,ben)")
+    p.add_argument("--coder-b", metavar="NAME",
+                   help="coder B's name, when B holds several coders (commas: as --coder-a)")
+    p.add_argument("--dna-holdout", type=float, default=0.0, metavar="SHARE",
+                   help="compare only on the documents `stance train --dna FILE --dna-holdout SHARE` held out of the "
+                        "DNA file among A and B (the same share and --dna-seed)")
+    p.add_argument("--dna-seed", type=int, default=13, help="the seed of the --dna-holdout split (default 13)")
     p.add_argument("--unit", choices=("span", "actor"), default="span",
                    help="span (default): overlapping spans of one document and concept; actor: one unit per "
                         "document, actor and concept")
@@ -68,11 +75,40 @@ def add(sub) -> None:
 
 
 def _named(coders: Sequence[str], name: str, source: str) -> str:
-    """The coder called ``name`` (any case when none has that exact name), or an error listing them."""
-    found = name if name in coders else next((c for c in coders if c.casefold() == name.casefold()), None)
-    if found is None:
-        raise StanceError(f"{source}: no coder named {name!r}; its coders are {', '.join(coders) or 'none'}")
-    return found
+    """The coder called ``name`` (any case when none has that exact name), or an error listing them; names
+    joined by commas are each looked up and come back joined by commas."""
+    found_all = []
+    for one in (n.strip() for n in name.split(",")):
+        found = one if one in coders else next((c for c in coders if c.casefold() == one.casefold()), None)
+        if found is None:
+            raise StanceError(f"{source}: no coder named {one!r}; its coders are {', '.join(coders) or 'none'}")
+        found_all.append(found)
+    return ",".join(dict.fromkeys(found_all))
+
+
+def _of_coder(codings: Sequence, name: str) -> list:
+    """The codings of coder ``name`` (names joined by commas: theirs together, as one coder of that name)."""
+    import dataclasses
+
+    members = set(name.split(","))
+    return [c if c.coder == name else dataclasses.replace(c, coder=name) for c in codings if c.coder in members]
+
+
+def held_out_documents(path: str | Path, share: float, seed: int) -> set[str]:
+    """The ids (as `stance agreement` reads them) of the documents of DNA file ``path`` that `stance train --dna
+    PATH --dna-holdout SHARE --dna-seed SEED` holds out: the same split of the coded statements by document."""
+    from stance.dna import read_dna
+    from stance.dna.pairs import concept_issues, dna_pairs, split_by_document
+    from stance.dna.read import document_ids
+
+    corpus = read_dna(path)
+    mapped = concept_issues(s.concept for s in corpus.statements)
+    try:
+        _, held = split_by_document(dna_pairs(corpus, mapped), share, seed)
+    except ValueError as exc:
+        raise StanceError(f"--dna-holdout: {exc}") from None
+    ids = document_ids(corpus)
+    return {ids[int(p.group)] for p in held}
 
 
 def _only(coders: Sequence[str], source: str, flag: str, besides: str | None = None) -> str:
@@ -158,9 +194,18 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     first = read_codings(args.first)
     second = read_codings(args.second) if args.second else first
     name_a, name_b = choose_coders(first, second if args.second else None, args)
-    a = [c for c in first if c.coder == name_a]
-    b = [c for c in second if c.coder == name_b]
+    a = _of_coder(first, name_a)
+    b = _of_coder(second, name_b)
     notes = []
+    if args.dna_holdout:
+        dna = next((f for f in (args.first, args.second) if f and str(f).endswith(".dna")), None)
+        if dna is None:
+            raise StanceError("--dna-holdout: expected A or B to be a DNA file (.dna), whose split it repeats")
+        documents = held_out_documents(dna, args.dna_holdout, args.dna_seed)
+        a = [c for c in a if c.doc_id in documents]
+        b = [c for c in b if c.doc_id in documents]
+        notes.append(f"only the {len(documents)} documents --dna-holdout {args.dna_holdout} (seed {args.dna_seed}) "
+                     f"holds out of {dna}")
     if args.concepts or args.issues:
         if args.concepts:
             mapping = ConceptMap.load(args.concepts)

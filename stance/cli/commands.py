@@ -176,6 +176,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.init:  # a second stage: the saved model's architecture, this run's schedule
         import dataclasses
 
+        from stance.modelling.folders import MODEL_NAMES, model_dir
+
+        if args.init in MODEL_NAMES:  # "default", "small", "quality": the shipped model's folder
+            args.init = str(model_dir(args.init))
         saved = StanceConfig.load(args.init)
         config = dataclasses.replace(saved, epochs=args.epochs, learning_rate=args.lr or saved.learning_rate,
                                      batch_size=args.batch_size, seed=args.seed, length_buckets=args.length_buckets,
