@@ -328,13 +328,14 @@ def test_upgrade_from_0001_keeps_its_rows_and_goes_back(tmp_path, pipeline):
 
 
 def test_ingest_detects_issues_in_context_as_track_does(tmp_path, tiny_model_dir):
-    """A statement that names no issue takes its paragraph's: the paragraph rule needs the article, on ingest as in
-    track.  (Context-inherited neutral answers are kept: the tiny model's stances are arbitrary.)"""
+    """A statement that names no issue takes its paragraph's: the paragraph rule (off by default, turned on here)
+    needs the article, on ingest as in track.  (Context-inherited neutral answers are kept: the tiny model's
+    stances are arbitrary.)"""
     from stance.issue_detection import DetectionConfig
     from stance.issue_detection.config import ContextConfig
 
     pipeline = Pipeline(model=load_predictor(tiny_model_dir),
-                        detection=DetectionConfig(context=ContextConfig(neutral=True)))
+                        detection=DetectionConfig(context=ContextConfig(neutral=True, paragraph=True)))
     text = ("The talks in Islamabad were about American military bases in Pakistan. \"We will never let anyone use "
             "our land for their wars,\" Imran Khan said on Saturday.")
     articles = [make_article("d1", text, tmp_path / "d1.txt", date="2021-06-19")]
