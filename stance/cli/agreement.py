@@ -57,7 +57,8 @@ def add(sub) -> None:
                    help="coder B's name, when B holds several coders (commas: as --coder-a)")
     p.add_argument("--dna-holdout", type=float, default=0.0, metavar="SHARE",
                    help="compare only on the documents `stance train --dna FILE --dna-holdout SHARE` held out of the "
-                        "DNA file among A and B (the same share and --dna-seed)")
+                        "DNA file among A and B (the same share and --dna-seed; the split of every coder's "
+                        "statements, as `stance train` without --dna-coder)")
     p.add_argument("--dna-seed", type=int, default=13, help="the seed of the --dna-holdout split (default 13)")
     p.add_argument("--unit", choices=("span", "actor"), default="span",
                    help="span (default): overlapping spans of one document and concept; actor: one unit per "
