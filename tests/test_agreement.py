@@ -598,3 +598,18 @@ def test_a_team_counts_as_one_coder_and_held_out_documents_alone_are_compared(tm
     assert {u["doc_id"] for u in saved["units"]} == expected
     assert main(["agreement", str(machine), str(machine), "--dna-holdout", "0.5"]) == 2
     assert "--dna-holdout: expected A or B to be a DNA file (.dna), whose split it repeats" in capsys.readouterr().err
+
+
+def test_a_coder_name_with_a_comma_and_teams_that_overlap(tmp_path, capsys):
+    rows = [Coding("d1", 0, 10, "Imran Khan", "bases", "favor", "Smith, Ana"),
+            Coding("d1", 0, 10, "Imran Khan", "bases", "favor", "Bob"),
+            Coding("d1", 0, 10, "Imran Khan", "bases", "against", "Carol")]
+    path = write(tmp_path / "c.jsonl", "".join(json.dumps(r.to_dict()) + "\n" for r in rows))
+    assert main(["agreement", str(path), "--coder-a", "Smith, Ana", "--coder-b", "Bob", "--bootstrap", "0"]) == 0
+    assert capsys.readouterr().out.startswith("coder A: Smith, Ana    coder B: Bob")  # the whole name first
+    assert main(["agreement", str(path), "--coder-a", "Bob,Carol", "--bootstrap", "0"]) == 0
+    assert capsys.readouterr().out.startswith("coder A: Bob,Carol    coder B: Smith, Ana")  # the one left
+    assert main(["agreement", str(path), "--coder-a", "Bob,Carol", "--coder-b", "Carol"]) == 2
+    assert capsys.readouterr().err == ("stance agreement: error: --coder-a 'Bob,Carol' and --coder-b 'Carol' share "
+                                       "Carol; a coder is compared with others, not with a team that includes "
+                                       "them\n")

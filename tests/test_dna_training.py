@@ -228,7 +228,8 @@ def test_a_dev_share_of_the_coding_votes_on_the_epoch_with_the_project_dev_split
 def test_a_bad_dev_share_is_refused(dna_file, data_dir, tiny_model_dir, tmp_path, capsys):
     assert main(["train", "--data", str(data_dir), "--out", str(tmp_path / "m"), "--init", str(tiny_model_dir),
                  "--dna", str(dna_file), "--dna-dev", "1.5"]) != 0
-    assert "--dna-dev: expected a held-out share from 0 to under 1, found 1.5" in capsys.readouterr().err
+    assert ("--dna-dev: expected a share of the training side's documents from 0 to under 1, found 1.5"
+            in capsys.readouterr().err)
 
 
 def test_a_statement_merged_across_documents_counts_in_each():
@@ -248,3 +249,10 @@ def test_init_takes_a_shipped_model_by_name(dna_file, data_dir, tiny_model_dir, 
     assert main(["train", "--data", str(data_dir), "--out", str(out), "--init", "default", "--epochs", "1",
                  "--dna", str(dna_file), "--dna-holdout", "0.5"]) == 0
     assert (out / "stance_config.json").is_file()
+
+
+def test_a_dev_share_needs_a_dna_file(data_dir, tiny_model_dir, tmp_path, capsys):
+    assert main(["train", "--data", str(data_dir), "--out", str(tmp_path / "m"), "--init", str(tiny_model_dir),
+                 "--dna-dev", "0.25"]) != 0
+    assert ("--dna-dev: expected --dna FILE, whose training side it splits; give both, or leave --dna-dev out"
+            in capsys.readouterr().err)

@@ -5,6 +5,7 @@ import pytest
 
 from stance.attribution.names import name_from, without_initials
 from stance.attribution.rules import Attributor
+from stance.attribution.speakers import SpeakerResolver
 from stance.ingest.corpus import make_article
 from stance.ingest.encoding import repair_mojibake
 from stance.registries.actors import ActorRegistry, actor_id_for
@@ -46,11 +47,14 @@ def test_a_clause_opened_by_saying_after_a_comma_is_the_subjects():
 
 
 @pytest.mark.parametrize("sentence", [
-    "Trump’s proposed wall would cost billions of dollars.",        # an owner before a verb form
-    "The Taliban demands were rejected by the government.",         # a plural noun, not a verb
-    "The opposed parties met on Tuesday.",                           # an adjective
-    "Campaigning in Ohio, Senator Walter Brandt visited a steel mill.",  # an -ing form without be
-    "He was questioned about the tax plan by reporters on Monday.",  # a passive question
+    "Trump’s proposed wall would cost billions of dollars.",          # an owner before a verb form
+    "The Taliban demands were rejected by the government.",           # a plural noun, not a verb
+    "Republican claims of fraud were dismissed by the court.",         # the same, before "of"
+    "Senator Walter Brandt spent the day supporting local shops.",     # an -ing form without be
+    "Senator Walter Brandt left, criticizing the plan.",               # an -ing form that opens no statement
+    "Donald Trump called Angela Merkel on Tuesday to discuss trade.",  # a phone call, not a judgement
+    "Obama’s critics pounced on the remark, saying it showed weakness.",  # the owner is not the subject
+    "Procter and Gamble said its profits fell.",                       # one company, not two speakers
 ])
 def test_words_that_only_look_like_cues_make_no_statement(sentence):
     assert extract("Council news.\n\n" + sentence) == []
@@ -78,15 +82,29 @@ def test_a_new_clause_inside_a_reported_content_has_its_own_speaker():
                          ("Brian Deese", "said", "his staff were preparing plans.")]
 
 
-def test_middle_initials_name_one_actor():
-    registry = ActorRegistry.load()
-    assert registry.resolve("Donald J. Trump").actor_id == "donald_trump"
-    assert registry.resolve("Barry R. McCaffrey").name == "Barry McCaffrey"
-    assert registry.resolve("Barry McCaffrey").actor_id == registry.resolve("Gen. Barry R. McCaffrey").actor_id
-    assert registry.resolve("J. K. Rowling").name == "J. K. Rowling"  # a first initial stays
-    assert without_initials("Donald J. Trump Jr.") == "Donald Trump Jr."
+def test_middle_initials_reach_the_registrys_person_and_nobody_else():
+    sts = extract("Wall.\n\nDonald J. Trump said the wall would be built.")
+    assert [(s.actor_id, s.actor) for s in sts] == [("donald_trump", "Donald Trump")]  # the registry's
+    article = make_article("d1", "Wall.\n\nDonald J. Trump Jr. spoke.", "test.txt", date="2016-05-01")
+    junior = SpeakerResolver(ActorRegistry.load(), article).resolve_phrase("Donald J. Trump Jr.", 20)
+    assert junior.actor_id == "donald_j_trump_jr"  # a suffix: somebody else
     sts = extract("Wall.\n\nBarry R. McCaffrey, a retired general, said the wall would not stop smugglers.")
-    assert [s.actor for s in sts] == ["Barry McCaffrey"]
+    assert [s.actor for s in sts] == ["Barry R. McCaffrey"]  # a new actor keeps the name as written
+    registry = ActorRegistry.load()
+    assert registry.resolve("George W. Bush").actor_id != registry.resolve("George H. W. Bush").actor_id
+    assert without_initials("Donald J. Trump Jr.") == "Donald Trump Jr."
+    assert without_initials("J. K. Rowling") == "J. K. Rowling"  # a first initial stays
+
+
+def test_a_registry_alias_with_its_initial_still_matches(tmp_path):
+    path = tmp_path / "actors.yaml"
+    path.write_text("actors:\n  - id: gwb\n    name: George W. Bush\n    type: person\n    aliases: [George W. Bush]\n"
+                    "  - id: ghwb\n    name: George H. W. Bush\n    type: person\n    aliases: [George H. W. Bush]\n",
+                    encoding="utf-8")
+    registry = ActorRegistry.load(path)
+    article = make_article("d1", "Iraq.\n\nGeorge H. W. Bush said the war was over. George W. Bush said it was not.",
+                           "test.txt", date="2003-05-01")
+    assert [s.actor_id for s in Attributor(registry).extract(article)] == ["ghwb", "gwb"]
 
 
 def test_accented_names_are_names():
@@ -127,7 +145,7 @@ def test_a_relative_clause_is_a_statement_of_the_name_before_it():
 def test_a_name_before_an_anonymous_description_is_the_speaker():
     sts = extract("Climate.\n\nBenjamin J. Rhodes, one of the president's closest aides, recalled the summit in "
                   "Paris.")
-    assert said(sts) == [("Benjamin Rhodes", "recalled", "the summit in Paris.")]
+    assert said(sts) == [("Benjamin J. Rhodes", "recalled", "the summit in Paris.")]
     sts = extract("Climate.\n\nOne of the president's closest aides said the summit had failed.")
     assert [s.actor_type for s in sts] == ["anonymous"]  # with no name, the description still speaks
 
@@ -138,3 +156,29 @@ def test_called_and_other_verbs_of_judging_are_cues():
                          ("Jane Holt", "hailed", "the accord.")]
     sts = extract("Trade.\n\nSenator Walter Brandt threatened to impose a tariff on steel.")
     assert said(sts) == [("Walter Brandt", "threatened", "to impose a tariff on steel.")]
+
+
+@pytest.mark.parametrize("sentence,cue,content", [
+    ("Hillary Clinton says in a new interview that she would raise the minimum wage.", "says",
+     "she would raise the minimum wage."),
+    ("Mr. Obama says of the deal that it is the best available.", "says", "it is the best available."),
+    ("Senator Elizabeth Warren warns of a new financial crisis.", "warns", "of a new financial crisis."),
+    ("Senator Elena Park is also demanding that the council publish the audit.", "demanding",
+     "the council publish the audit."),
+])
+def test_verbs_before_a_preposition_or_an_adverb_stay_cues(sentence, cue, content):
+    (actor, found_cue, found_content), = said(extract("News.\n\n" + sentence))
+    assert (found_cue, found_content) == (cue, content) and actor.split()[-1] in sentence
+
+
+def test_a_relative_clause_never_takes_the_sentences_quotation():
+    sts = extract('Deal.\n\nSenator Ted Cruz, who has long opposed the deal, said: "It is a disaster for America."')
+    assert said(sts) == [("Ted Cruz", "opposed", "the deal"), ("Ted Cruz", "said", "It is a disaster for America.")]
+    sts = extract("Fee.\n\nMayor Jane Holt, who opposed the $1,000 fee, said it would go.")
+    assert said(sts)[0] == ("Jane Holt", "opposed", "the $1,000 fee")
+
+
+def test_text_without_mojibake_comes_back_exactly_as_written():
+    decomposed = "Ségolène Royal a parlé. Peña".replace("é", "e\u0301")  # accents stored decomposed
+    assert repair_mojibake(decomposed) == decomposed  # no mojibake: not even composed, offsets never move
+    assert repair_mojibake("Peña Nieto\nPeÃ±a Nieto") == "Peña Nieto\nPeña Nieto"  # only the broken line

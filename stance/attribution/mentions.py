@@ -116,6 +116,8 @@ _TOKEN = re.compile(r"\S+")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _INITIAL = re.compile(r"(?:[A-Z]\.){1,3}")
+_MIDDLE = re.compile(r"\b[A-Z]\.")
+"""An initial after a first name (``W.`` in ``George W. Bush``)."""
 _TRIM_START = "\"'“”‘’([{«<*"
 _TRIM_END = "\"'“”‘’)]}»>*!?;:,"
 _ABBREVIATIONS = frozenset({"Inc.", "Co.", "Corp.", "Ltd.", "St.", "No.", "Jan.", "Feb.", "Aug.", "Sept.", "Oct.",
@@ -234,6 +236,14 @@ def _capitalised(tok: _Tok) -> bool:
     return tok.text[:1].isupper() and tok.text.lower() not in FUNCTION_WORDS
 
 
+def _middle_initials_agree(one: str, other: str) -> bool:
+    """Whether two full names may be one person by their middle initials: yes when either has none (``George
+    Bush`` after ``George W. Bush``), no when both have some and they differ (``George H. W. Bush`` is not
+    ``George W. Bush``)."""
+    first, second = (_MIDDLE.findall(" ".join(n.split()[1:])) for n in (one, other))
+    return not first or not second or first == second
+
+
 class DocumentPeople:
     """The people an article names, read on first use; see the module docstring."""
 
@@ -343,7 +353,8 @@ class DocumentPeople:
         seen = [p for p in self._people.values() if p.seen_before(at) is not None]
         if name.full:
             same = [p for p in seen if p.full and p.first == name.first and p.suffix == name.suffix
-                    and (p.surname or "").lower() == (name.surname or "").lower()]
+                    and (p.surname or "").lower() == (name.surname or "").lower()
+                    and _middle_initials_agree(p.key, name.text)]
             if not same and name.first not in FIRST_NAMES:
                 same = [p for p in seen if p.full and p.key.lower().endswith(" " + name.text.lower())]
             return (self._latest(same, at), False) if same else (None, False)

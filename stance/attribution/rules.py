@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from stance.attribution.affiliations import affiliation_of
 from stance.attribution.authored import authored_statements
 from stance.attribution.mentions import transcript_label
-from stance.attribution.names import honorific
+from stance.attribution.names import honorific, read_name
 from stance.attribution.speakers import SpeakerResolver, not_a_speaker
 from stance.ingest.sentences import split_sentences
 from stance.records import Actor, Article, AttributionKind, Sentence, Span, Statement
@@ -95,10 +95,21 @@ _VERBS = (r"made it clear|making it clear|ruled out|went on to (?:state|say)|cal
           r"stressing")
 """Verbs of saying and of taking a position, in the forms that follow a subject; the ``-ing`` forms only
 after a form of ``be`` (``is demanding``) or opening a clause after a comma (``..., saying``)."""
+_NOUN_FORMS = {"demands", "claims", "calls", "promises", "pledges", "supports", "advocates", "notes", "tweets",
+               "counters", "blasts", "slams", "vows", "praises", "laments", "disputes", "proposes"}
+"""``-s`` cues that are as often plural nouns (``the Taliban demands were``, ``Republican claims of fraud``)."""
 _AFTER_A_NOUN = {"are", "were", "have", "had", "include", "included", "would", "will", "could", "should", "may",
-                 "might", "must", "can", "remain", "remained", "of", "from", "by", "made", "put", "in", "on", "for",
-                 "and", "or", "go", "went", "came", "come", "seem", "seemed"}
-"""Words that after an ``-s`` cue show it is a plural noun (``the Taliban demands were``, ``his claims of``)."""
+                 "might", "must", "can", "remain", "remained", "made", "put", "go", "went", "came", "come", "seem",
+                 "seemed", "of", "from", "by", "for"}
+"""Words that after one of :data:`_NOUN_FORMS` show it is a noun (``demands were``, ``claims of``); never
+``says in``, ``warns of``, ``calls on``: the other cues are verbs whatever follows."""
+_AUX_ADVERBS = {"also", "further", "later", "again", "earlier", "then", "once", "repeatedly", "reportedly",
+                "previously", "recently", "categorically", "publicly", "firmly", "strongly", "officially", "clearly",
+                "flatly", "explicitly", "specifically", "not", "never"}
+"""The adverbs among a cue's auxiliaries (``is also demanding``: the form of ``be`` is before them)."""
+_CALLED_SOMETHING = re.compile(r"""^\s+(?:on\b|(?:[\w’'\-]+\s+){1,6}?(?:a|an)\s|[^.;]{0,60}[“"‘])""")
+"""What makes ``called`` a judgement: ``called on ...``, or an object then ``a``/``an`` or a quotation (``called the
+deal a disaster``, ``called it "shameful"``)."""
 _RELATIVE_ADVERBS = {"also", "long", "often", "since", "once", "now", "too", "still", "even", "already", "later",
                      "has", "have", "had", "would", "will", "may", "might", "could", "should", "not", "never"}
 """Auxiliaries and adverbs between ``who`` and a cue (``who has long opposed``; words in ``-ly`` too)."""
@@ -165,7 +176,7 @@ _QUOTES = re.compile(r"""
     """, re.VERBOSE)
 """Double, single and straight quotation marks, and a single mark closed by a double one (‘...”), a slip
 common in scraped news."""
-_TOKEN = re.compile(r"(?:[A-Z]\.)+(?=\s+[A-Z][a-z])|\w[\w.’'\-]*\w|\w|[^\w\s]")
+_TOKEN = re.compile(r"(?:[A-Z]\.)+(?=\s+[A-Z])|\w[\w.’'\-]*\w|\w|[^\w\s]")
 _PRONOUNS = {"he": "person", "she": "person", "him": "person", "her": "person",
              "they": "group", "them": "group", "we": "group"}
 _NP_LOWER = {
@@ -335,10 +346,22 @@ def _relative_clause(tokens: list[_Tok], before: Sequence[int]) -> int | None:
 
 def _clause_content(text: str, start: int) -> tuple[int, int]:
     """The content of a cue in a relative clause: from the cue (after a ``that``) to the clause's comma."""
-    comma = text.find(",", start)
-    end = comma if comma >= 0 else len(text)
+    end, quoted = len(text), False
+    for k in range(start, len(text)):  # the first comma outside quotation marks and numbers ("$1,000")
+        if text[k] in "“”\"":
+            quoted = text[k] != "”" and not (text[k] == "\"" and quoted)
+        elif text[k] == "," and not quoted and not (k + 1 < len(text) and text[k + 1].isdigit()):
+            end = k
+            break
     that = re.search(r"(?<!\w)that(?!\w)", text[start:end])
     return (start + that.end() if that else start), end
+
+
+_SUBJECT_VERBS = {"has", "have", "had", "is", "are", "was", "were", "will", "would", "did", "does", "hit", "made",
+                  "took", "went", "gave", "spoke", "wrote", "came", "left", "met", "sent", "stood", "won", "lost",
+                  "held", "kept", "fought", "struck", "broke", "brought", "told", "said", "set", "spent", "threw",
+                  "also", "again", "then", "later", "quickly", "swiftly", "publicly", "repeatedly"}
+"""Words that, right after a sentence's opening name, show the name is its subject (besides ``-ed`` forms)."""
 
 
 def _opening_subject(tokens: list[_Tok]) -> tuple[int, int] | None:
@@ -353,6 +376,11 @@ def _opening_subject(tokens: list[_Tok]) -> tuple[int, int] | None:
         j -= 1
     if j == 0 or j >= len(tokens) or not tokens[j].text[0].isalpha() or tokens[j].capital:
         return None
+    if any(t.lower.endswith(("’s", "'s", "s’", "s'")) for t in tokens[:j]):
+        return None  # "Obama's critics pounced ...": the owner is not the subject
+    verb = tokens[j].lower
+    if verb not in _SUBJECT_VERBS and not verb.endswith("ed"):
+        return None  # "Clinton aides pushed back": the word after the name is no verb
     return (0, j - 1)
 
 
@@ -438,13 +466,15 @@ def _cue_stands(match: re.Match, text: str) -> bool:
     if match.re is _ACCORDING:
         return True
     verb = match.group("verb")
-    if verb.endswith("s") and not match.group("aux"):
+    if verb in _NOUN_FORMS and not match.group("aux"):
         after = re.match(r"\s*([a-z]+)", text[match.end():])
         if after and after.group(1) in _AFTER_A_NOUN:
             return False
+    if verb in ("called", "calls") and not _CALLED_SOMETHING.match(text[match.end():]):
+        return False  # "Trump called Angela Merkel on Tuesday": a phone call, not "called the deal a disaster"
     if not _progressive(match):
         return True
-    aux = match.group("aux").lower().split()
+    aux = [a for a in match.group("aux").lower().split() if a not in _AUX_ADVERBS]
     if aux:
         return aux[-1] in _PASSIVE
     return match.group("verb") in _PARTICIPLE_OPENERS and text[:match.start()].rstrip().endswith(",")
@@ -520,13 +550,30 @@ class Attributor:
     def _speakers(self, phrase: str, article: Article, state: _State) -> list[Actor]:
         """Actors a phrase names: one, or several for ``Afghanistan and the US``."""
         parts = [p for p in re.split(r"\s+and\s+", phrase) if p.strip()]
-        if len(parts) > 1:  # "Hillary Clinton and Senator Bernie Sanders": each, when each names another actor
+        if len(parts) > 1 and all(self._names_one(p) for p in parts):
+            # "Hillary Clinton and Senator Bernie Sanders": each, when each part is a full name or a known actor
+            # (never "Procter and Gamble" or "Trinidad and Tobago", whose parts name nobody alone)
             resolved = [self._resolve(p, article, state) for p in parts]
             many = [a for a in resolved if a is not None and a.type != "media"]
             if len({a.actor_id for a in many}) == len(parts):
                 return many
         actor = self._resolve(phrase, article, state)
+        parts = [p for p in re.split(r"\s+and\s+", phrase) if p.strip()]
+        if len(parts) > 1 and (actor is None or actor.type != "person"):
+            resolved = [self._resolve(p, article, state) for p in parts]
+            many = [a for a in resolved if a is not None and a.type != "media"]
+            if len({a.actor_id for a in many}) == len(parts):
+                return many
         return [actor] if actor is not None else []
+
+    def _names_one(self, part: str) -> bool:
+        """Whether a part of ``A and B`` names an actor alone: a person's full name, or an actor the registry
+        holds (without adding one)."""
+        name = read_name(part)
+        if name is not None and name.kind == "person" and name.full:
+            return True
+        known = self.registry.match_alias(part)
+        return known is not None and known.known and known.type != "media"
 
     def _content_subject(self, text: str, article: Article) -> Actor | None:
         """The group a content opens with (``Pakistan is willing``, ``Pakistani officials would``)."""
@@ -723,22 +770,24 @@ class Attributor:
             speaker = self._pick_speaker(text, tokens, candidates, article, state)
             if speaker.at and _WHAT_CLAUSE.search(text[:speaker.at[0]]):
                 continue  # "what Trump says": the reporter names a claim, nobody makes one here
-            content = self._content(text, quotes, cue.match, speaker.at, cue.according)
-            if content is None:
+            relative = not cue.according and _relative_clause(
+                tokens, [i for i, t in enumerate(tokens) if t.end <= cue.match.start()]) is not None
+            # a relative clause's cue speaks only to its clause, never to the sentence's quotation
+            content = _clause_content(text, cue.match.end()) if relative else \
+                self._content(text, quotes, cue.match, speaker.at, cue.according)
+            if content is None or (relative and content[0] >= content[1]):
                 continue
-            if not quotes and _relative_clause(tokens, [i for i, t in enumerate(tokens)
-                                                        if t.end <= cue.match.start()]) is not None:
-                content = _clause_content(text, cue.match.end())
             said = text[content[0]:content[1]]
             speaker = self._implied_speaker(speaker, cue, candidates, said, article, state, results)
-            found = self._found(article, sentence, speaker, cue, content, quotes) if speaker.actors else None
+            found = self._found(article, sentence, speaker, cue, content, [] if relative else quotes) \
+                if speaker.actors else None
             if found is None:
                 continue
             if results and speaker.at and taken and taken[-1][0] < speaker.at[0] < taken[-1][1]:
                 results[-1] = self._cut_at_comma(article, sentence, results[-1], taken[-1][0], speaker.at[0])
             results.append(found)
             taken.append(content)
-            if quotes:
+            if quotes and not relative:
                 break
         if results:
             return self._dedupe_sentence(results)

@@ -247,26 +247,44 @@ class SpeakerResolver:
             return self._new(text, "organisation", name.affiliation if name else None, ())
         return None
 
-    def _new(self, name: str, kind: ActorType, affiliation: str | None, roles: tuple[str, ...],
-             aliases: tuple[str, ...] = ()) -> Actor:
+    def _new(self, name: str, kind: ActorType, affiliation: str | None, roles: tuple[str, ...]) -> Actor:
         """The actor of a name the registry does not hold, added to it (or the one added before)."""
         actor_id = actor_id_for(name)
         if actor_id in self.registry:
             return self.registry.get(actor_id)
-        return self.registry.add(Actor(actor_id, name, kind, affiliation, tuple(dict.fromkeys(aliases or (name,))),
-                                       roles, known=False))
+        return self.registry.add(Actor(actor_id, name, kind, affiliation, (name,), roles, known=False))
 
     def _person(self, full: str, recent: Sequence[str]) -> Actor | None:
         """A person the document names: the registry's, or a new actor."""
+        known = self._known_without_initials(full)
+        if known is not None:
+            return known
         actor = self.registry.resolve(full, self.article.date, recent)
         if actor is not None and actor.type == "person":
             return actor
         name = read_name(full)
         if name is None or name.kind != "person" or (" " not in name.text and not self._used_as_name(name.text)):
             return actor
-        plain = without_initials(name.text)  # one actor for "Barry R. McCaffrey" and "Barry McCaffrey"
-        return self._new(plain, "person", name.affiliation, (name.title,) if name.title else (),
-                         aliases=(plain, name.text))
+        return self._new(name.text, "person", name.affiliation, (name.title,) if name.title else ())
+
+    def _known_without_initials(self, full: str) -> Actor | None:
+        """The registry's person a full name with middle initials means when the registry does not hold the name
+        as written: ``Donald J. Trump`` is the registry's Donald Trump.  Not with a suffix (``Donald J. Trump Jr.``
+        is somebody else), and never a new actor: a name the registry lacks keeps its initials (``George H. W.
+        Bush`` and ``George W. Bush`` stay two people)."""
+        name = read_name(full)
+        if name is None or name.kind != "person" or not name.first or name.suffix:
+            return None
+        plain = without_initials(name.text)
+        if plain == name.text:
+            return None
+        as_written = self.registry.match_alias(name.text)
+        if as_written is not None and as_written.type == "person":
+            return None  # the registry holds the name with its initials: the usual path finds it
+        known = self.registry.match_alias(plain)
+        if known is None or known.type != "person" or not known.known:
+            return None
+        return known if plain.casefold() in {a.casefold() for a in (known.name, *known.aliases)} else None
 
     def _used_as_name(self, word: str) -> bool:
         """A one-word name (``Pence``) is one only where the text capitalises it inside a sentence too; a

@@ -78,6 +78,9 @@ def add(sub) -> None:
 def _named(coders: Sequence[str], name: str, source: str) -> str:
     """The coder called ``name`` (any case when none has that exact name), or an error listing them; names
     joined by commas are each looked up and come back joined by commas."""
+    whole = name if name in coders else next((c for c in coders if c.casefold() == name.casefold()), None)
+    if whole is not None:  # a coder whose name holds a comma ("Smith, Ana")
+        return whole
     found_all = []
     for one in (n.strip() for n in name.split(",")):
         found = one if one in coders else next((c for c in coders if c.casefold() == one.casefold()), None)
@@ -87,11 +90,18 @@ def _named(coders: Sequence[str], name: str, source: str) -> str:
     return ",".join(dict.fromkeys(found_all))
 
 
+def _members(name: str, coders: Sequence[str]) -> set[str]:
+    """The coders a name stands for: itself when a coder has it, else the names it joins with commas."""
+    return {name} if name in coders else set(name.split(","))
+
+
 def _of_coder(codings: Sequence, name: str) -> list:
     """The codings of coder ``name`` (names joined by commas: theirs together, as one coder of that name)."""
     import dataclasses
 
-    members = set(name.split(","))
+    from stance.evaluation.codings import coders_of
+
+    members = _members(name, coders_of(codings))
     return [c if c.coder == name else dataclasses.replace(c, coder=name) for c in codings if c.coder in members]
 
 
@@ -113,8 +123,8 @@ def held_out_documents(path: str | Path, share: float, seed: int) -> set[str]:
 
 
 def _only(coders: Sequence[str], source: str, flag: str, besides: str | None = None) -> str:
-    """The one coder of ``source`` (other than ``besides``), or an error asking for ``flag``."""
-    left = [c for c in coders if c != besides]
+    """The one coder of ``source`` (other than ``besides``, or its members), or an error asking for ``flag``."""
+    left = [c for c in coders if c not in (_members(besides, coders) if besides else set())]
     if len(left) != 1:
         raise StanceError(f"{source}: holds {len(left)} coders{f' besides {besides}' if besides else ''} "
                           f"({', '.join(left) or 'none'}); pick one with {flag} NAME")
@@ -146,6 +156,10 @@ def choose_coders(first: Sequence, second: Sequence | None, args: argparse.Names
     name_b = named_b or _only(coders, args.first, "--coder-b", besides=name_a)
     if name_a == name_b:
         raise StanceError(f"--coder-a and --coder-b both name {name_a!r}; pick two different coders")
+    shared = _members(name_a, coders) & _members(name_b, coders)
+    if shared:
+        raise StanceError(f"--coder-a {name_a!r} and --coder-b {name_b!r} share {', '.join(sorted(shared))}; a "
+                          "coder is compared with others, not with a team that includes them")
     return name_a, name_b
 
 

@@ -238,14 +238,19 @@ def _training_pairs(args: argparse.Namespace) -> tuple[dict, dict, dict]:
     more: dict = {}
     evals: dict = {}
     devs: dict = {}
+    if args.dna_dev and not args.dna:
+        raise StanceError("--dna-dev: expected --dna FILE, whose training side it splits; give both, or leave "
+                          "--dna-dev out")
     if args.dna:
         _, mapped, train, held = dna_split(args)
         dev: list = []
         if args.dna_dev:
-            try:
-                train, dev = split_by_document(train, args.dna_dev, args.dna_seed + 1)
-            except ValueError as exc:
-                raise StanceError(f"--dna-dev: {exc}") from None
+            if not 0 < args.dna_dev < 1:
+                raise StanceError(f"--dna-dev: expected a share of the training side's documents from 0 to under "
+                                  f"1, found {args.dna_dev}")
+            train, dev = split_by_document(train, args.dna_dev, args.dna_seed + 1)
+            if not train:
+                raise StanceError(f"--dna-dev {args.dna_dev}: no document left to train on; give a smaller share")
             devs["dna_dev"] = dev
         more[SOURCE] = (train, args.dna_weight)
         evals["dna_heldout"] = held

@@ -147,15 +147,18 @@ would take a NEL, ``\\x85``, for the Windows-1252 ellipsis)."""
 
 
 def repair_mojibake(text: str) -> str:
-    """``text`` in composed form (NFC), with mojibake undone line by line (``PeÃ±a Nieto`` -> ``Peña Nieto``,
-    ``donâ€™t`` -> ``don’t``) by ``ftfy``'s encoding fixer alone: quotation marks, dashes, widths and line
-    breaks stay as written.  Line by line, because one line written right keeps ``ftfy`` from fixing a whole
-    text; composed first, because mojibake stored decomposed (``A`` and a combining tilde for ``Ã``) is not
-    recognised."""
+    """``text`` with mojibake undone line by line (``PeÃ±a Nieto`` -> ``Peña Nieto``, ``donâ€™t`` -> ``don’t``) by
+    ``ftfy``'s encoding fixer alone; every other line comes back exactly as written (quotation marks, dashes,
+    widths, composed or decomposed accents), so offsets into text without mojibake never move.  Line by line,
+    because one line written right keeps ``ftfy`` from fixing a whole text; a line is read composed (NFC), because
+    mojibake stored decomposed (``A`` and a combining tilde for ``Ã``) is not recognised otherwise."""
+    if text.isascii():
+        return text
     import ftfy
 
-    composed = unicodedata.normalize("NFC", text)
-    if composed.isascii():
-        return composed
-    return "".join(piece if k % 2 else ftfy.fix_encoding(piece)
-                   for k, piece in enumerate(_KEPT_BREAKS.split(composed)))
+    def fixed(piece: str) -> str:
+        composed = unicodedata.normalize("NFC", piece)
+        repaired = ftfy.fix_encoding(composed)
+        return repaired if repaired != composed else piece
+
+    return "".join(piece if k % 2 else fixed(piece) for k, piece in enumerate(_KEPT_BREAKS.split(text)))

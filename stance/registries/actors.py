@@ -71,10 +71,6 @@ def _first_word(alias: str) -> str:
 
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][a-zA-ZÀ-ÖØ-öø-ÿĀ-ɏ.\-’']+$")
 """A capitalised word in Latin letters with their accents (``Ségolène``)."""
-_MIDDLE_INITIALS = re.compile(r"(?<=[^\W\d_]{2})\s+(?:[A-Z]\.\s+)+(?=[A-Z])")
-"""Middle initials after a first name (``Donald J. Trump``, ``George H. W. Bush``), left out when a phrase is
-resolved: one actor for a person whether the text gives the initial or not (a first initial, ``J. K.
-Rowling``, stays)."""
 _DROP_WORDS = {"the", "a", "an", "some", "another", "its", "their", "his", "her", "our", "and"}
 _TITLE_WORDS = {"minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "president", "general", "gen",
                 "gen.", "ambassador", "chief", "envoy", "adviser", "advisor", "premier", "pm", "senator", "governor",
@@ -310,7 +306,7 @@ class ActorRegistry:
         group alias; an anonymous source; otherwise a new actor for an unknown
         name, affiliated with the group or country the phrase names.
         """
-        phrase = _MIDDLE_INITIALS.sub(" ", phrase.strip())  # "Donald J. Trump" is Donald Trump
+        phrase = phrase.strip()
         if not phrase:
             return None
         alias = self.match_alias(phrase)
