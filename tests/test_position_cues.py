@@ -33,11 +33,18 @@ def said(statements):
      "the council publish the audit."),
     ("Senator Elena Park has questioned the science behind the forecast.", "questioned",
      "the science behind the forecast."),
+    # before a preposition or after an adverb, verbs stay cues
+    ("Hillary Clinton says in a new interview that she would raise the minimum wage.", "says",
+     "she would raise the minimum wage."),
+    ("Mr. Obama says of the deal that it is the best available.", "says", "it is the best available."),
+    ("Senator Elizabeth Warren warns of a new financial crisis.", "warns", "of a new financial crisis."),
+    ("Senator Elena Park is also demanding that the council publish the audit.", "demanding",
+     "the council publish the audit."),
 ])
 def test_verbs_of_taking_a_position_are_cues(sentence, cue, content):
     (actor, found_cue, found_content), = said(extract("Council news.\n\n" + sentence))
     assert (found_cue, found_content) == (cue, content)
-    assert actor in sentence  # the named speaker
+    assert actor.split()[-1] in sentence  # the named speaker
 
 
 def test_a_clause_opened_by_saying_after_a_comma_is_the_subjects():
@@ -156,19 +163,6 @@ def test_called_and_other_verbs_of_judging_are_cues():
                          ("Jane Holt", "hailed", "the accord.")]
     sts = extract("Trade.\n\nSenator Walter Brandt threatened to impose a tariff on steel.")
     assert said(sts) == [("Walter Brandt", "threatened", "to impose a tariff on steel.")]
-
-
-@pytest.mark.parametrize("sentence,cue,content", [
-    ("Hillary Clinton says in a new interview that she would raise the minimum wage.", "says",
-     "she would raise the minimum wage."),
-    ("Mr. Obama says of the deal that it is the best available.", "says", "it is the best available."),
-    ("Senator Elizabeth Warren warns of a new financial crisis.", "warns", "of a new financial crisis."),
-    ("Senator Elena Park is also demanding that the council publish the audit.", "demanding",
-     "the council publish the audit."),
-])
-def test_verbs_before_a_preposition_or_an_adverb_stay_cues(sentence, cue, content):
-    (actor, found_cue, found_content), = said(extract("News.\n\n" + sentence))
-    assert (found_cue, found_content) == (cue, content) and actor.split()[-1] in sentence
 
 
 def test_a_relative_clause_never_takes_the_sentences_quotation():
