@@ -424,6 +424,9 @@ class _Cue:
     participle: bool = False
     """An ``-ing`` cue opening a clause after a comma (``X hit back, saying ...``): its speaker is the sentence's
     subject."""
+    relative: int | None = None
+    """A cue opening a relative clause (``X, who has long opposed ...``): the token where the noun phrase it
+    describes ends (:func:`_relative_clause`); its content is the clause alone."""
 
     @property
     def verb_start(self) -> int:
@@ -445,13 +448,16 @@ def _tokens(text: str) -> list[_Tok]:
     return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
-def _read_cue(match: re.Match) -> _Cue:
-    """A cue match as a record: an ``according to`` or a verb, and whether the verb is passive."""
+def _read_cue(match: re.Match, tokens: list[_Tok]) -> _Cue:
+    """A cue match as a record: an ``according to`` or a verb, whether the verb is passive, whether it opens a
+    clause after a comma, and whether it opens a relative clause."""
     according = match.re is _ACCORDING
     aux = match.group("aux").lower().split() if not according else []
     progressive = not according and _progressive(match)
+    relative = None if according else _relative_clause(
+        tokens, [i for i, t in enumerate(tokens) if t.end <= match.start()])
     return _Cue(match, according, bool(aux) and aux[-1] in _PASSIVE and not progressive,
-                progressive and not aux)
+                progressive and not aux, relative)
 
 
 def _progressive(match: re.Match) -> bool:
@@ -480,12 +486,13 @@ def _cue_stands(match: re.Match, text: str) -> bool:
     return match.group("verb") in _PARTICIPLE_OPENERS and text[:match.start()].rstrip().endswith(",")
 
 
-def _cues(text: str, quotes: Sequence[tuple[int, int]]) -> list[_Cue]:
-    """The speech cues outside quotation marks, in reading order."""
+def _cues(text: str, quotes: Sequence[tuple[int, int]], tokens: list[_Tok] | None = None) -> list[_Cue]:
+    """The speech cues outside quotation marks, in reading order (``tokens``: the sentence's, when made already)."""
     matches = [m for m in _CUE.finditer(text) if not _inside(m.start("verb"), quotes) and _cue_stands(m, text)]
     matches += [m for m in _ACCORDING.finditer(text) if not _inside(m.start(), quotes)]
     matches.sort(key=lambda m: m.start())
-    return [_read_cue(m) for m in matches]
+    tokens = _tokens(text) if tokens is None else tokens
+    return [_read_cue(m, tokens) for m in matches]
 
 
 def _speaker_candidates(tokens: list[_Tok], cue: _Cue) -> list[tuple[int, int]]:
@@ -502,9 +509,8 @@ def _speaker_candidates(tokens: list[_Tok], cue: _Cue) -> list[tuple[int, int]]:
     if cue.participle:  # "X hit back, saying ...": the subject that opens the sentence, a verb after it
         subject = _opening_subject(tokens[:before[-1] + 1]) if before else None
         return [subject] if subject is not None else []
-    relative = _relative_clause(tokens, before)
-    if relative is not None:  # "Senator Bernie Sanders, who similarly blasts ...": the name before the comma
-        return _left_candidates(tokens, relative)
+    if cue.relative is not None:  # "Senator Bernie Sanders, who similarly blasts ...": the name before the comma
+        return _left_candidates(tokens, cue.relative)
     candidates = _left_candidates(tokens, before[-1]) if before else []
     if after and (not before or tokens[before[-1]].text in (",", "”", "\"", "’")):
         right = _collect_right(tokens, after[0])
@@ -553,18 +559,21 @@ class Attributor:
         if len(parts) > 1 and all(self._names_one(p) for p in parts):
             # "Hillary Clinton and Senator Bernie Sanders": each, when each part is a full name or a known actor
             # (never "Procter and Gamble" or "Trinidad and Tobago", whose parts name nobody alone)
-            resolved = [self._resolve(p, article, state) for p in parts]
-            many = [a for a in resolved if a is not None and a.type != "media"]
-            if len({a.actor_id for a in many}) == len(parts):
+            many = self._each_of(parts, article, state)
+            if many:
                 return many
         actor = self._resolve(phrase, article, state)
-        parts = [p for p in re.split(r"\s+and\s+", phrase) if p.strip()]
         if len(parts) > 1 and (actor is None or actor.type != "person"):
-            resolved = [self._resolve(p, article, state) for p in parts]
-            many = [a for a in resolved if a is not None and a.type != "media"]
-            if len({a.actor_id for a in many}) == len(parts):
+            many = self._each_of(parts, article, state)
+            if many:
                 return many
         return [actor] if actor is not None else []
+
+    def _each_of(self, parts: Sequence[str], article: Article, state: _State) -> list[Actor]:
+        """The actors of ``A and B``, one per part, when each names another actor who is no outlet; else []."""
+        resolved = [self._resolve(p, article, state) for p in parts]
+        many = [a for a in resolved if a is not None and a.type != "media"]
+        return many if len({a.actor_id for a in many}) == len(parts) else []
 
     def _names_one(self, part: str) -> bool:
         """Whether a part of ``A and B`` names an actor alone: a person's full name, or an actor the registry
@@ -762,7 +771,7 @@ class Attributor:
         results: list[Found] = []
         taken: list[tuple[int, int]] = []  # each result's content, as found (before trimming)
         any_cue_speaker = False
-        for cue in _cues(text, quotes):
+        for cue in _cues(text, quotes, tokens):
             if self._skipped(cue, tokens, taken):
                 continue
             candidates = _speaker_candidates(tokens, cue)
@@ -770,9 +779,7 @@ class Attributor:
             speaker = self._pick_speaker(text, tokens, candidates, article, state)
             if speaker.at and _WHAT_CLAUSE.search(text[:speaker.at[0]]):
                 continue  # "what Trump says": the reporter names a claim, nobody makes one here
-            relative = not cue.according and _relative_clause(
-                tokens, [i for i, t in enumerate(tokens) if t.end <= cue.match.start()]) is not None
-            # a relative clause's cue speaks only to its clause, never to the sentence's quotation
+            relative = cue.relative is not None  # its cue speaks only to its clause, never to the quotation
             content = _clause_content(text, cue.match.end()) if relative else \
                 self._content(text, quotes, cue.match, speaker.at, cue.according)
             if content is None or (relative and content[0] >= content[1]):

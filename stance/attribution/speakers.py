@@ -25,7 +25,15 @@ from typing import Any
 
 from stance.attribution.affiliations import affiliation_of
 from stance.attribution.mentions import PRONOUN_GENDER, DocumentPeople
-from stance.attribution.names import first_name_gender, is_outlet, read_name, title_in, title_key, without_initials
+from stance.attribution.names import (
+    Name,
+    first_name_gender,
+    is_outlet,
+    read_name,
+    title_in,
+    title_key,
+    without_initials,
+)
 from stance.records import Actor, ActorType, Article, Span
 from stance.registries.actors import GROUP_TYPES, ActorRegistry, actor_id_for
 
@@ -256,23 +264,22 @@ class SpeakerResolver:
 
     def _person(self, full: str, recent: Sequence[str]) -> Actor | None:
         """A person the document names: the registry's, or a new actor."""
-        known = self._known_without_initials(full)
+        name = read_name(full)
+        known = self._known_without_initials(name)
         if known is not None:
             return known
         actor = self.registry.resolve(full, self.article.date, recent)
         if actor is not None and actor.type == "person":
             return actor
-        name = read_name(full)
         if name is None or name.kind != "person" or (" " not in name.text and not self._used_as_name(name.text)):
             return actor
         return self._new(name.text, "person", name.affiliation, (name.title,) if name.title else ())
 
-    def _known_without_initials(self, full: str) -> Actor | None:
+    def _known_without_initials(self, name: Name | None) -> Actor | None:
         """The registry's person a full name with middle initials means when the registry does not hold the name
         as written: ``Donald J. Trump`` is the registry's Donald Trump.  Not with a suffix (``Donald J. Trump Jr.``
         is somebody else), and never a new actor: a name the registry lacks keeps its initials (``George H. W.
-        Bush`` and ``George W. Bush`` stay two people)."""
-        name = read_name(full)
+        Bush`` and ``George W. Bush`` stay two people).  ``name``: the full name as :func:`read_name` reads it."""
         if name is None or name.kind != "person" or not name.first or name.suffix:
             return None
         plain = without_initials(name.text)

@@ -78,16 +78,21 @@ def add(sub) -> None:
 def _named(coders: Sequence[str], name: str, source: str) -> str:
     """The coder called ``name`` (any case when none has that exact name), or an error listing them; names
     joined by commas are each looked up and come back joined by commas."""
-    whole = name if name in coders else next((c for c in coders if c.casefold() == name.casefold()), None)
+    whole = _lookup(coders, name)
     if whole is not None:  # a coder whose name holds a comma ("Smith, Ana")
         return whole
     found_all = []
     for one in (n.strip() for n in name.split(",")):
-        found = one if one in coders else next((c for c in coders if c.casefold() == one.casefold()), None)
+        found = _lookup(coders, one)
         if found is None:
             raise StanceError(f"{source}: no coder named {one!r}; its coders are {', '.join(coders) or 'none'}")
         found_all.append(found)
     return ",".join(dict.fromkeys(found_all))
+
+
+def _lookup(coders: Sequence[str], name: str) -> str | None:
+    """The coder called ``name``, exactly, else without regard to case; None when there is none."""
+    return name if name in coders else next((c for c in coders if c.casefold() == name.casefold()), None)
 
 
 def _members(name: str, coders: Sequence[str]) -> set[str]:
